@@ -1,0 +1,64 @@
+/** The ticket's origin; also decides the ticket id prefix (ADF- / DBX- / GEN-). */
+export type TicketSource = 'adf' | 'databricks' | 'generic';
+
+/** The webhook endpoint a request arrived on (`/api/webhooks/<endpoint>`). */
+export type IngestEndpoint = 'azure-monitor' | 'databricks' | 'generic';
+
+/** One bad field in a webhook body, named by its JSON path (`data.essentials.alertId`). */
+export interface FieldError {
+	field: string;
+	message: string;
+}
+
+/**
+ * What every alert source is turned into. Parsers are pure: no I/O, no clock
+ * except what the payload says.
+ */
+export interface NormalizedAlert {
+	source: TicketSource;
+	/** Which shape the parser recognised, e.g. `azure-common-metric`, `logic-app`, `databricks-task`. */
+	format: string;
+	/** Dedup key, unique per source: the run id, or the alert's own id when there is no run id. */
+	dedupKey: string;
+	runId: string | null;
+	pipeline: string;
+	/** Data factory name / Databricks workspace, when known. */
+	resource: string | null;
+	/** Error text as received ('' when the payload carries none, e.g. Databricks webhooks). */
+	errorMessage: string;
+	errorCode: string | null;
+	/** ADF FailureType (UserError, SystemError, …) when given. */
+	failureType: string | null;
+	occurredAt: Date | null;
+	/** Azure's monitorCondition; every other source is 'Fired'. */
+	condition: 'Fired' | 'Resolved';
+	/** Azure alert severity (Sev0–Sev4) when given. */
+	sourceSeverity: string | null;
+	/** Named links (run page, alert portal link, …). */
+	links: Record<string, string>;
+	labels: Record<string, string>;
+	/** Present for Databricks alerts: what enrichment needs to call the Jobs API. */
+	databricks: DatabricksRef | null;
+}
+
+export interface DatabricksRef {
+	workspaceId: string | null;
+	jobId: string | null;
+	runId: string;
+	parentRunId: string | null;
+	taskKey: string | null;
+}
+
+export type ParseResult =
+	| { ok: true; alert: NormalizedAlert }
+	| { ok: false; errors: FieldError[] };
+
+/** One alert source: a pure parser plus a cheap check of whether a body is its shape. */
+export interface AlertSource {
+	/** Short stable name, e.g. `azure-common-alert`. */
+	name: string;
+	endpoint: IngestEndpoint;
+	/** True when the body looks like this source's shape (used to pick a parser per endpoint). */
+	matches(body: unknown): boolean;
+	parse(body: unknown): ParseResult;
+}
