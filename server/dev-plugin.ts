@@ -7,7 +7,7 @@ export function socketIoDevPlugin(): Plugin {
 		async configureServer(server) {
 			if (!server.httpServer) return;
 			const { attachSocketServer } = await import('./socket.ts');
-			attachSocketServer(server.httpServer);
+			attachSocketServer(server.httpServer as import('node:http').Server);
 		}
 	};
 }

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123000000_initial } from './Migration20261123000000_initial.ts';
+
+/** Listed statically so the built app finds them without a folder scan. */
+export const migrationsList: MigrationObject[] = [
+	{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }
+];

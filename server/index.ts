@@ -1,0 +1,51 @@
+/**
+ * Production entry: one HTTP server for SvelteKit and Socket.IO. Transport
+ * only; the domain runtime starts inside the SvelteKit bundle (its init hook)
+ * and receives the Socket.IO server through the seam.
+ */
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { attachSocketServer } from './socket.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+
+const httpServer = createServer();
+const io = attachSocketServer(httpServer);
+// Importing the handler runs SvelteKit's init hook: database, migrations, jobs.
+const { handler } = (await import(pathToFileURL(path.join(root, 'build/handler.js')).href)) as {
+	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+};
+httpServer.on('request', (req, res) => {
+	if (req.url?.startsWith('/socket.io/')) return; // Socket.IO answers these itself.
+	handler(req, res);
+});
+
+httpServer.listen(port, host, () => {
+	const addr = httpServer.address();
+	const actual = typeof addr === 'object' && addr ? addr.port : port;
+	process.stdout.write(`Vigil listening on http://localhost:${actual}\n`);
+});
+
+let closing = false;
+async function shutdown(signal: string) {
+	if (closing) return;
+	closing = true;
+	process.stdout.write(`${signal}: shutting down\n`);
+	const force = setTimeout(() => process.exit(1), 15_000);
+	force.unref();
+	io.close();
+	httpServer.closeAllConnections?.();
+	await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+	// adapter-node only emits this from its own entry; ours must, so jobs and the database stop.
+	process.emit('sveltekit:shutdown' as 'exit', 0);
+	const holder = (globalThis as Record<symbol, { runtime?: { stop(): Promise<void> } } | undefined>)[
+		Symbol.for('vigil.runtime')
+	];
+	await holder?.runtime?.stop();
+	process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { redirect } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
+import { sequence } from '@sveltejs/kit/hooks';
+import { SESSION_COOKIE, validateApiToken, validateSession } from '#lib/server/auth/sessions.ts';
+import { parseConfig } from '#lib/server/config.ts';
+import { ApiError, jsonError } from '#lib/server/http/errors.ts';
+import { log } from '#lib/server/log.ts';
+import { ensureRuntime, runtime } from '#lib/server/runtime.ts';
+import { printGenerated, registerShutdown } from '#lib/server/lifecycle-process.ts';
+import { setSessionCookie } from '#lib/server/http/session-cookie.ts';
+
+export const init: ServerInit = async () => {
+	const rt = await ensureRuntime(parseConfig(process.env));
+	printGenerated(rt);
+	registerShutdown(rt);
+};
+
+const requestId: Handle = async ({ event, resolve }) => {
+	const incoming = event.request.headers.get('x-request-id');
+	event.locals.requestId = incoming && incoming.length <= 100 ? incoming : randomUUID();
+	const response = await resolve(event);
+	response.headers.set('x-request-id', event.locals.requestId);
+	return response;
+};
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.via = null;
+	event.locals.sessionToken = null;
+	const em = runtime().em();
+	const header = event.request.headers.get('authorization');
+	if (header?.startsWith('Bearer ')) {
+		event.locals.user = await validateApiToken(em, header.slice(7).trim());
+		if (event.locals.user) event.locals.via = 'token';
+	} else {
+		const token = event.cookies.get(SESSION_COOKIE);
+		const session = token ? await validateSession(em, token) : null;
+		if (session && token) {
+			event.locals.user = session.user;
+			event.locals.via = 'session';
+			event.locals.sessionToken = token;
+			if (session.renewed) setSessionCookie(event, token, session.expiresAt);
+		} else if (token) event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	}
+	return resolve(event);
+};
+
+// Webhooks carry their own credentials (API key, signature, secret); health is for probes.
+const PUBLIC_PATHS = [/^\/api\/webhooks\//, /^\/api\/tickets\/exists\//, /^\/api\/auth\/(login|signup)$/, /^\/(healthz|readyz|metrics)$/, /^\/(login|signup)$/];
+
+const guard: Handle = async ({ event, resolve }) => {
+	const path = event.url.pathname;
+	if (event.locals.user || PUBLIC_PATHS.some((re) => re.test(path))) return resolve(event);
+	if (path.startsWith('/api/'))
+		return jsonError(401, 'unauthorized', 'Sign in or send Authorization: Bearer <token>');
+	if (path.startsWith('/_app/') || path === '/favicon.svg') return resolve(event);
+	redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
+};
+
+/** Routes throw ApiError for 4xx; it becomes the JSON error shape here. */
+const apiErrors: Handle = async ({ event, resolve }) => {
+	try {
+		return await resolve(event);
+	} catch (err) {
+		if (err instanceof ApiError) return err.toResponse();
+		throw err;
+	}
+};
+
+export const handle = sequence(requestId, authenticate, guard, apiErrors);
+
+/** Unknown errors are logged with an id and answered with only that id; expected ones pass through. */
+export const handleError: HandleServerError = (caught) => {
+	if (caught.kind !== 'unknown') return {};
+	const errorId = randomUUID();
+	log.error(
+		{ err: caught.error, errorId, requestId: caught.event.locals.requestId, path: caught.event.url.pathname },
+		'unhandled error'
+	);
+	return { message: 'Internal error', errorId };
+};

@@ -1,0 +1,125 @@
+import type { Pool } from '../db/pool.ts';
+import type { Config } from '../config.ts';
+import { seal, unseal } from '../crypto/seal.ts';
+import type { ConnectionKind, ConnectionStatus } from './entities.ts';
+import { CONNECTION_KINDS } from './entities.ts';
+
+export interface ConnectionSettings {
+	config: Record<string, string>;
+	secrets: Record<string, string>;
+}
+
+export interface ConnectionState {
+	kind: ConnectionKind;
+	configured: boolean;
+	status: ConnectionStatus;
+	last_error: string | null;
+	last_checked_at: Date | null;
+	last_ok_at: Date | null;
+	config: Record<string, string>;
+}
+
+/** What each connection needs from the environment (SPEC §11) to count as configured. */
+function fromEnv(cfg: Config): Partial<Record<ConnectionKind, ConnectionSettings>> {
+	const out: Partial<Record<ConnectionKind, ConnectionSettings>> = {};
+	if (cfg.GEMINI_API_KEY)
+		out.gemini = {
+			config: { model: cfg.GEMINI_MODEL, ...(cfg.GEMINI_BASE_URL ? { baseUrl: cfg.GEMINI_BASE_URL } : {}) },
+			secrets: { apiKey: cfg.GEMINI_API_KEY }
+		};
+	if (cfg.DATABRICKS_HOST && cfg.DATABRICKS_TOKEN)
+		out.databricks = { config: { host: cfg.DATABRICKS_HOST }, secrets: { token: cfg.DATABRICKS_TOKEN } };
+	if (cfg.SLACK_BOT_TOKEN && cfg.SLACK_SIGNING_SECRET)
+		out.slack = {
+			config: {
+				...(cfg.SLACK_DEFAULT_CHANNEL ? { defaultChannel: cfg.SLACK_DEFAULT_CHANNEL } : {}),
+				...(cfg.SLACK_API_URL ? { apiUrl: cfg.SLACK_API_URL } : {})
+			},
+			secrets: { botToken: cfg.SLACK_BOT_TOKEN, signingSecret: cfg.SLACK_SIGNING_SECRET }
+		};
+	if (cfg.JIRA_BASE_URL && (cfg.JIRA_API_TOKEN || cfg.JIRA_PAT))
+		out.jira = {
+			config: {
+				baseUrl: cfg.JIRA_BASE_URL,
+				deployment: cfg.JIRA_DEPLOYMENT,
+				...(cfg.JIRA_EMAIL ? { email: cfg.JIRA_EMAIL } : {}),
+				...(cfg.JIRA_PROJECT_KEY ? { projectKey: cfg.JIRA_PROJECT_KEY } : {}),
+				issueType: cfg.JIRA_ISSUE_TYPE
+			},
+			secrets: {
+				...(cfg.JIRA_API_TOKEN ? { apiToken: cfg.JIRA_API_TOKEN } : {}),
+				...(cfg.JIRA_PAT ? { pat: cfg.JIRA_PAT } : {}),
+				...(cfg.JIRA_WEBHOOK_SECRET ? { webhookSecret: cfg.JIRA_WEBHOOK_SECRET } : {})
+			}
+		};
+	return out;
+}
+
+/** Environment seeds connections on first start only; afterwards the admin UI owns them. */
+export async function seedConnections(pool: Pool, cfg: Config, key: Buffer): Promise<void> {
+	for (const [kind, settings] of Object.entries(fromEnv(cfg))) {
+		await pool.query(
+			`insert into connections (kind, config, secrets) values ($1, $2, $3) on conflict (kind) do nothing`,
+			[kind, settings.config, seal(key, JSON.stringify(settings.secrets))]
+		);
+	}
+}
+
+export async function saveConnection(
+	pool: Pool,
+	key: Buffer,
+	kind: ConnectionKind,
+	settings: ConnectionSettings
+): Promise<void> {
+	await pool.query(
+		`insert into connections (kind, config, secrets, status, last_error, updated_at)
+		values ($1, $2, $3, 'not_connected', null, now())
+		on conflict (kind) do update set config = excluded.config, secrets = excluded.secrets,
+			status = 'not_connected', last_error = null, updated_at = now()`,
+		[kind, settings.config, seal(key, JSON.stringify(settings.secrets))]
+	);
+}
+
+export async function loadConnection(
+	pool: Pool,
+	key: Buffer,
+	kind: ConnectionKind
+): Promise<(ConnectionSettings & { updatedAt: Date }) | null> {
+	const r = await pool.query(`select config, secrets, updated_at from connections where kind = $1`, [
+		kind
+	]);
+	const row = r.rows[0];
+	if (!row || !row.secrets) return null;
+	return { config: row.config, secrets: JSON.parse(unseal(key, row.secrets)), updatedAt: row.updated_at };
+}
+
+/** Every external call reports here, so the admin page shows healthy / failing with the last error. */
+export async function recordConnectionResult(
+	pool: Pool,
+	kind: ConnectionKind,
+	result: { ok: true } | { ok: false; error: string }
+): Promise<void> {
+	await pool.query(
+		result.ok
+			? `update connections set status = 'healthy', last_checked_at = now(), last_ok_at = now() where kind = $1`
+			: `update connections set status = 'failing', last_error = $2, last_checked_at = now() where kind = $1`,
+		result.ok ? [kind] : [kind, result.error.slice(0, 2000)]
+	);
+}
+
+export async function connectionStates(pool: Pool): Promise<ConnectionState[]> {
+	const r = await pool.query(`select * from connections`);
+	const byKind = new Map(r.rows.map((row) => [row.kind as ConnectionKind, row]));
+	return CONNECTION_KINDS.map((kind) => {
+		const row = byKind.get(kind);
+		return {
+			kind,
+			configured: Boolean(row?.secrets),
+			status: row?.status ?? 'not_connected',
+			last_error: row?.last_error ?? null,
+			last_checked_at: row?.last_checked_at ?? null,
+			last_ok_at: row?.last_ok_at ?? null,
+			config: row?.config ?? {}
+		};
+	});
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { AlertSource, ParseResult } from '../types.ts';
+import {
+	httpUrl,
+	isoDateTime,
+	isRecord,
+	notAnObject,
+	object,
+	text,
+	zodFieldErrors
+} from './fields.ts';
+
+/** Vigil's own webhook schema, for any scheduler without a dedicated source (Airflow, dbt, CI). */
+const GenericBody = object({
+	source: text,
+	pipeline: text,
+	run_id: text,
+	error_message: text,
+	occurred_at: isoDateTime.nullish(),
+	links: z.record(z.string(), httpUrl, { error: 'must be an object of name → URL' }).nullish(),
+	labels: z
+		.record(z.string(), z.string({ error: 'must be a string' }), {
+			error: 'must be an object of name → string'
+		})
+		.nullish()
+});
+
+/**
+ * Run ids of other schedulers are often unique only per pipeline (Airflow's
+ * `scheduled__<date>` repeats in every DAG), so the key names the scheduler and
+ * pipeline too; each part is URI-encoded so no part can fake a separator.
+ */
+function dedupKey(source: string, pipeline: string, runId: string): string {
+	return [source, pipeline, runId].map(encodeURIComponent).join('/');
+}
+
+function parse(body: unknown): ParseResult {
+	if (!isRecord(body)) return notAnObject(body);
+	const result = GenericBody.safeParse(body);
+	if (!result.success) return { ok: false, errors: zodFieldErrors(result.error) };
+	const b = result.data;
+	return {
+		ok: true,
+		alert: {
+			source: 'generic',
+			format: 'generic',
+			dedupKey: dedupKey(b.source, b.pipeline, b.run_id),
+			runId: b.run_id,
+			pipeline: b.pipeline,
+			resource: null,
+			errorMessage: b.error_message,
+			errorCode: null,
+			failureType: null,
+			occurredAt: b.occurred_at ?? null,
+			condition: 'Fired',
+			sourceSeverity: null,
+			links: b.links ?? {},
+			// The top-level `source` is the declared field, so it wins over a label of that name.
+			labels: { ...b.labels, source: b.source },
+			databricks: null
+		}
+	};
+}
+
+export const generic: AlertSource = {
+	name: 'generic',
+	endpoint: 'generic',
+	matches: isRecord,
+	parse
+};

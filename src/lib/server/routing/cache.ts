@@ -1,0 +1,35 @@
+import type { Pool } from '../db/pool.ts';
+import { DEFAULT_SLA, type SlaPolicyMap } from '../sla/policy.ts';
+import type { RuleView } from './match.ts';
+
+export interface IngestSettings {
+	rules: RuleView[];
+	sla: SlaPolicyMap;
+}
+
+// Ingest reads rules and SLA policy on every webhook; a short-lived cache keeps
+// that off the hot path while admin changes (which call invalidate) show at once
+// on this instance and within TTL_MS on others.
+const TTL_MS = 5000;
+let cached: { at: number; value: IngestSettings } | null = null;
+
+export function invalidateIngestSettings(): void {
+	cached = null;
+}
+
+export async function ingestSettings(pool: Pool): Promise<IngestSettings> {
+	if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
+	const [rules, sla] = await Promise.all([
+		pool.query(
+			`select id, name, position, field, match_type as "matchType", pattern, team, owner,
+				cost_center as "costCenter", slack_channel as "slackChannel", jira_project as "jiraProject",
+				is_default as "isDefault", enabled
+			from routing_rules order by position`
+		),
+		pool.query(`select priority, seconds from sla_policies`)
+	]);
+	const policy: SlaPolicyMap = { ...DEFAULT_SLA };
+	for (const row of sla.rows) policy[row.priority as keyof SlaPolicyMap] = row.seconds;
+	cached = { at: Date.now(), value: { rules: rules.rows as RuleView[], sla: policy } };
+	return cached.value;
+}

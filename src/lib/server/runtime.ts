@@ -1,0 +1,193 @@
+import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PgBoss } from 'pg-boss';
+import { parseCookie } from './auth/cookies.ts';
+import { SESSION_COOKIE, validateApiToken, validateSession, type AuthUser } from './auth/sessions.ts';
+import { bootstrapAccounts, encryptionKey, type Generated } from './bootstrap.ts';
+import type { Config } from './config.ts';
+import { loadConnection, recordConnectionResult, seedConnections } from './connections/service.ts';
+import type { ConnectionKind } from './connections/entities.ts';
+import { createDatabricksClient, type DatabricksClient } from './databricks/client.ts';
+import { runEnrichment } from './databricks/worker.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
+import { createOrm, migrate, type Orm } from './db/orm.ts';
+import { createPool, type Pool } from './db/pool.ts';
+import { startBoss, work } from './jobs/boss.ts';
+import { log } from './log.ts';
+import { attachRealtime } from './realtime/broadcast.ts';
+import { onSocketServer } from './realtime/seam.ts';
+import { onBreachTimer } from './sla/timers.ts';
+import { createGeminiClient } from './triage/llm.ts';
+import type { RcaModel, RcaOptions } from './triage/rca.ts';
+import { runTriage } from './triage/worker.ts';
+import type { EnrichOptions } from './databricks/enrich.ts';
+
+export interface RuntimeOptions {
+	/** Overrides config.DATABASE_URL (tests hand in a per-file database). */
+	databaseUrl?: string;
+	/** pg-boss job spies, for deterministic tests. */
+	spies?: boolean;
+	/** Register job workers (off in tests that drive jobs by hand). */
+	workers?: boolean;
+	rcaOptions?: Partial<RcaOptions>;
+	enrichOptions?: Partial<EnrichOptions>;
+	geminiTimeoutMs?: number;
+}
+
+export interface Runtime {
+	config: Config;
+	orm: Orm;
+	pool: Pool;
+	boss: PgBoss;
+	secretKey: Buffer;
+	generated: Generated;
+	databaseUrl: string;
+	em(): EntityManager;
+	authenticate(auth: { cookie?: string; token?: string }): Promise<AuthUser | null>;
+	geminiModel(): Promise<RcaModel | null>;
+	databricksClient(): Promise<DatabricksClient | null>;
+	hasConnection(kind: ConnectionKind): boolean;
+	stop(): Promise<void>;
+}
+
+const SLOT = Symbol.for('vigil.runtime');
+type Holder = { runtime?: Runtime; starting?: Promise<Runtime> };
+const holder = (): Holder => {
+	const g = globalThis as unknown as Record<symbol, Holder | undefined>;
+	return (g[SLOT] ??= {});
+};
+
+/** The process-wide runtime, started once by the server's init hook. */
+export function runtime(): Runtime {
+	const rt = holder().runtime;
+	if (!rt) throw new Error('Vigil runtime not started');
+	return rt;
+}
+
+export function ensureRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+	const h = holder();
+	h.starting ??= startRuntime(config, opts).then((rt) => (h.runtime = rt));
+	return h.starting;
+}
+
+export async function startRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+	let embedded: EmbeddedDatabase | null = null;
+	let databaseUrl = opts.databaseUrl ?? config.DATABASE_URL;
+	if (!databaseUrl) {
+		const dir = path.resolve(config.VIGIL_DATA_DIR, 'pg');
+		log.info({ dir }, 'DATABASE_URL unset: starting embedded PostgreSQL');
+		embedded = await startEmbeddedPostgres(dir, { log: (l) => log.debug({ pg: l }) });
+		databaseUrl = embedded.url;
+	}
+	const url = databaseUrl;
+	const orm = await createOrm(url);
+	await migrate(orm);
+	const pool = createPool(url);
+	const boss = await startBoss(url, { spies: opts.spies });
+	const secretKey = await encryptionKey(config);
+	await seedConnections(pool, config, secretKey);
+	const generated = await bootstrapAccounts(orm.em.fork(), config);
+
+	const configured = new Set<ConnectionKind>(
+		(await pool.query(`select kind from connections where secrets is not null`)).rows.map((r) => r.kind)
+	);
+	const report = (kind: ConnectionKind) => async (ok: boolean, error?: string) =>
+		recordConnectionResult(pool, kind, ok ? { ok: true } : { ok: false, error: error ?? 'failed' });
+
+	// Clients are rebuilt when an admin changes the connection (updated_at moves).
+	let gemini: { at: number; model: RcaModel } | null = null;
+	let dbx: { at: number; client: DatabricksClient } | null = null;
+
+	const rt: Runtime = {
+		config,
+		orm,
+		pool,
+		boss,
+		secretKey,
+		generated,
+		databaseUrl: url,
+		em: () => orm.em.fork(),
+		async authenticate({ cookie, token }) {
+			const em = orm.em.fork();
+			if (token) return validateApiToken(em, token);
+			const session = cookie ? parseCookie(cookie)[SESSION_COOKIE] : undefined;
+			return session ? ((await validateSession(em, session))?.user ?? null) : null;
+		},
+		async geminiModel() {
+			const c = await loadConnection(pool, secretKey, 'gemini');
+			if (!c?.secrets.apiKey) return null;
+			if (gemini?.at !== c.updatedAt.getTime())
+				gemini = {
+					at: c.updatedAt.getTime(),
+					model: createGeminiClient({
+						apiKey: c.secrets.apiKey,
+						model: c.config.model ?? config.GEMINI_MODEL,
+						baseUrl: c.config.baseUrl,
+						timeoutMs: opts.geminiTimeoutMs ?? 30_000
+					})
+				};
+			return gemini.model;
+		},
+		async databricksClient() {
+			const c = await loadConnection(pool, secretKey, 'databricks');
+			if (!c?.secrets.token || !c.config.host) return null;
+			if (dbx?.at !== c.updatedAt.getTime())
+				dbx = {
+					at: c.updatedAt.getTime(),
+					client: createDatabricksClient({ host: c.config.host, token: c.secrets.token, timeoutMs: 15_000 })
+				};
+			return dbx.client;
+		},
+		hasConnection: (kind) => configured.has(kind),
+		stop: () => (stopping ??= stopAll()),
+	};
+	let stopping: Promise<void> | undefined;
+	async function stopAll() {
+		{
+			detachRealtime?.();
+			await boss.stop({ graceful: true, timeout: 5000 }).catch((err) => log.warn({ err }, 'boss stop'));
+			await pool.end().catch(() => {});
+			await orm.close(true).catch(() => {});
+			if (embedded) await embedded.stop().catch((err) => log.warn({ err }, 'embedded stop'));
+			const h = holder();
+			if (h.runtime === rt) {
+				h.runtime = undefined;
+				h.starting = undefined;
+			}
+		}
+	}
+
+	if (opts.workers ?? true) {
+		await work(boss, 'triage.analyze', (data) =>
+			runTriage(
+				{
+					pool,
+					boss,
+					model: () => rt.geminiModel(),
+					reportHealth: report('gemini'),
+					rcaOptions: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 30_000, ...opts.rcaOptions }
+				},
+				data.ticketId
+			)
+		);
+		await work(boss, 'databricks.enrich-run', (data) =>
+			runEnrichment(
+				{
+					pool,
+					boss,
+					client: () => rt.databricksClient(),
+					reportHealth: report('databricks'),
+					options: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, ...opts.enrichOptions }
+				},
+				data.ticketId
+			)
+		);
+		await work(boss, 'sla.check-breach', (data) => onBreachTimer(pool, data.ticketId));
+	}
+
+	let detachRealtime: (() => void) | undefined;
+	onSocketServer((io) => {
+		detachRealtime = attachRealtime(io, (a) => rt.authenticate(a));
+	});
+	return rt;
+}

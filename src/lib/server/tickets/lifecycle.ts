@@ -1,0 +1,193 @@
+import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
+import type { PgBoss } from 'pg-boss';
+import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
+import { send } from '../jobs/boss.ts';
+import { publish } from '../realtime/events.ts';
+import { secondsBetween, slaDeadline, slaStatusAtAck, type SlaPolicyMap } from '../sla/policy.ts';
+import type { Priority } from '../triage/types.ts';
+import { appendAudit, type Actor } from './audit.ts';
+import { TICKET_COLUMNS, toTicketDto } from './rows.ts';
+
+export class TicketNotFoundError extends Error {
+	constructor(id: string) {
+		super(`ticket ${id} not found`);
+	}
+}
+
+export interface ChangeResult {
+	ticket: TicketDto;
+	/** False when the action had already happened: every action is idempotent. */
+	changed: boolean;
+}
+
+async function lockTicket(tx: PoolClient, id: string): Promise<TicketDto> {
+	const r = await tx.query(`select ${TICKET_COLUMNS} from tickets where id = $1 for update`, [id]);
+	if (!r.rows[0]) throw new TicketNotFoundError(id);
+	return toTicketDto(r.rows[0]);
+}
+
+export async function updateTicket(tx: PoolClient, id: string, set: Record<string, unknown>): Promise<TicketDto> {
+	const cols = Object.keys(set);
+	const assignments = cols.map((c, i) => `${c} = $${i + 2}`).join(', ');
+	const r = await tx.query(
+		`update tickets set ${assignments}, version = version + 1, updated_at = now()
+		where id = $1 returning ${TICKET_COLUMNS}`,
+		[id, ...cols.map((c) => set[c])]
+	);
+	return toTicketDto(r.rows[0]);
+}
+
+/** Runs a change in one transaction, then announces what committed. */
+export async function changeTicket(
+	pool: Pool,
+	id: string,
+	fn: (tx: PoolClient, t: TicketDto) => Promise<{ ticket: TicketDto; audits: AuditEntryDto[] } | null>
+): Promise<ChangeResult> {
+	const result = await inTransaction(pool, async (tx) => {
+		const current = await lockTicket(tx, id);
+		const done = await fn(tx, current);
+		return done ? { ...done, changed: true } : { ticket: current, audits: [], changed: false };
+	});
+	if (result.changed) {
+		publish('ticket:updated', result.ticket);
+		for (const a of result.audits) publish('audit:appended', a);
+	}
+	return { ticket: result.ticket, changed: result.changed };
+}
+
+function ackFields(t: TicketDto, actor: Actor, at: Date) {
+	return {
+		acknowledged_at: at,
+		acknowledged_by: actor.name,
+		ack_seconds: secondsBetween(new Date(t.created_at), at),
+		sla_status: slaStatusAtAck(new Date(t.sla_deadline), at, t.sla_status)
+	};
+}
+
+export function acknowledge(pool: Pool, id: string, actor: Actor): Promise<ChangeResult> {
+	return changeTicket(pool, id, async (tx, t) => {
+		if (t.status !== 'open') return null;
+		const fields = ackFields(t, actor, new Date());
+		const ticket = await updateTicket(tx, id, { status: 'in_progress', ...fields });
+		const audit = await appendAudit(tx, ticket, {
+			action: 'Acknowledged',
+			actor,
+			timeTakenSeconds: fields.ack_seconds,
+			details: { sla_status: fields.sla_status }
+		});
+		return { ticket, audits: [audit] };
+	});
+}
+
+/** Resolving an unacknowledged ticket acknowledges it too (two audit entries, so MTTA stays honest). */
+export function resolve(pool: Pool, id: string, actor: Actor): Promise<ChangeResult> {
+	return changeTicket(pool, id, async (tx, t) => {
+		if (t.status === 'closed') return null;
+		const now = new Date();
+		const ack = t.status === 'open' ? ackFields(t, actor, now) : null;
+		const mttr = secondsBetween(new Date(t.created_at), now);
+		const ticket = await updateTicket(tx, id, {
+			status: 'closed',
+			...(ack ?? {}),
+			resolved_at: now,
+			resolved_by: actor.name,
+			mttr_seconds: mttr
+		});
+		const audits: AuditEntryDto[] = [];
+		if (ack)
+			audits.push(
+				await appendAudit(tx, ticket, {
+					action: 'Acknowledged',
+					actor,
+					timeTakenSeconds: ack.ack_seconds,
+					details: { sla_status: ack.sla_status, via: 'resolve' }
+				})
+			);
+		audits.push(
+			await appendAudit(tx, ticket, { action: 'Resolved', actor, timeTakenSeconds: mttr })
+		);
+		return { ticket, audits };
+	});
+}
+
+/**
+ * A reopened ticket goes back to In Progress: it was acknowledged, so the
+ * time-to-acknowledge SLA is already settled; the resolution is cleared.
+ */
+export function reopen(pool: Pool, id: string, actor: Actor): Promise<ChangeResult> {
+	return changeTicket(pool, id, async (tx, t) => {
+		if (t.status !== 'closed') return null;
+		const ticket = await updateTicket(tx, id, {
+			status: 'in_progress',
+			resolved_at: null,
+			resolved_by: null,
+			mttr_seconds: null
+		});
+		const audit = await appendAudit(tx, ticket, {
+			action: 'Reopened',
+			actor,
+			details: { previous_resolved_by: t.resolved_by, previous_mttr_seconds: t.mttr_seconds }
+		});
+		return { ticket, audits: [audit] };
+	});
+}
+
+/**
+ * Marks the breach if the ticket is still unacknowledged past its deadline.
+ * Safe to run early or twice: the deadline may have moved since the timer was set.
+ */
+export function markBreached(pool: Pool, id: string): Promise<ChangeResult> {
+	return changeTicket(pool, id, async (tx, t) => {
+		if (t.status !== 'open' || t.sla_status !== 'Pending') return null;
+		if (new Date(t.sla_deadline).getTime() > Date.now()) return null;
+		const ticket = await updateTicket(tx, id, { sla_status: 'Breached' });
+		const audit = await appendAudit(tx, ticket, {
+			action: 'SLA Breached',
+			actor: { name: 'SLA timer', source: 'system' },
+			timeTakenSeconds: ticket.sla_seconds,
+			details: { deadline: t.sla_deadline, priority: t.priority }
+		});
+		return { ticket, audits: [audit] };
+	});
+}
+
+/**
+ * A priority change re-computes the deadline from the ticket's creation and
+ * arms a new breach timer (the old one finds nothing to do when it fires).
+ * Runs inside the caller's change so it lands together with what caused it.
+ */
+export async function applyPriority(
+	tx: PoolClient,
+	boss: PgBoss,
+	t: TicketDto,
+	priority: Priority,
+	policy: SlaPolicyMap,
+	actor: Actor,
+	via: string
+): Promise<{ ticket: TicketDto; audit: AuditEntryDto } | null> {
+	if (t.priority === priority) return null;
+	const deadline = slaDeadline(new Date(t.created_at), priority, policy);
+	const ticket = await updateTicket(tx, t.id, {
+		priority,
+		sla_seconds: policy[priority],
+		sla_deadline: deadline
+	});
+	const audit = await appendAudit(tx, ticket, {
+		action: 'Priority Changed',
+		actor,
+		details: {
+			summary: `Priority ${t.priority}→${priority} by ${via}`,
+			from: t.priority,
+			to: priority,
+			sla_deadline: deadline.toISOString()
+		}
+	});
+	if (ticket.status === 'open' && ticket.sla_status === 'Pending')
+		await send(
+			boss,
+			'sla.check-breach',
+			{ ticketId: t.id, deadline: deadline.toISOString() },
+			{ tx, startAfter: deadline }
+		);
+	return { ticket, audit };
+}

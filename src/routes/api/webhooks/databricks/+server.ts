@@ -1,0 +1,6 @@
+import type { RequestHandler } from './$types';
+import { handleWebhook } from '#lib/server/ingest/http.ts';
+import { runtime } from '#lib/server/runtime.ts';
+
+export const POST: RequestHandler = ({ request, locals }) =>
+	handleWebhook(runtime(), 'databricks', request, locals.requestId);
