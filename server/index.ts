@@ -20,7 +20,7 @@ const { handler } = (await import(pathToFileURL(path.join(root, 'build/handler.j
 };
 httpServer.on('request', (req, res) => {
 	if (req.url?.startsWith('/socket.io/')) return; // Socket.IO answers these itself.
-	handler(req, res);
+	void handler(req, res);
 });
 
 httpServer.listen(port, host, () => {
@@ -34,11 +34,18 @@ async function shutdown(signal: string) {
 	if (closing) return;
 	closing = true;
 	process.stdout.write(`${signal}: shutting down\n`);
+	// The embedded PostgreSQL stops on the same signal (and a terminal's Ctrl-C reaches it
+	// directly), so connections may be cut under clients that are closing: expected now.
+	process.on('uncaughtException', (err: Error & { code?: string }) => {
+		if (err.code === '57P01' || err.code === 'ECONNRESET' || /Connection terminated/.test(err.message)) return;
+		process.stderr.write(`uncaught during shutdown: ${err.stack ?? err}\n`);
+		process.exit(1);
+	});
 	const force = setTimeout(() => process.exit(1), 15_000);
 	force.unref();
-	io.close();
-	httpServer.closeAllConnections?.();
-	await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+	httpServer.closeIdleConnections();
+	// Closes the sockets and the HTTP server under them.
+	await new Promise<void>((resolve) => void io.close(() => resolve()));
 	// adapter-node only emits this from its own entry; ours must, so jobs and the database stop.
 	process.emit('sveltekit:shutdown' as 'exit', 0);
 	const holder = (globalThis as Record<symbol, { runtime?: { stop(): Promise<void> } } | undefined>)[

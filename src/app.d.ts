@@ -1,4 +1,5 @@
 import type { AuthUser } from '#lib/server/auth/sessions.ts';
+import type { ApiError } from '#lib/server/http/errors.ts';
 
 declare global {
 	namespace App {
@@ -12,6 +13,8 @@ declare global {
 			/** How the user authenticated: browser session cookie or personal API token. */
 			via: 'session' | 'token' | null;
 			sessionToken: string | null;
+			/** A 4xx thrown by a route, answered as JSON by the apiErrors handle. */
+			apiError: ApiError | null;
 		}
 	}
 }

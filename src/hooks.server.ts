@@ -58,21 +58,46 @@ const guard: Handle = async ({ event, resolve }) => {
 	redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
 };
 
-/** Routes throw ApiError for 4xx; it becomes the JSON error shape here. */
-const apiErrors: Handle = async ({ event, resolve }) => {
-	try {
-		return await resolve(event);
-	} catch (err) {
-		if (err instanceof ApiError) return err.toResponse();
-		throw err;
-	}
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Browsers send Origin on every cross-site unsafe request; one that is not ours
+ * is refused. Webhooks are called server-to-server with their own credentials,
+ * and JSON endpoints also insist on application/json, which a cross-site form cannot send.
+ */
+const csrf: Handle = async ({ event, resolve }) => {
+	const origin = event.request.headers.get('origin');
+	const self = runtime().config.ORIGIN ?? event.url.origin;
+	if (
+		UNSAFE.has(event.request.method) &&
+		origin !== null &&
+		origin !== new URL(self).origin &&
+		!event.url.pathname.startsWith('/api/webhooks/')
+	)
+		return jsonError(403, 'cross_site_request', `Requests from ${origin} are not allowed`);
+	return resolve(event);
 };
 
-export const handle = sequence(requestId, authenticate, guard, apiErrors);
+/**
+ * Routes throw ApiError for 4xx. SvelteKit turns a thrown error into its own
+ * page inside `resolve`; handleError parks the ApiError on locals and this
+ * answers with Vigil's JSON error shape instead.
+ */
+const apiErrors: Handle = async ({ event, resolve }) => {
+	event.locals.apiError = null;
+	const response = await resolve(event);
+	return event.locals.apiError ? event.locals.apiError.toResponse() : response;
+};
+
+export const handle = sequence(requestId, csrf, authenticate, guard, apiErrors);
 
 /** Unknown errors are logged with an id and answered with only that id; expected ones pass through. */
 export const handleError: HandleServerError = (caught) => {
 	if (caught.kind !== 'unknown') return {};
+	if (caught.error instanceof ApiError) {
+		caught.event.locals.apiError = caught.error;
+		return { status: caught.error.status, message: caught.error.message };
+	}
 	const errorId = randomUUID();
 	log.error(
 		{ err: caught.error, errorId, requestId: caught.event.locals.requestId, path: caught.event.url.pathname },

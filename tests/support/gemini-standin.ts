@@ -247,7 +247,7 @@ export async function startGeminiStandin(opts: { apiKey?: string } = {}): Promis
 		void (async () => {
 			const url = new URL(req.url ?? '/', 'http://standin');
 			const rawBody = await readBody(req);
-			let body: unknown = null;
+			let body: unknown;
 			try {
 				body = JSON.parse(rawBody);
 			} catch {

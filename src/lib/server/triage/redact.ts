@@ -48,7 +48,10 @@ function fixed(kind: string, pattern: RegExp): Redactor {
 }
 
 const REDACTORS: readonly Redactor[] = [
-	fixed('private-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g),
+	fixed(
+		'private-key',
+		/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g
+	),
 	{
 		kind: 'url-credentials',
 		pattern: /\b([a-z][a-z0-9+.-]*:\/\/)(?!\[REDACTED:)[^\s:;@/'"]+:[^\s;/'"]+@/gi,

@@ -20,18 +20,21 @@ export interface TriageDeps {
 
 const AI = { name: 'AI triage', source: 'system' as const };
 
+const clean = (text: string): string => redact(text).text;
+
+/** The offline result as context for the AI; it quotes the raw error, so it is redacted too. */
 function offlineOf(t: TicketDto): TriageResult {
 	return {
-		rootCause: t.root_cause,
+		rootCause: clean(t.root_cause),
 		errorType: t.error_type,
 		category: t.category as TriageResult['category'],
-		affectedEntity: t.affected_entity,
+		affectedEntity: t.affected_entity && clean(t.affected_entity),
 		severity: t.severity,
 		priority: t.priority,
 		confidence: t.confidence,
-		recommendations: t.recommendations,
+		recommendations: t.recommendations.map(clean),
 		autoHealPossible: t.auto_heal_possible,
-		evidence: t.evidence
+		evidence: t.evidence.map(clean)
 	};
 }
 
@@ -52,15 +55,19 @@ export async function runTriage(deps: TriageDeps, ticketId: string): Promise<voi
 		);
 		return;
 	}
-	const similar = await findSimilar(deps.pool, row);
+	const similar = (await findSimilar(deps.pool, row)).map((s) => ({
+		...s,
+		rootCause: clean(s.rootCause),
+		resolution: s.resolution && clean(s.resolution)
+	}));
 	const outcome = await analyzeWithAi(
 		model,
 		{
 			alert: {
 				source: row.source,
-				pipeline: row.pipeline,
 				resource: row.resource,
-				errorMessage: redact(row.error_message).text,
+				pipeline: clean(row.pipeline),
+				errorMessage: clean(row.error_message),
 				errorCode: row.error_code,
 				failureType: row.failure_type
 			},
@@ -70,7 +77,7 @@ export async function runTriage(deps: TriageDeps, ticketId: string): Promise<voi
 		deps.rcaOptions
 	);
 	await deps.reportHealth(outcome.ok, outcome.ok ? undefined : `${outcome.reason}: ${outcome.detail}`);
-	const { policy } = { policy: (await ingestSettings(deps.pool)).sla };
+	const policy = (await ingestSettings(deps.pool)).sla;
 
 	await changeTicket(deps.pool, ticketId, async (tx, t) => {
 		if (t.triage_status !== 'pending') return null;

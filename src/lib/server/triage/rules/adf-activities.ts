@@ -279,7 +279,8 @@ export const ADF_ACTIVITY_RULES: readonly Rule[] = [
 		rootCause: (s) =>
 			`A join in the data flow of ${s} has no usable equality condition, which makes an implicit cartesian product.`,
 		recommendations: [
-			'Add an equality condition to the join, or use a custom (cross) join explicitly if a cartesian product is intended.'
+			'Add an equality condition to the join, or use a custom (cross) join explicitly if a cartesian product is intended.',
+			'Check the join keys still exist on both streams after recent schema changes.'
 		],
 		docs: DATA_FLOWS
 	}),

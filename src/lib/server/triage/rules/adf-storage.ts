@@ -1,25 +1,22 @@
-import { adlsPath, blobPath, sourceFile, sqlServer, storageUrl, tableName } from './entity.ts';
+import { adlsPath, blobPath, sftpHost, sourceFile, storageUrl } from './entity.ts';
 import type { Rule } from './rule.ts';
 import { rule } from './rule.ts';
 
-/** Copy activity and connector failures, from Microsoft's ADF connector troubleshooting pages. */
+/** Copy activity failures on files: Blob, ADLS Gen2, SFTP, delimited text and Parquet. */
 
 const ADF = 'https://learn.microsoft.com/en-us/azure/data-factory';
 const BLOB = `${ADF}/connector-troubleshoot-azure-blob-storage`;
 const ADLS = `${ADF}/connector-troubleshoot-azure-data-lake`;
-const SQL = `${ADF}/connector-troubleshoot-synapse-sql`;
 const DELIMITED = `${ADF}/connector-troubleshoot-delimited-text`;
 const PARQUET = `${ADF}/connector-troubleshoot-parquet`;
 const SFTP = `${ADF}/connector-troubleshoot-ftp-sftp-http`;
-const SNOWFLAKE = `${ADF}/connector-troubleshoot-snowflake`;
 const CONNECTORS = `${ADF}/connector-troubleshoot-guide`;
 const STORAGE_ERRORS =
 	'https://learn.microsoft.com/en-us/rest/api/storageservices/common-rest-api-error-codes';
-const SQL_ERRORS = 'https://learn.microsoft.com/en-us/sql/relational-databases/errors-events';
 
 const JAVA_OOM = /OutOfMemory|Java heap space/i;
 
-export const ADF_CONNECTOR_RULES: readonly Rule[] = [
+export const ADF_STORAGE_RULES: readonly Rule[] = [
 	rule({
 		errorType: 'UserErrorSourceBlobNotExists',
 		codes: ['UserErrorSourceBlobNotExists', 'BlobNotFound', 'ContainerNotFound'],
@@ -112,113 +109,6 @@ export const ADF_CONNECTOR_RULES: readonly Rule[] = [
 			'Test the linked service connection in ADF Studio after updating the credential.'
 		],
 		docs: STORAGE_ERRORS
-	}),
-	rule({
-		errorType: 'SqlFailedToConnect',
-		codes: ['SqlFailedToConnect'],
-		patterns: [
-			/Cannot connect to SQL Database/i,
-			/A network-related or instance-specific error occurred while establishing a connection to SQL Server/i
-		],
-		category: 'connectivity',
-		severity: 'High',
-		autoHealPossible: true,
-		entity: sqlServer,
-		noun: 'SQL server',
-		rootCause: (s) =>
-			`The integration runtime could not open a connection to ${s} (firewall, network path or a paused database).`,
-		recommendations: [
-			"Allow the integration runtime to reach the server: add its outbound IPs to the SQL firewall, enable 'Allow Azure services', or use a private endpoint.",
-			'Test the linked service connection in ADF Studio with the same integration runtime.',
-			'If the database is serverless and was auto-paused, rerun once it has resumed or raise the auto-pause delay.'
-		],
-		docs: SQL
-	}),
-	rule({
-		errorType: 'SqlUnauthorizedAccess',
-		codes: ['SqlUnauthorizedAccess'],
-		patterns: [/Login failed for user/i],
-		category: 'authentication',
-		severity: 'High',
-		autoHealPossible: false,
-		entity: sqlServer,
-		noun: 'SQL server',
-		rootCause: (s) => `The login configured in the linked service was rejected by ${s}.`,
-		recommendations: [
-			'Verify the user name and password (or the Key Vault secret they come from) in the linked service.',
-			"For managed identity authentication, create the factory's user in the database (CREATE USER [factory-name] FROM EXTERNAL PROVIDER) and grant it a role.",
-			'Check the login is not disabled, locked or missing from the target database.'
-		],
-		docs: `${SQL_ERRORS}/mssqlserver-18456-database-engine-error`
-	}),
-	rule({
-		errorType: 'SqlInvalidColumnName',
-		codes: ['SqlInvalidColumnName'],
-		patterns: [/Column '[^']+' does not exist in the table/i, /Invalid column name '[^']+'/i],
-		category: 'schema_mismatch',
-		severity: 'High',
-		autoHealPossible: false,
-		entity: tableName,
-		noun: 'table',
-		rootCause: (s) =>
-			`A column used by the copy mapping or query does not exist in ${s}; source and sink schemas have drifted.`,
-		recommendations: [
-			'Compare the copy activity column mapping with the current table definition and re-import the schema.',
-			'If the column was renamed or dropped on purpose, update the mapping, query or stored procedure.',
-			'Check whether a deployment changed the table without updating the pipeline.'
-		],
-		docs: SQL
-	}),
-	rule({
-		errorType: 'SqlPrimaryKeyViolation',
-		patterns: [/Violation of PRIMARY KEY constraint/i, /Cannot insert duplicate key/i],
-		category: 'data_quality',
-		severity: 'High',
-		autoHealPossible: false,
-		entity: tableName,
-		noun: 'table',
-		rootCause: (s) =>
-			`The load tried to insert rows whose primary key already exists in ${s} (duplicates in the source or a re-run of an already loaded batch).`,
-		recommendations: [
-			'Look up the duplicate key value shown in the message in both the source batch and the target table.',
-			'Make the load idempotent: use the copy activity Upsert write behavior with key columns, or a MERGE stored procedure.',
-			'If a partial earlier run left rows behind, clean the staging table before rerunning.'
-		],
-		docs: `${SQL_ERRORS}/mssqlserver-2627-database-engine-error`
-	}),
-	rule({
-		errorType: 'SqlBatchWriteTimeout',
-		codes: ['SqlBatchWriteTimeout'],
-		patterns: [/Timeouts in SQL write operation/i],
-		category: 'timeout',
-		severity: 'Medium',
-		autoHealPossible: true,
-		entity: sqlServer,
-		noun: 'SQL server',
-		rootCause: (s) =>
-			`Batch writes to ${s} exceeded the write timeout, usually because the database was busy or under-provisioned.`,
-		recommendations: [
-			'Check the database DTU/vCore usage and blocking during the run; scale up for the load window if it is saturated.',
-			'Lower the sink write batch size or raise the write batch timeout on the copy sink.',
-			'Rerun the activity; transient load spikes usually clear.'
-		],
-		docs: SQL
-	}),
-	rule({
-		errorType: 'SqlBulkCopyInvalidColumnLength',
-		codes: ['SqlBulkCopyInvalidColumnLength'],
-		patterns: [/invalid column length from the bcp client/i],
-		category: 'data_quality',
-		severity: 'High',
-		autoHealPossible: false,
-		entity: tableName,
-		noun: 'table',
-		rootCause: (s) => `A source value is longer than the target column allows in ${s}.`,
-		recommendations: [
-			'Enable fault tolerance logging on the copy activity to find the offending rows and column.',
-			'Widen the target column or trim/validate the value upstream.'
-		],
-		docs: SQL
 	}),
 	rule({
 		errorType: 'DelimitedTextColumnNameNotAllowNull',
@@ -322,72 +212,15 @@ export const ADF_CONNECTOR_RULES: readonly Rule[] = [
 		category: 'connectivity',
 		severity: 'High',
 		autoHealPossible: true,
-		rootCause: (s) => `The integration runtime could not reach the SFTP server used by ${s}.`,
+		entity: sftpHost,
+		noun: 'SFTP server',
+		rootCause: (s) => `The integration runtime could not reach ${s}.`,
 		recommendations: [
 			'Check the host name and port in the linked service and that the server is up.',
 			'Allow the integration runtime IPs through the SFTP server firewall.',
 			'Rerun once connectivity is restored; short outages are common on partner SFTP servers.'
 		],
 		docs: SFTP
-	}),
-	rule({
-		errorType: 'SnowflakeAuthenticationFailed',
-		patterns: [/Incorrect username or password was specified/i],
-		category: 'authentication',
-		severity: 'High',
-		autoHealPossible: false,
-		rootCause: (s) => `Snowflake rejected the user or password configured for ${s}.`,
-		recommendations: [
-			'Verify the Snowflake user and password (or key pair) in the linked service or Key Vault.',
-			'Check the Snowflake user is not disabled or locked after failed logins.'
-		],
-		docs: SNOWFLAKE
-	}),
-	rule({
-		errorType: 'SnowflakeIpNotAllowed',
-		patterns: [/IP [\d.]+ is not allowed to access Snowflake/i],
-		category: 'connectivity',
-		severity: 'High',
-		autoHealPossible: false,
-		rootCause: (s) => `A Snowflake network policy blocks the integration runtime IP used by ${s}.`,
-		recommendations: [
-			'Add the integration runtime outbound IPs (or the Azure service tag ranges) to the Snowflake network policy.',
-			'Prefer a self-hosted or managed VNet IR with a fixed egress IP so the policy stays stable.'
-		],
-		docs: SNOWFLAKE
-	}),
-	rule({
-		errorType: 'SnowflakeInsufficientPrivileges',
-		patterns: [/Insufficient privileges to operate on/i],
-		category: 'permission',
-		severity: 'High',
-		autoHealPossible: false,
-		rootCause: (s) =>
-			`The Snowflake role used by ${s} lacks a privilege on the target database, schema, table or stage.`,
-		recommendations: [
-			'Grant the role the missing privilege (USAGE on database and schema, INSERT/SELECT on the table, USAGE on the stage).',
-			'Check the linked service uses the intended role and warehouse.'
-		],
-		docs: SNOWFLAKE
-	}),
-	rule({
-		errorType: 'SqlOperationFailed',
-		tier: 'wrapper',
-		codes: ['SqlOperationFailed'],
-		patterns: [/A database operation failed/i],
-		category: 'code_error',
-		severity: 'High',
-		autoHealPossible: false,
-		entity: sqlServer,
-		noun: 'SQL server',
-		rootCause: (s) =>
-			`A statement run by the copy activity failed on ${s}; the inner SqlException holds the cause.`,
-		recommendations: [
-			'Read the inner SqlException message and SqlErrorNumber in the activity output.',
-			'Run the same query, pre-copy script or stored procedure directly against the database to reproduce.',
-			'Check for recent schema, permission or constraint changes on the sink table.'
-		],
-		docs: SQL
 	}),
 	rule({
 		errorType: 'ADLSGen2OperationFailed',

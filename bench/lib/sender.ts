@@ -1,0 +1,71 @@
+/**
+ * The load generator, run as its own process so the server's event loop and
+ * the senders' never compete. Reads a SenderConfig (JSON) from argv[2] and
+ * prints one JSON line (SenderResult) on stdout when done.
+ */
+import { epochNow, closedLoop, type LoopResult } from './loop.ts';
+import { payload } from './fixtures.ts';
+
+export interface SenderConfig {
+	baseUrl: string;
+	apiKey: string;
+	/** `load`: closed loop at `concurrency`; `paced`: one webhook every `intervalMs`. */
+	mode: 'load' | 'paced';
+	concurrency: number;
+	warmupMs: number;
+	durationMs: number;
+	intervalMs: number;
+}
+
+export interface Accepted {
+	ticketId: string;
+	/** Epoch ms at which the 201 arrived. */
+	acceptedAtMs: number;
+}
+
+export type SenderResult = { load: LoopResult } | { paced: { accepted: Accepted[]; failures: Record<string, number> } };
+
+async function post(cfg: SenderConfig, seq: number): Promise<{ status: number; text: string }> {
+	const p = payload(seq);
+	const res = await fetch(`${cfg.baseUrl}/api/webhooks/${p.endpoint}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-api-key': cfg.apiKey },
+		body: p.body
+	});
+	return { status: res.status, text: await res.text() };
+}
+
+async function load(cfg: SenderConfig): Promise<LoopResult> {
+	return closedLoop(cfg, async (seq) => {
+		const r = await post(cfg, seq);
+		return r.status === 201 ? true : `HTTP ${r.status}: ${r.text.slice(0, 80)}`;
+	});
+}
+
+async function paced(cfg: SenderConfig) {
+	const accepted: Accepted[] = [];
+	const failures: Record<string, number> = {};
+	const inFlight: Promise<void>[] = [];
+	const start = performance.now();
+	for (let seq = 0; seq * cfg.intervalMs < cfg.durationMs; seq++) {
+		const due = start + seq * cfg.intervalMs;
+		const wait = due - performance.now();
+		if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+		inFlight.push(
+			post(cfg, seq).then(
+				(r) => {
+					const at = epochNow();
+					if (r.status === 201) accepted.push({ ticketId: (JSON.parse(r.text) as { ticket_id: string }).ticket_id, acceptedAtMs: at });
+					else failures[`HTTP ${r.status}`] = (failures[`HTTP ${r.status}`] ?? 0) + 1;
+				},
+				(err: Error) => void (failures[err.message] = (failures[err.message] ?? 0) + 1)
+			)
+		);
+	}
+	await Promise.all(inFlight);
+	return { accepted, failures };
+}
+
+const cfg = JSON.parse(process.argv[2] ?? '{}') as SenderConfig;
+const result: SenderResult = cfg.mode === 'paced' ? { paced: await paced(cfg) } : { load: await load(cfg) };
+process.stdout.write(JSON.stringify(result) + '\n');

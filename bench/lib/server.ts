@@ -1,0 +1,108 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ownChild } from './cleanup.ts';
+import { freePort } from './net.ts';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+const HANDLER = path.join(ROOT, 'build/handler.js');
+
+export interface ServerEnv {
+	databaseUrl: string;
+	dataDir: string;
+	ingestKey: string;
+}
+
+export interface RunningServer {
+	baseUrl: string;
+	/** The server's recent output, for error messages. */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+function newest(dir: string): number {
+	let max = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const p = path.join(dir, entry.name);
+		max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+	}
+	return max;
+}
+
+/** Builds when there is no build or BENCH_REBUILD=1; a stale build is measured, with a warning. */
+export function ensureBuild(rebuild: boolean, log: (line: string) => void): void {
+	const missing = !existsSync(HANDLER);
+	if (!missing && !rebuild) {
+		const sources = Math.max(newest(path.join(ROOT, 'src')), newest(path.join(ROOT, 'migrations')));
+		if (statSync(HANDLER).mtimeMs < sources)
+			log('warning: build/ is older than src/; measuring it anyway (BENCH_REBUILD=1 rebuilds first)');
+		return;
+	}
+	log('building Vigil (vite build)…');
+	const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
+}
+
+/** Starts `node server/index.ts` as its own process and waits until GET /readyz answers 200. */
+export async function startServer(env: ServerEnv): Promise<RunningServer> {
+	const port = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const child: ChildProcess = ownChild(
+		spawn(process.execPath, [path.join(ROOT, 'server/index.ts')], {
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: {
+				...process.env,
+				NODE_ENV: 'production',
+				DATABASE_URL: env.databaseUrl,
+				HOST: '127.0.0.1',
+				PORT: String(port),
+				ORIGIN: baseUrl,
+				VIGIL_INGEST_API_KEY: env.ingestKey,
+				VIGIL_ADMIN_EMAIL: 'bench@vigil.local',
+				VIGIL_ADMIN_PASSWORD: 'bench-admin-password-1',
+				VIGIL_DATA_DIR: env.dataDir,
+				VIGIL_ENCRYPTION_KEY: 'b'.repeat(64),
+				LOG_LEVEL: 'warn'
+			}
+		})
+	);
+	let tail = '';
+	const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-8000));
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	let exited: number | null = null;
+	const gone = new Promise<void>((resolve) =>
+		child.once('exit', (code, signal) => {
+			exited = code ?? (signal ? 128 : 1);
+			resolve();
+		})
+	);
+
+	const deadline = Date.now() + 180_000;
+	for (;;) {
+		if (exited !== null) throw new Error(`server exited (${exited}) before ready:\n${tail}`);
+		if (Date.now() > deadline) throw new Error(`server not ready after 180 s:\n${tail}`);
+		const ok = await fetch(`${baseUrl}/readyz`).then(
+			(r) => r.status === 200,
+			() => false
+		);
+		if (ok) break;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+
+	return {
+		baseUrl,
+		output: () => tail,
+		async stop() {
+			if (exited !== null) return;
+			child.kill('SIGTERM');
+			const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+			await gone;
+			clearTimeout(killer);
+		}
+	};
+}

@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import type { AuditEntryDto, StatsDto, TicketDto } from '#lib/contracts/tickets.ts';
+import type { Pool } from '../db/pool.ts';
+import { ApiError } from '../http/errors.ts';
+import { AUDIT_COLUMNS, TICKET_COLUMNS, toAuditDto, toTicketDto } from './rows.ts';
+
+/* ---------- query-string parsing shared by the ticket and audit lists ---------- */
+
+/** One value or a comma list, each one of `values`; a bad one names the parameter. */
+export function enumList<T extends string>(name: string, values: readonly T[]) {
+	const message = `${name} must be one of ${values.join(', ')}`;
+	return z.string().transform((raw, ctx): T[] => {
+		const items = [
+			...new Set(
+				raw
+					.split(',')
+					.map((v) => v.trim())
+					.filter(Boolean)
+			)
+		];
+		if (items.length === 0 || items.some((v) => !(values as readonly string[]).includes(v))) {
+			ctx.addIssue({ code: 'custom', message });
+			return z.NEVER;
+		}
+		return items as T[];
+	});
+}
+
+export const limitParam = z.coerce
+	.number({ error: 'limit must be an integer from 1 to 200' })
+	.int({ error: 'limit must be an integer from 1 to 200' })
+	.min(1, { error: 'limit must be an integer from 1 to 200' })
+	.max(200, { error: 'limit must be an integer from 1 to 200' })
+	.default(50);
+
+/** Cursors are opaque to clients: base64url JSON of the last row's sort key. */
+export function encodeCursor(key: unknown): string {
+	return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string, shape: z.ZodType<T>): T | null {
+	try {
+		const r = shape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+		return r.success ? r.data : null;
+	} catch {
+		return null;
+	}
+}
+
+export const cursorParam = (shape: z.ZodType) =>
+	z.string().refine((c) => decodeCursor(c, shape) !== null, {
+		error: 'cursor is invalid: pass back the next_cursor of the previous page'
+	});
+
+/** Parses the known parameters (repeats joined as a comma list, blanks ignored); 400 names each bad one. */
+export function parseParams<S extends z.ZodObject>(
+	schema: S,
+	params: URLSearchParams
+): z.output<S> {
+	const input: Record<string, string> = {};
+	for (const key of Object.keys(schema.shape)) {
+		const value = params
+			.getAll(key)
+			.map((v) => v.trim())
+			.filter(Boolean)
+			.join(',');
+		if (value) input[key] = value;
+	}
+	const r = schema.safeParse(input);
+	if (r.success) return r.data;
+	const details = r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+	throw new ApiError(400, 'invalid_query', details.map((d) => d.message).join('; '), details);
+}
+
+/** Builds numbered SQL parameters in order. */
+export function sqlParams() {
+	const values: unknown[] = [];
+	return {
+		values,
+		add(value: unknown): string {
+			values.push(value);
+			return `$${values.length}`;
+		}
+	};
+}
+
+/** `col = $n` for one value (keeps index order usable), `col = any($n)` for several. */
+export function inList(
+	column: string,
+	list: readonly string[],
+	add: (v: unknown) => string
+): string {
+	return list.length === 1
+		? `${column} = ${add(list[0])}`
+		: `${column} = any(${add(list)}::text[])`;
+}
+
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const lexeme = (word: string): string => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`;
+
+/**
+ * A prefix tsquery (cast with ::tsquery, so no parser runs on it) for what the
+ * user typed: each blank-separated term must match, either as its words
+ * (`pl_load` → pl:* & load:*) or whole, because the text-search parser keeps
+ * hyphenated ids like `adf-20250126t143522-abc123` as one lexeme too.
+ * Null when nothing searchable is left.
+ */
+export function prefixTsquery(q: string): string | null {
+	const terms: string[] = [];
+	for (const term of q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 16)) {
+		const words = term.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+		if (words.length === 0) continue;
+		const byWords = words.map(lexeme).join(' & ');
+		terms.push(
+			words.length === 1 && words[0] === term ? byWords : `((${byWords}) | ${lexeme(term)})`
+		);
+	}
+	return terms.length ? terms.join(' & ') : null;
+}
+
+/* ---------- tickets ---------- */
+
+const STATUSES = ['open', 'in_progress', 'closed'] as const;
+const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+const SOURCES = ['adf', 'databricks', 'generic'] as const;
+const SLA_STATUSES = ['Pending', 'Met', 'Breached'] as const;
+
+/** created_at at full (microsecond) precision: a JS Date would round it and skip rows. */
+const TicketCursor = z.object({ at: z.iso.datetime(), id: z.string().min(1).max(200) });
+
+export const TicketFilters = z.object({
+	status: enumList('status', STATUSES).optional(),
+	q: z.string().max(200, { error: 'q must be at most 200 characters' }).optional(),
+	severity: enumList('severity', SEVERITIES).optional(),
+	priority: enumList('priority', PRIORITIES).optional(),
+	team: z.string().max(200, { error: 'team must be at most 200 characters' }).optional(),
+	source: enumList('source', SOURCES).optional(),
+	sla_status: enumList('sla_status', SLA_STATUSES).optional(),
+	cursor: cursorParam(TicketCursor).optional(),
+	limit: limitParam
+});
+export type TicketQuery = z.output<typeof TicketFilters>;
+
+export interface Page<T> {
+	items: T[];
+	next_cursor: string | null;
+}
+
+export const parseTicketFilters = (params: URLSearchParams): TicketQuery =>
+	parseParams(TicketFilters, params);
+
+/** The list query, exported so a test can EXPLAIN exactly what runs. */
+export function ticketListSql(f: TicketQuery): { text: string; values: unknown[] } {
+	const { values, add } = sqlParams();
+	const where: string[] = [];
+	if (f.status) where.push(inList('status', f.status, add));
+	if (f.severity) where.push(inList('severity', f.severity, add));
+	if (f.priority) where.push(inList('priority', f.priority, add));
+	if (f.source) where.push(inList('source', f.source, add));
+	if (f.sla_status) where.push(inList('sla_status', f.sla_status, add));
+	if (f.team) where.push(`team = ${add(f.team)}`);
+	if (f.q) {
+		const tsquery = prefixTsquery(f.q);
+		const like = escapeLike(f.q);
+		where.push(
+			`(${[
+				...(tsquery ? [`search @@ ${add(tsquery)}::tsquery`] : []),
+				`id ilike ${add(`${like}%`)}`,
+				`run_id = ${add(f.q)}`,
+				`jira_key ilike ${add(like)}`,
+				// The parser reads a dotted name (dag.task) as one host-like lexeme, so
+				// its inner words never match a prefix query; a substring match does.
+				`pipeline ilike ${add(`%${like}%`)}`
+			].join(' or ')})`
+		);
+	}
+	const cursor = f.cursor ? decodeCursor(f.cursor, TicketCursor) : null;
+	if (cursor) where.push(`(created_at, id) < (${add(cursor.at)}::timestamptz, ${add(cursor.id)})`);
+	const text = `select ${TICKET_COLUMNS},
+		to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+	from tickets ${where.length ? `where ${where.join(' and ')}` : ''}
+	order by created_at desc, id desc limit ${add(f.limit + 1)}`;
+	return { text, values };
+}
+
+/** Newest first, keyset-paginated (never OFFSET: deep pages stay as fast as the first). */
+export async function listTickets(
+	pool: Pool,
+	filters: TicketQuery | URLSearchParams
+): Promise<Page<TicketDto>> {
+	const f = filters instanceof URLSearchParams ? parseTicketFilters(filters) : filters;
+	const { text, values } = ticketListSql(f);
+	const rows = (await pool.query(text, values)).rows;
+	const more = rows.length > f.limit;
+	const page = more ? rows.slice(0, f.limit) : rows;
+	const last = page.at(-1);
+	return {
+		items: page.map(({ cursor_at: _, ...row }) => toTicketDto(row)),
+		next_cursor: more && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null
+	};
+}
+
+export interface TicketDetail {
+	ticket: TicketDto;
+	/** The ticket's audit entries, oldest first. */
+	timeline: AuditEntryDto[];
+}
+
+export async function getTicket(pool: Pool, id: string): Promise<TicketDetail | null> {
+	const [ticket, audit] = await Promise.all([
+		pool.query(`select ${TICKET_COLUMNS} from tickets where id = $1`, [id]),
+		pool.query(`select ${AUDIT_COLUMNS} from audit_log where ticket_id = $1 order by id`, [id])
+	]);
+	if (!ticket.rows[0]) return null;
+	return { ticket: toTicketDto(ticket.rows[0]), timeline: audit.rows.map(toAuditDto) };
+}
+
+export async function ticketStats(pool: Pool): Promise<StatsDto> {
+	const r = await pool.query(`select
+		count(*) filter (where status = 'open')::int as open,
+		count(*) filter (where status = 'in_progress')::int as in_progress,
+		count(*) filter (where status = 'closed')::int as closed,
+		count(*) filter (where sla_status = 'Breached')::int as sla_breached,
+		round(avg(ack_seconds))::int as mtta_seconds,
+		round(avg(mttr_seconds))::int as mttr_seconds,
+		(select count(*) from audit_log)::int as total_audits
+	from tickets`);
+	return r.rows[0] as StatsDto;
+}

@@ -1,0 +1,116 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketDto } from '../../src/lib/contracts/tickets.ts';
+import { createTestDatabase, TEST_INGEST_KEY } from '../support/db.ts';
+import { fixture } from '../support/fixtures.ts';
+import { login, startServer, type RunningServer } from '../support/server.ts';
+
+let server: RunningServer;
+let cookie: string;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+	server = await startServer(await createTestDatabase());
+	cookie = await login(server.url);
+});
+afterAll(async () => {
+	for (const s of sockets) s.disconnect();
+	if (server) expect(await server.stop()).toBe(0);
+});
+
+const postWebhook = (runId: string) =>
+	fetch(`${server.url}/api/webhooks/generic`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-api-key': TEST_INGEST_KEY },
+		body: JSON.stringify({ ...fixture('generic/airflow-task-failed.json'), run_id: runId })
+	});
+
+function socket(headers: Record<string, string>): Socket {
+	const s = connect(server.url, { transports: ['websocket'], extraHeaders: headers, reconnection: false });
+	sockets.push(s);
+	return s;
+}
+
+describe('the running server', () => {
+	it('pushes ticket:created to every signed-in socket after a webhook', async () => {
+		const a = socket({ cookie });
+		const b = socket({ cookie });
+		await Promise.all([a, b].map((s) => new Promise<void>((r, j) => (s.once('connect', () => r()), s.once('connect_error', j)))));
+		const received = Promise.all(
+			[a, b].map((s) => new Promise<TicketDto>((r) => s.on('ticket:created', (t: TicketDto) => t.run_id === 'socket-run-1' && r(t))))
+		);
+		const res = await postWebhook('socket-run-1');
+		expect(res.status).toBe(201);
+		const { ticket_id } = await res.json();
+		const [ta, tb] = await received;
+		expect(ta.id).toBe(ticket_id);
+		expect(tb.id).toBe(ticket_id);
+		expect(ta.pipeline).toBe('dag_marketing_spend.load_google_ads');
+	});
+
+	it('refuses a socket without a session', async () => {
+		const s = socket({});
+		const err = await new Promise<Error>((r) => s.once('connect_error', r));
+		expect(err.message).toBe('unauthorized');
+	});
+
+	it('requires auth on every API route and page', async () => {
+		const res = await fetch(`${server.url}/api/tickets/exists/x`);
+		expect(res.status).toBe(401);
+		const page = await fetch(`${server.url}/`, { redirect: 'manual' });
+		expect(page.status).toBe(303);
+		expect(page.headers.get('location')).toMatch(/^\/login/);
+		const tokens = await fetch(`${server.url}/api/tokens`);
+		expect(tokens.status).toBe(401);
+		expect((await tokens.json()).error.code).toBe('unauthorized');
+	});
+
+	it('issues, uses and revokes a personal API token', async () => {
+		const created = await fetch(`${server.url}/api/tokens`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ name: 'grafana' })
+		});
+		expect(created.status).toBe(201);
+		const { id, token } = await created.json();
+		expect(token).toMatch(/^vgl_/);
+		const bearer = { authorization: `Bearer ${token}` };
+		expect((await fetch(`${server.url}/api/tokens`, { headers: bearer })).status).toBe(200);
+		expect((await fetch(`${server.url}/api/tokens/${id}`, { method: 'DELETE', headers: { cookie } })).status).toBe(204);
+		expect((await fetch(`${server.url}/api/tokens`, { headers: bearer })).status).toBe(401);
+	});
+
+	it('restricts sign-up to the allowed e-mail domains', async () => {
+		const signup = (email: string) =>
+			fetch(`${server.url}/api/auth/signup`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ email, name: 'Sam', password: 'a long enough password' })
+			});
+		const refused = await signup('sam@evil.example');
+		expect(refused.status).toBe(400);
+		expect((await refused.json()).error.message).toMatch(/@contoso\.example/);
+		const ok = await signup('sam@contoso.example');
+		expect(ok.status).toBe(201);
+		expect((await ok.json()).user.role).toBe('responder');
+		expect(ok.headers.get('set-cookie')).toMatch(/vigil_session=.*HttpOnly/i);
+	});
+
+	it('acknowledges through the API as the signed-in user', async () => {
+		const { ticket_id } = await (await postWebhook('api-ack-1')).json();
+		const ack = await fetch(`${server.url}/api/tickets/${ticket_id}/acknowledge`, { method: 'POST', headers: { cookie } });
+		expect(ack.status).toBe(200);
+		const body = await ack.json();
+		expect(body.status).toBe('changed');
+		expect(body.ticket.acknowledged_by).toBe('Administrator');
+		const again = await fetch(`${server.url}/api/tickets/${ticket_id}/acknowledge`, { method: 'POST', headers: { cookie } });
+		expect((await again.json()).status).toBe('unchanged');
+		expect((await fetch(`${server.url}/api/tickets/GEN-nope/acknowledge`, { method: 'POST', headers: { cookie } })).status).toBe(404);
+	});
+
+	it('serves health, readiness and metrics', async () => {
+		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+		expect(await (await fetch(`${server.url}/readyz`)).json()).toMatchObject({ status: 'ok' });
+		expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/vigil_webhooks_total\{endpoint="generic",outcome="created"\}/);
+	});
+});
