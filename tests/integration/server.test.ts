@@ -108,6 +108,22 @@ describe('the running server', () => {
 		expect((await fetch(`${server.url}/api/tickets/GEN-nope/acknowledge`, { method: 'POST', headers: { cookie } })).status).toBe(404);
 	});
 
+	it('refuses a cross-site request carrying the session cookie', async () => {
+		const { ticket_id } = await (await postWebhook('csrf-1')).json();
+		const res = await fetch(`${server.url}/api/tickets/${ticket_id}/acknowledge`, {
+			method: 'POST',
+			headers: { cookie, origin: 'https://evil.example' }
+		});
+		expect(res.status).toBe(403);
+		expect((await res.json()).error.code).toBe('cross_site_request');
+		const form = await fetch(`${server.url}/api/tokens`, {
+			method: 'POST',
+			headers: { cookie, 'content-type': 'text/plain' },
+			body: JSON.stringify({ name: 'sneaky' })
+		});
+		expect(form.status).toBe(415);
+	});
+
 	it('serves health, readiness and metrics', async () => {
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 		expect(await (await fetch(`${server.url}/readyz`)).json()).toMatchObject({ status: 'ok' });

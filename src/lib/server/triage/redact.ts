@@ -54,7 +54,7 @@ const REDACTORS: readonly Redactor[] = [
 	),
 	{
 		kind: 'url-credentials',
-		pattern: /\b([a-z][a-z0-9+.-]*:\/\/)(?!\[REDACTED:)[^\s:;@/'"]+:[^\s;/'"]+@/gi,
+		pattern: /\b([a-z][a-z0-9+.-]{0,30}:\/\/)(?!\[REDACTED:)[^\s:;@/'"]+:[^\s;/'"]+@/gi,
 		replace: (_match, scheme) => `${scheme}${marker('url-credentials')}@`
 	},
 	{
