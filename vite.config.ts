@@ -1,10 +1,12 @@
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
+import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vite';
 import { socketIoDevPlugin } from './server/dev-plugin.ts';
 
 export default defineConfig({
 	plugins: [
+		tailwindcss(),
 		sveltekit({
 			adapter: adapter({ out: 'build' }),
 			// SvelteKit's own check also refuses body-less POSTs without an Origin header,

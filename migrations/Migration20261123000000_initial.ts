@@ -159,10 +159,12 @@ create table tickets (
 	labels jsonb not null default '{}',
 	occurrences integer not null default 1,
 	version integer not null default 1,
+	-- Names like dag_marketing.load_ads are also split at . _ / : so each word is searchable.
 	search tsvector generated always as (
 		to_tsvector('simple',
-			id || ' ' || pipeline || ' ' || coalesce(run_id, '') || ' ' || coalesce(jira_key, '') || ' ' ||
-			coalesce(resource, '') || ' ' || error_type || ' ' || root_cause || ' ' || left(error_message, 4000))
+			id || ' ' || pipeline || ' ' || translate(pipeline, '._/:', '    ') || ' ' ||
+			coalesce(run_id, '') || ' ' || coalesce(jira_key, '') || ' ' || coalesce(resource, '') || ' ' ||
+			error_type || ' ' || root_cause || ' ' || left(error_message, 4000))
 	) stored,
 	constraint tickets_source_dedup_key unique (source, dedup_key)
 );
@@ -190,7 +192,8 @@ create table audit_log (
 	details jsonb not null default '{}',
 	search tsvector generated always as (
 		to_tsvector('simple',
-			coalesce(ticket_id, '') || ' ' || coalesce(pipeline, '') || ' ' || coalesce(run_id, '') || ' ' ||
+			coalesce(ticket_id, '') || ' ' || coalesce(pipeline, '') || ' ' ||
+			translate(coalesce(pipeline, ''), '._/:', '    ') || ' ' || coalesce(run_id, '') || ' ' ||
 			action || ' ' || actor_name || ' ' || actor_source || ' ' || coalesce(sla_status, '') || ' ' ||
 			coalesce(rca_summary, '') || ' ' || coalesce(team, '') || ' ' || coalesce(owner, '') || ' ' ||
 			coalesce(jira_key, ''))

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { attachSocketServer } from './socket.ts';
+import { isSlackEventsRequest, serveSlackEvents } from '../src/lib/server/slack/seam.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);
@@ -20,6 +21,8 @@ const { handler } = (await import(pathToFileURL(path.join(root, 'build/handler.j
 };
 httpServer.on('request', (req, res) => {
 	if (req.url?.startsWith('/socket.io/')) return; // Socket.IO answers these itself.
+	// Slack's signed form posts bypass SvelteKit (its CSRF check refuses them).
+	if (isSlackEventsRequest(req)) return serveSlackEvents(req, res);
 	void handler(req, res);
 });
 

@@ -69,6 +69,12 @@ const guard: Handle = async ({ event, resolve }) => {
 	redirect(303, `/login?next=${encodeURIComponent(path + event.url.search)}`);
 };
 
+/** The theme class is on <html> in the first paint, so there is no flash of the wrong theme. */
+const theme: Handle = ({ event, resolve }) => {
+	const cls = event.cookies.get('vigil_theme') === 'light' ? '' : 'dark';
+	return resolve(event, { transformPageChunk: ({ html }) => html.replace('%vigil.theme%', cls) });
+};
+
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -100,7 +106,7 @@ const apiErrors: Handle = async ({ event, resolve }) => {
 	return event.locals.apiError ? event.locals.apiError.toResponse() : response;
 };
 
-export const handle = sequence(requestId, csrf, authenticate, guard, apiErrors);
+export const handle = sequence(requestId, csrf, authenticate, guard, theme, apiErrors);
 
 /** Unknown errors are logged with an id and answered with only that id; expected ones pass through. */
 export const handleError: HandleServerError = (caught) => {

@@ -1,3 +1,6 @@
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals }) => ({ user: locals.user });
+export const load: LayoutServerLoad = ({ locals, cookies }) => ({
+	user: locals.user,
+	theme: cookies.get('vigil_theme') === 'light' ? ('light' as const) : ('dark' as const)
+});

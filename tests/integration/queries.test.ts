@@ -341,7 +341,6 @@ describe('audit list at 100,000 entries', () => {
 	}
 
 	it('uses an index on the first page and deep in the cursor chain, whatever the filter', async () => {
-		console.time('insert');
 		await bulkLoadAudit(
 			`insert into audit_log (ticket_id, pipeline, run_id, action, actor_name, actor_source, rca_summary, team)
 			select 'BLK-20250101T000000-' || lpad(g::text, 6, '0'), 'pl_bulk_' || (g % 50), 'bulk-run-' || g,
@@ -351,8 +350,6 @@ describe('audit list at 100,000 entries', () => {
 				'team-' || (g % 7)
 			from generate_series(1, 100000) g`
 		);
-		console.timeEnd('insert');
-		console.time('loop');
 		expect((await listAudit(rt.pool, new URLSearchParams({ q: 'needle' }))).items).toHaveLength(1);
 		const byIdPrefix = await listAudit(
 			rt.pool,
@@ -396,7 +393,6 @@ describe('audit list at 100,000 entries', () => {
 				// the checks above; the rows it touched give it away.
 				expect(touched, label).toBeLessThan(5000);
 			}
-			console.timeLog('loop', JSON.stringify(filters));
 		}
-	});
+	}, 120_000);
 });

@@ -52,6 +52,10 @@ export interface TicketDto {
 	jira_url: string | null;
 	slack_channel: string | null;
 	slack_ts: string | null;
+	/** Delivery of the Slack alert: null when Slack was not configured at triage time. */
+	slack_status: 'pending' | 'posted' | 'failed' | null;
+	/** The last Slack error for this ticket (posting, or updating the message). */
+	slack_error: string | null;
 	links: Record<string, string>;
 	labels: Record<string, string>;
 	occurrences: number;

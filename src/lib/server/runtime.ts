@@ -88,9 +88,16 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	await seedConnections(pool, config, secretKey);
 	const generated = await bootstrapAccounts(orm.em.fork(), config);
 
-	const configured = new Set<ConnectionKind>(
-		(await pool.query(`select kind from connections where secrets is not null`)).rows.map((r) => r.kind)
-	);
+	// Which connections are configured, read on the hot path (ingest): refreshed in the
+	// background at most every 5 s, so an admin's change applies within seconds, no restart.
+	let configured = new Set<ConnectionKind>();
+	let configuredAt = 0;
+	const refreshConfigured = async () => {
+		configuredAt = Date.now();
+		const r = await pool.query(`select kind from connections where secrets is not null`);
+		configured = new Set(r.rows.map((row) => row.kind));
+	};
+	await refreshConfigured();
 	const report = (kind: ConnectionKind) => async (ok: boolean, error?: string) =>
 		recordConnectionResult(pool, kind, ok ? { ok: true } : { ok: false, error: error ?? 'failed' });
 
@@ -138,7 +145,11 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 				};
 			return dbx.client;
 		},
-		hasConnection: (kind) => configured.has(kind),
+		hasConnection(kind) {
+			if (Date.now() - configuredAt > 5000)
+				refreshConfigured().catch((err) => log.warn({ err }, 'connection refresh failed'));
+			return configured.has(kind);
+		},
 		stop: () => (stopping ??= stopAll()),
 	};
 	let stopping: Promise<void> | undefined;

@@ -17,7 +17,11 @@ describe('regexProblem', () => {
 	});
 
 	it('accepts ordinary routing patterns', () => {
-		for (const p of ['^pl_(sales|finance)_.*', 'adf-crm-(prod|prd)-\\w+', '(?:dbx|databricks)-\\d{2,4}'])
+		for (const p of [
+			'^pl_(sales|finance)_.*',
+			'adf-crm-(prod|prd)-\\w+',
+			'(?:dbx|databricks)-\\d{2,4}'
+		])
 			expect(regexProblem(p), p).toBeNull();
 	});
 });

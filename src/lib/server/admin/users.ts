@@ -31,7 +31,7 @@ export async function setUserRole(em: EntityManager, id: string, role: Role): Pr
 		const admins = await tx.find(
 			UserEntity,
 			{ role: 'admin' },
-			{ lockMode: LockMode.PESSIMISTIC_WRITE }
+			{ lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } }
 		);
 		const user = await tx.findOne(UserEntity, { id });
 		if (!user) throw notFound('user');

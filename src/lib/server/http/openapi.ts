@@ -110,7 +110,11 @@ const adminOp = (summary: string, extra: Json = {}, status = '200'): Json => ({
 	tags: ['admin'],
 	summary,
 	...extra,
-	responses: { [status]: json({ type: 'object' }), ...admin, '404': error('Not found') }
+	responses: {
+		[status]: status === '204' ? { description: 'Done' } : json({ type: 'object' }),
+		...admin,
+		...(extra.parameters ? { '404': error('Not found') } : {})
+	}
 });
 const loose = (description: string): Json => body({ type: 'object', description });
 

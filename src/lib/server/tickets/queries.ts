@@ -169,10 +169,7 @@ export function ticketListSql(f: TicketQuery): { text: string; values: unknown[]
 				...(tsquery ? [`search @@ ${add(tsquery)}::tsquery`] : []),
 				`id ilike ${add(`${like}%`)}`,
 				`run_id = ${add(f.q)}`,
-				`jira_key ilike ${add(like)}`,
-				// The parser reads a dotted name (dag.task) as one host-like lexeme, so
-				// its inner words never match a prefix query; a substring match does.
-				`pipeline ilike ${add(`%${like}%`)}`
+				`jira_key ilike ${add(like)}`
 			].join(' or ')})`
 		);
 	}

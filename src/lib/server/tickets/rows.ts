@@ -7,7 +7,7 @@ export const TICKET_COLUMNS = `id, source, format, pipeline, run_id, resource, s
 	rca_latency_ms, rca_total_tokens, enrichment_status, enrichment_error, sla_seconds, sla_deadline,
 	sla_status, occurred_at, created_at, updated_at, acknowledged_at, acknowledged_by, ack_seconds,
 	resolved_at, resolved_by, mttr_seconds, team, owner, cost_center, jira_key, jira_url, slack_channel,
-	slack_ts, links, labels, occurrences, version`;
+	slack_ts, slack_status, slack_error, links, labels, occurrences, version`;
 
 export const AUDIT_COLUMNS = `id, at, ticket_id, pipeline, run_id, action, actor_name, actor_source,
 	time_taken_seconds, mttr_seconds, sla_status, rca_summary, team, owner, jira_key, details`;

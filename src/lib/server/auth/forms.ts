@@ -1,0 +1,49 @@
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { runtime } from '../runtime.ts';
+import { setSessionCookie } from '../http/session-cookie.ts';
+import { createSession, invalidateSession, SESSION_COOKIE } from './sessions.ts';
+import { checkCredentials, createUser, SignupError } from './users.ts';
+
+/** Only same-site paths: `next=//evil.example` must not become an open redirect. */
+export function safeNext(next: string | null): string {
+	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+const text = (f: FormData, k: string) => String(f.get(k) ?? '').trim();
+
+export async function loginAction(event: RequestEvent) {
+	const form = await event.request.formData();
+	const email = text(form, 'email');
+	const password = String(form.get('password') ?? '');
+	if (!email || !password) return fail(400, { email, error: 'Enter your e-mail and password.' });
+	const em = runtime().em();
+	const user = await checkCredentials(em, email, password);
+	if (!user) return fail(400, { email, error: 'E-mail or password is wrong.' });
+	const session = await createSession(em, user.id);
+	setSessionCookie(event, session.token, session.expiresAt);
+	redirect(303, safeNext(event.url.searchParams.get('next')));
+}
+
+export async function signupAction(event: RequestEvent) {
+	const form = await event.request.formData();
+	const email = text(form, 'email');
+	const name = text(form, 'name');
+	const password = String(form.get('password') ?? '');
+	const rt = runtime();
+	const em = rt.em();
+	try {
+		const user = await createUser(em, { email, name, password, role: 'responder' }, rt.config.ALLOWED_EMAIL_DOMAINS);
+		const session = await createSession(em, user.id);
+		setSessionCookie(event, session.token, session.expiresAt);
+	} catch (err) {
+		if (err instanceof SignupError) return fail(400, { email, name, field: err.field, error: err.message });
+		throw err;
+	}
+	redirect(303, '/');
+}
+
+export async function logoutAction(event: RequestEvent) {
+	if (event.locals.sessionToken) await invalidateSession(runtime().em(), event.locals.sessionToken);
+	event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	redirect(303, '/login');
+}
