@@ -13,6 +13,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 
+// adapter-node assumes https unless told the scheme; without ORIGIN set, derive it per
+// request (a proxy's X-Forwarded-Proto, else the socket) so cookies and the CSRF check
+// are right on plain http://localhost as well as behind TLS.
+process.env.PROTOCOL_HEADER ??= 'x-vigil-proto';
+
 const httpServer = createServer();
 const io = attachSocketServer(httpServer);
 // Importing the handler runs SvelteKit's init hook: database, migrations, jobs.
@@ -21,6 +26,10 @@ const { handler } = (await import(pathToFileURL(path.join(root, 'build/handler.j
 };
 httpServer.on('request', (req, res) => {
 	if (req.url?.startsWith('/socket.io/')) return; // Socket.IO answers these itself.
+	const forwarded = req.headers['x-forwarded-proto'];
+	req.headers['x-vigil-proto'] =
+		(typeof forwarded === 'string' && forwarded.split(',')[0]!.trim()) ||
+		('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http');
 	// Slack's signed form posts bypass SvelteKit (its CSRF check refuses them).
 	if (isSlackEventsRequest(req)) return serveSlackEvents(req, res);
 	void handler(req, res);

@@ -103,7 +103,8 @@ const csrf: Handle = async ({ event, resolve }) => {
 const apiErrors: Handle = async ({ event, resolve }) => {
 	event.locals.apiError = null;
 	const response = await resolve(event);
-	return event.locals.apiError ? event.locals.apiError.toResponse() : response;
+	const parked = event.locals.apiError as ApiError | null;
+	return parked ? parked.toResponse() : response;
 };
 
 export const handle = sequence(requestId, csrf, authenticate, guard, theme, apiErrors);

@@ -11,6 +11,8 @@ export interface ServerEnv {
 	databaseUrl: string;
 	dataDir: string;
 	ingestKey: string;
+	/** Extra Node flags for the server process (e.g. --cpu-prof), from BENCH_SERVER_NODE_ARGS. */
+	nodeArgs?: string[];
 }
 
 export interface RunningServer {
@@ -51,7 +53,7 @@ export async function startServer(env: ServerEnv): Promise<RunningServer> {
 	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const child: ChildProcess = ownChild(
-		spawn(process.execPath, [path.join(ROOT, 'server/index.ts')], {
+		spawn(process.execPath, [...(env.nodeArgs ?? []), path.join(ROOT, 'server/index.ts')], {
 			cwd: ROOT,
 			stdio: ['ignore', 'pipe', 'pipe'],
 			env: {

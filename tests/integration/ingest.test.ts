@@ -40,7 +40,7 @@ describe('webhook ingestion', () => {
 
 	it('stores the ticket with triage, routing, SLA, audit, raw event and jobs in one go', async () => {
 		const res = await post('azure-monitor', {
-			...fixture('azure-monitor/logic-app.simplified.json'),
+			...fixture<Record<string, unknown>>('azure-monitor/logic-app.simplified.json'),
 			PipelineRunId: 'run-complete-1'
 		});
 		const { ticket_id } = await res.json();

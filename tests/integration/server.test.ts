@@ -43,9 +43,9 @@ describe('the running server', () => {
 		expect(res.status).toBe(201);
 		const { ticket_id } = await res.json();
 		const [ta, tb] = await received;
-		expect(ta.id).toBe(ticket_id);
-		expect(tb.id).toBe(ticket_id);
-		expect(ta.pipeline).toBe('dag_marketing_spend.load_google_ads');
+		expect(ta!.id).toBe(ticket_id);
+		expect(tb!.id).toBe(ticket_id);
+		expect(ta!.pipeline).toBe('dag_marketing_spend.load_google_ads');
 	});
 
 	it('refuses a socket without a session', async () => {

@@ -2,6 +2,7 @@ import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
 import type { Pool } from '../db/pool.ts';
 import { ingestSettings } from '../routing/cache.ts';
+import { enqueueAfterTriage } from '../tickets/after-triage.ts';
 import { appendAudit } from '../tickets/audit.ts';
 import { applyPriority, changeTicket, updateTicket } from '../tickets/lifecycle.ts';
 import { analyzeWithAi, type RcaModel, type RcaOptions } from './rca.ts';
@@ -50,7 +51,14 @@ export async function runTriage(deps: TriageDeps, ticketId: string): Promise<voi
 	if (!model) {
 		await changeTicket(deps.pool, ticketId, async (tx, t) =>
 			t.triage_status === 'pending'
-				? { ticket: await updateTicket(tx, ticketId, { triage_status: 'offline_only' }), audits: [] }
+				? {
+						ticket: await enqueueAfterTriage(
+							tx,
+							deps.boss,
+							await updateTicket(tx, ticketId, { triage_status: 'offline_only' })
+						),
+						audits: []
+					}
 				: null
 		);
 		return;
@@ -98,7 +106,7 @@ export async function runTriage(deps: TriageDeps, ticketId: string): Promise<voi
 					details: { reason: outcome.reason, detail: outcome.detail, kept: 'offline result' }
 				})
 			);
-			return { ticket, audits };
+			return { ticket: await enqueueAfterTriage(tx, deps.boss, ticket), audits };
 		}
 		const ai = outcome.result;
 		let ticket = await updateTicket(tx, ticketId, {
@@ -140,6 +148,6 @@ export async function runTriage(deps: TriageDeps, ticketId: string): Promise<voi
 			ticket = moved.ticket;
 			audits.push(moved.audit);
 		}
-		return { ticket, audits };
+		return { ticket: await enqueueAfterTriage(tx, deps.boss, ticket), audits };
 	});
 }

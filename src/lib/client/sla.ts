@@ -1,0 +1,49 @@
+import type { TicketDto } from '#lib/contracts/tickets.ts';
+import { clockDuration, humanDuration } from './time.ts';
+
+export type SlaTone = 'green' | 'yellow' | 'red';
+
+/** Under two minutes left the timer warns; at zero it has breached. */
+export const SLA_WARN_MS = 120_000;
+
+/** > 2 min left green, ≤ 2 min yellow, ≤ 0 (deadline reached) red. */
+export function slaTone(remainingMs: number): SlaTone {
+	if (remainingMs <= 0) return 'red';
+	return remainingMs <= SLA_WARN_MS ? 'yellow' : 'green';
+}
+
+export type SlaView =
+	| { kind: 'timer'; tone: SlaTone; text: string; label: string }
+	| { kind: 'result'; met: boolean; text: string };
+
+type SlaFields = Pick<TicketDto, 'status' | 'sla_deadline' | 'sla_status' | 'ack_seconds'>;
+
+/**
+ * What the SLA widget shows at server time `nowMs`. Open tickets tick: a
+ * countdown (rounded up, so "0:01" is the last second before the breach) or,
+ * once breached, the time since the deadline counting up. Acknowledged
+ * tickets show the verdict fixed at acknowledgement.
+ */
+export function slaView(t: SlaFields, nowMs: number): SlaView {
+	if (t.status !== 'open') {
+		const met = t.sla_status !== 'Breached';
+		const verdict = met ? 'Met' : 'Breached';
+		return {
+			kind: 'result',
+			met,
+			text: t.ack_seconds === null ? verdict : `${verdict} in ${humanDuration(t.ack_seconds)}`
+		};
+	}
+	const remaining = Date.parse(t.sla_deadline) - nowMs;
+	// The server's verdict wins over a clock that has not quite reached the deadline.
+	if (remaining <= 0 || t.sla_status === 'Breached') {
+		const over = Math.max(0, Math.floor(-remaining / 1000));
+		return { kind: 'timer', tone: 'red', text: `Breached +${clockDuration(over)}`, label: 'over' };
+	}
+	return {
+		kind: 'timer',
+		tone: slaTone(remaining),
+		text: clockDuration(Math.ceil(remaining / 1000)),
+		label: 'left'
+	};
+}

@@ -1,0 +1,67 @@
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * A countdown / count-up face in whole seconds: "0:07", "14:59", "1:02:03",
+ * "2d 03:04:05". Minutes and seconds are always two digits after the first
+ * field, so tabular digits keep the width steady while it ticks.
+ */
+export function clockDuration(totalSeconds: number): string {
+	const s = Math.max(0, Math.floor(totalSeconds));
+	const days = Math.floor(s / 86_400);
+	const hours = Math.floor((s % 86_400) / 3600);
+	const minutes = Math.floor((s % 3600) / 60);
+	const seconds = s % 60;
+	if (days > 0) return `${days}d ${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
+	if (hours > 0) return `${hours}:${pad(minutes)}:${pad(seconds)}`;
+	return `${minutes}:${pad(seconds)}`;
+}
+
+/** A duration for people: "45s", "4m 12s", "2h 5m", "3d 4h" (two units at most). */
+export function humanDuration(totalSeconds: number): string {
+	const s = Math.max(0, Math.round(totalSeconds));
+	if (s < 60) return `${s}s`;
+	const days = Math.floor(s / 86_400);
+	const hours = Math.floor((s % 86_400) / 3600);
+	const minutes = Math.floor((s % 3600) / 60);
+	const seconds = s % 60;
+	if (days > 0) return hours ? `${days}d ${hours}h` : `${days}d`;
+	if (hours > 0) return minutes ? `${hours}h ${minutes}m` : `${hours}h`;
+	return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
+}
+
+/** "just now", "42s ago", "3m ago", "2h ago", "5d ago"; a time ahead of `nowMs` reads "in 3m". */
+export function relativeTime(iso: string, nowMs: number): string {
+	const diff = Math.round((nowMs - Date.parse(iso)) / 1000);
+	const ahead = diff < 0;
+	const s = Math.abs(diff);
+	if (s < 5) return 'just now';
+	let text: string;
+	if (s < 60) text = `${s}s`;
+	else if (s < 3600) text = `${Math.floor(s / 60)}m`;
+	else if (s < 86_400) text = `${Math.floor(s / 3600)}h`;
+	else text = `${Math.floor(s / 86_400)}d`;
+	return ahead ? `in ${text}` : `${text} ago`;
+}
+
+/** The same text on the server and in every browser (used for the first paint): "2026-10-14 05:12:33 UTC". */
+export function utcTime(iso: string): string {
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return iso;
+	return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** The reader's own zone, once the browser runs: "Tue, 14 Oct 2026, 07:12:33 CEST". */
+export function localTime(iso: string, locale?: string): string {
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return iso;
+	return d.toLocaleString(locale, {
+		weekday: 'short',
+		day: 'numeric',
+		month: 'short',
+		year: 'numeric',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+		timeZoneName: 'short'
+	});
+}

@@ -1,0 +1,65 @@
+/** What the analytics page shows: shared by its server load and its charts. */
+
+export const ANALYTICS_RANGES = ['24h', '7d', '30d', '90d'] as const;
+export type AnalyticsRange = (typeof ANALYTICS_RANGES)[number];
+
+/** Median and 90th percentile, in seconds; null when nothing was measured. */
+export interface Percentiles {
+	p50: number | null;
+	p90: number | null;
+}
+
+export interface SlaCounts {
+	met: number;
+	breached: number;
+	/** Still inside the acknowledgement window: no outcome yet, left out of compliance. */
+	pending: number;
+	/** met / (met + breached), 0..1; null when no incident has an outcome. */
+	compliance: number | null;
+}
+
+export interface AnalyticsBucket extends SlaCounts {
+	/** Start of the hour or day (UTC), ISO. */
+	start: string;
+	incidents: number;
+	by_priority: Record<'P1' | 'P2' | 'P3' | 'P4', number>;
+	mtta: Percentiles;
+	mttr: Percentiles;
+}
+
+export interface AnalyticsSummary extends SlaCounts {
+	incidents: number;
+	/** Of the incidents in the range, those not resolved yet. */
+	unresolved: number;
+	p1: number;
+	mtta: Percentiles;
+	mttr: Percentiles;
+}
+
+export interface PipelineCount {
+	pipeline: string;
+	incidents: number;
+	/** Failures, counting repeats folded into an incident. */
+	failures: number;
+	breached: number;
+	last_at: string;
+}
+
+export interface TeamCount extends SlaCounts {
+	/** null = no routing rule gave the incident a team. */
+	team: string | null;
+	incidents: number;
+	mtta_p50: number | null;
+}
+
+export interface AnalyticsDto {
+	range: AnalyticsRange;
+	unit: 'hour' | 'day';
+	/** Incidents created in [from, to) are counted; buckets cover exactly that window. */
+	from: string;
+	to: string;
+	summary: AnalyticsSummary;
+	buckets: AnalyticsBucket[];
+	pipelines: PipelineCount[];
+	teams: TeamCount[];
+}

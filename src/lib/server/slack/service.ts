@@ -1,0 +1,108 @@
+import type { ConnectionSettings } from '../connections/service.ts';
+import { send, work } from '../jobs/boss.ts';
+import { log } from '../log.ts';
+import { subscribe } from '../realtime/events.ts';
+import type { Runtime } from '../runtime.ts';
+import { ACTING_BUTTONS, handleAction } from './actions.ts';
+import { THREAD_ACTIONS } from './blocks.ts';
+import { createSlackApi } from './client.ts';
+import { createSlackLookup, readSlackSettings } from './connection.ts';
+import type { SlackDeps } from './delivery.ts';
+import { recordInteraction } from './interactions.ts';
+import { createSlackListener } from './listener.ts';
+import { postAlert, postThreadReply, syncMessage } from './messages.ts';
+import { publishSlackListener } from './seam.ts';
+
+export interface SlackOptions {
+	/** Register the job workers (the listener and the event subscriptions are always on). */
+	workers?: boolean;
+	/** Spacing of messages per channel; Slack allows about one per second. */
+	channelIntervalMs?: number;
+}
+
+const REPLY_ACTIONS = new Set<string>(THREAD_ACTIONS);
+
+/**
+ * Starts the Slack integration: the request listener behind
+ * POST /api/slack/events (through the seam), the job workers, and the
+ * subscriptions that turn ticket changes from anywhere into message updates
+ * and thread replies. Returns a function that detaches the listener and the
+ * subscriptions (pg-boss stops the workers when the runtime stops).
+ */
+export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<() => void> {
+	const { pool, boss } = rt;
+	const slack = createSlackLookup({
+		pool,
+		secretKey: rt.secretKey,
+		actionIds: ACTING_BUTTONS,
+		onAction: async (action, meta) => void (await recordInteraction({ pool, boss }, action, meta))
+	});
+	const deps: SlackDeps = {
+		pool,
+		boss,
+		slack,
+		origin: rt.config.ORIGIN ?? 'http://localhost:3000',
+		channelIntervalMs: opts.channelIntervalMs ?? 1000
+	};
+
+	if (opts.workers ?? true) {
+		await work(boss, 'slack.post-alert', (data, job) => postAlert(deps, data, job));
+		await work(boss, 'slack.sync-message', (data, job) => syncMessage(deps, data, job));
+		await work(boss, 'slack.thread-reply', (data, job) => postThreadReply(deps, data, job));
+		await work(boss, 'slack.handle-action', (data) => handleAction(deps, data), { localConcurrency: 4 });
+	}
+
+	const failed = (what: string) => (err: unknown) => log.error({ err }, `Slack: could not enqueue ${what}`);
+	// Domain events fire after the commit, in this process. A crash between the commit and
+	// these sends loses that one message update or reply; syncMessage re-reads the ticket and
+	// compares fingerprints, so re-running it for recent tickets repairs any that were missed.
+	const offs = [
+		subscribe('ticket:updated', (t) => {
+			if (!t.slack_ts) return;
+			send(boss, 'slack.sync-message', { ticketId: t.id }, { singletonKey: t.id }).catch(
+				failed('a message update')
+			);
+		}),
+		subscribe('audit:appended', (a) => {
+			if (!a.ticket_id || !REPLY_ACTIONS.has(a.action)) return;
+			const ticketId = a.ticket_id;
+			pool
+				.query(`select 1 from tickets where id = $1 and (slack_ts is not null or slack_status = 'pending')`, [
+					ticketId
+				])
+				.then((r) =>
+					r.rowCount
+						? send(boss, 'slack.thread-reply', { auditId: a.id, ticketId }, { singletonKey: `audit:${a.id}` })
+						: null
+				)
+				.catch(failed('a thread reply'));
+		})
+	];
+
+	const listener = createSlackListener({ slack });
+	publishSlackListener(listener);
+	return () => {
+		for (const off of offs) off();
+		publishSlackListener(null, listener);
+	};
+}
+
+export type SlackTestResult = { ok: true; team: string; user: string } | { ok: false; error: string };
+
+/**
+ * "Test connection" for the admin page: auth.test with the given settings
+ * (bot token and API URL), answered as data, never thrown.
+ */
+export async function testSlackConnection(
+	settings: ConnectionSettings,
+	timeoutMs = 10_000
+): Promise<SlackTestResult> {
+	const s = readSlackSettings(settings);
+	if (!s) return { ok: false, error: 'A bot token and a signing secret are required' };
+	try {
+		const who = await createSlackApi({ botToken: s.botToken, apiUrl: s.apiUrl, timeoutMs }).authTest();
+		return { ok: true, team: who.team, user: who.user };
+	} catch (err) {
+		return { ok: false, error: err instanceof Error ? err.message : String(err) };
+	}
+}

@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { E2E } from './env.ts';
+
+test.describe('accounts', () => {
+	test.use({ storageState: { cookies: [], origins: [] } });
+
+	test('sign-up is refused for a foreign domain and works for the allowed one', async ({ page }) => {
+		await page.goto('/signup');
+		await page.getByLabel('Name').fill('Mallory');
+		await page.getByLabel('Work e-mail').fill('mallory@evil.example');
+		await page.getByLabel(/Password/).fill('a long enough password');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page.getByRole('alert')).toContainText(`@${E2E.allowedDomain}`);
+		await expect(page).toHaveURL(/\/signup/);
+
+		await page.getByLabel('Work e-mail').fill(`sam.${Date.now()}@${E2E.allowedDomain}`);
+		await page.getByLabel(/Password/).fill('a long enough password');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page).toHaveURL(/\/$/);
+	});
+
+	test('a wrong password is refused; pages redirect to log-in', async ({ page }) => {
+		await page.goto('/audit');
+		await expect(page).toHaveURL(/\/login\?next=%2Faudit/);
+		await page.getByLabel('E-mail').fill(E2E.admin.email);
+		await page.getByLabel('Password').fill('wrong password');
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page.getByRole('alert')).toHaveText('E-mail or password is wrong.');
+		await page.getByLabel('Password').fill(E2E.admin.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(page).toHaveURL(/\/audit$/);
+	});
+});

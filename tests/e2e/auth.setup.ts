@@ -1,0 +1,13 @@
+import { expect, test as setup } from '@playwright/test';
+import { E2E } from './env.ts';
+
+/** Signs in once through the real form; the other tests reuse the session. */
+setup('sign in as admin', async ({ page }) => {
+	await page.goto('/');
+	await expect(page).toHaveURL(/\/login/);
+	await page.getByLabel('E-mail').fill(E2E.admin.email);
+	await page.getByLabel('Password').fill(E2E.admin.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/$/);
+	await page.context().storageState({ path: 'test-results/e2e/.auth/admin.json' });
+});
