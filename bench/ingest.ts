@@ -4,19 +4,16 @@
  * accepted to its triage job starting. See bench/README.md.
  */
 import path from 'node:path';
-import type { PgBoss } from 'pg-boss';
 import type pg from 'pg';
-import { createPlainTable, PLAIN_TABLE, plainInsert, sameTransaction } from './lib/baselines.ts';
+import type { PgBoss } from 'pg-boss';
+import { createPlainTable, PLAIN_TABLE } from './lib/baselines.ts';
 import { captureIngest, MIRROR_QUEUES, startBenchBoss } from './lib/capture.ts';
 import { installCleanupHandlers, removeTempDirs } from './lib/cleanup.ts';
 import { benchPool, databaseFacts, startDatabase, type BenchDatabase } from './lib/database.ts';
-import type { LoopOptions, LoopResult } from './lib/loop.ts';
+import { runLight, runRounds, type PhaseContext } from './lib/phases.ts';
 import { formatReport, type Report } from './lib/report.ts';
-import { runSender } from './lib/run-sender.ts';
-import type { SenderConfig } from './lib/sender.ts';
 import { ensureBuild, startServer, type RunningServer } from './lib/server.ts';
-import { delayFigures, summarize, type Round } from './lib/summary.ts';
-import { queueDelays, triageJobsBetween, triageJobsFor, waitForTriageIdle } from './lib/triage-delay.ts';
+import { delayFigures, summarize } from './lib/summary.ts';
 
 const env = process.env;
 const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 50);
@@ -25,109 +22,54 @@ const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const JSON_ONLY = env.BENCH_JSON === '1';
 const INGEST_KEY = 'vik_bench_ingest_key_0123456789abcdef';
-const POLL_SECONDS = 2; // work() in src/lib/server/jobs/boss.ts
-const LIGHT = { intervalMs: 200, durationMs: 5000 };
-const DRAIN_LIMIT_MS = 300_000;
+const POLL_SECONDS = 2; // pollingIntervalSeconds in work(), src/lib/server/jobs/boss.ts
+const NOTIFY_BACKSTOP_SECONDS = 30; // pg-boss's notifyPollingIntervalSeconds default, which work() leaves
+const LIGHT = { intervalMs: 200, durationMs: 5000, parkMs: (POLL_SECONDS + 1) * 1000 };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
-const loop: LoopOptions = { concurrency: CONCURRENCY, warmupMs: WARMUP_SECONDS * 1000, durationMs: SECONDS * 1000 };
 
-async function vigilLoad(server: RunningServer): Promise<LoopResult> {
-	const cfg: SenderConfig = { baseUrl: server.baseUrl, apiKey: INGEST_KEY, mode: 'load', intervalMs: 0, ...loop };
-	const result = await runSender(cfg);
-	if (!('load' in result)) throw new Error('sender answered without load figures');
-	return result.load;
+interface Held {
+	server?: RunningServer;
+	pool?: pg.Pool;
+	boss?: PgBoss;
 }
 
-async function drain(pool: pg.Pool): Promise<number | null> {
-	const ms = await waitForTriageIdle(pool, DRAIN_LIMIT_MS);
-	if (ms === null) log(`!!! triage backlog not drained after ${DRAIN_LIMIT_MS / 1000} s; continuing`);
-	return ms;
-}
-
-async function rounds(server: RunningServer, pool: pg.Pool, captured: Awaited<ReturnType<typeof captureIngest>>) {
-	const done: Round[] = [];
-	const loadDelays: number[] = [];
-	let notStarted = 0;
-	for (let i = 1; i <= ROUNDS; i++) {
-		const step = (what: string) => log(`round ${i}/${ROUNDS}: ${what}`);
-		step('same-transaction baseline');
-		const same1 = await sameTransaction(pool, captured, loop);
-		step('one-row INSERT baseline');
-		const plain1 = await plainInsert(pool, loop);
-		step('Vigil');
-		const vigil = await vigilLoad(server);
-		step(`${vigil.opsPerSec.toFixed(0)} webhooks/s; waiting for the triage backlog to drain`);
-		const triageDrainMs = await drain(pool);
-		const jobs = await triageJobsBetween(pool, vigil.windowStartMs, vigil.windowEndMs);
-		loadDelays.push(...queueDelays(jobs));
-		notStarted += jobs.filter((j) => j.startedMs === null).length;
-		step('one-row INSERT baseline');
-		const plain2 = await plainInsert(pool, loop);
-		step('same-transaction baseline');
-		const same2 = await sameTransaction(pool, captured, loop);
-		done.push({ vigil, sameTransaction: [same1, same2], plainInsert: [plain1, plain2], triageDrainMs });
-	}
-	return { done, loadDelays, notStarted };
-}
-
-/** One webhook every 200 ms with idle workers: the delay NOTIFY wake-up gives, not queueing. */
-async function lightPhase(server: RunningServer, pool: pg.Pool) {
-	await drain(pool);
-	// Idle long enough that every worker is parked in its poll wait.
-	await new Promise((r) => setTimeout(r, (POLL_SECONDS + 1) * 1000));
-	log(`light load: 1 webhook every ${LIGHT.intervalMs} ms for ${LIGHT.durationMs / 1000} s`);
-	const result = await runSender({
-		baseUrl: server.baseUrl,
-		apiKey: INGEST_KEY,
-		mode: 'paced',
-		concurrency: 1,
-		warmupMs: 0,
-		...LIGHT
-	});
-	if (!('paced' in result)) throw new Error('sender answered without paced figures');
-	await drain(pool);
-	const { accepted } = result.paced;
-	const jobs = await triageJobsFor(
-		pool,
-		accepted.map((a) => a.ticketId)
-	);
-	const acceptedAt = new Map(accepted.map((a) => [a.ticketId, a.acceptedAtMs]));
-	const started = jobs.filter((j) => j.startedMs !== null);
-	const notStarted = accepted.length - started.length;
-	return {
-		intervalMs: LIGHT.intervalMs,
-		queue: delayFigures(queueDelays(jobs), notStarted),
-		acceptedToStart: delayFigures(
-			started.map((j) => j.startedMs! - acceptedAt.get(j.ticketId)!),
-			notStarted
-		),
-		failures: result.paced.failures
-	};
-}
-
-async function main(db: BenchDatabase, held: { server?: RunningServer; pool?: pg.Pool; boss?: PgBoss }) {
+async function main(db: BenchDatabase, held: Held): Promise<void> {
 	log(`database: ${db.kind}; starting Vigil`);
 	const server = (held.server = await startServer({
 		databaseUrl: db.url,
 		dataDir: path.join(db.tempDir, 'data'),
-		ingestKey: INGEST_KEY
+		ingestKey: INGEST_KEY,
+		nodeArgs: env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean)
 	}));
 	const pool = (held.pool = benchPool(db.url, CONCURRENCY + 2));
 	const facts = await databaseFacts(pool);
-	log(`PostgreSQL ${facts.version}, synchronous_commit=${facts.synchronousCommit}, fsync=${facts.fsync}`);
+	log(
+		`PostgreSQL ${facts.version}, synchronous_commit=${facts.synchronousCommit}, fsync=${facts.fsync}`
+	);
 	if (facts.synchronousCommit !== 'on')
 		throw new Error(`synchronous_commit is ${facts.synchronousCommit}; the benchmark needs it on`);
 
 	const boss = (held.boss = await startBenchBoss(db.url));
 	const captured = await captureIngest(pool, boss, INGEST_KEY);
-	log(`captured Vigil's ingest transaction: ${captured.templates.map((t) => t.statements.length).join('/')} statements per fixture`);
+	log(
+		`captured Vigil's ingest transaction (${captured.templates[0]?.statements.length} statements) for ${captured.templates.length} fixtures`
+	);
 	await createPlainTable(pool);
 
-	const { done, loadDelays, notStarted } = await rounds(server, pool, captured);
-	const light = await lightPhase(server, pool);
-	const summary = summarize(done);
-	if (Object.keys(light.failures).length) Object.assign(summary.non201, light.failures);
+	const ctx: PhaseContext = {
+		server,
+		pool,
+		apiKey: INGEST_KEY,
+		log,
+		loop: { concurrency: CONCURRENCY, warmupMs: WARMUP_SECONDS * 1000, durationMs: SECONDS * 1000 }
+	};
+	// First, while the queue is empty: later phases leave nothing behind, but this must see no backlog at all.
+	const light = await runLight(ctx, LIGHT);
+	const { rounds, loadDelays } = await runRounds(ctx, captured, ROUNDS);
+	const summary = summarize(rounds);
+	for (const [k, v] of Object.entries(light.failures))
+		summary.non201[k] = (summary.non201[k] ?? 0) + v;
 
 	const report: Report = {
 		config: {
@@ -140,13 +82,25 @@ async function main(db: BenchDatabase, held: { server?: RunningServer; pool?: pg
 		summary,
 		triage: {
 			pollingIntervalSeconds: POLL_SECONDS,
-			underLoad: {
-				...delayFigures(loadDelays, notStarted),
-				drainSeconds: done.map((r) => (r.triageDrainMs === null ? null : r.triageDrainMs / 1000))
+			notifyBackstopSeconds: NOTIFY_BACKSTOP_SECONDS,
+			light: {
+				intervalMs: light.intervalMs,
+				queue: light.queue,
+				acceptedToStart: light.acceptedToStart
 			},
-			light: { intervalMs: light.intervalMs, queue: light.queue, acceptedToStart: light.acceptedToStart },
-			// Polling would spread starts evenly over the interval (p50 ≈ 1 s); NOTIFY keeps them to milliseconds.
-			wokenByNotify: light.queue.n > 0 && light.queue.p95 < (POLL_SECONDS * 1000) / 4
+			underLoad: {
+				...delayFigures(loadDelays, 0),
+				jobs: rounds.map((r) => r.triage.jobs),
+				queuedAtLoadEnd: rounds.map((r) => r.triage.queuedAtLoadEnd),
+				drainSeconds: rounds.map((r) =>
+					r.triage.drainMs === null ? null : r.triage.drainMs / 1000
+				)
+			},
+			// Polling would spread starts over the interval (p50 ≈ half of it); NOTIFY keeps them to milliseconds.
+			wokenByNotify:
+				light.queue.n > 0 &&
+				light.queue.notStarted === 0 &&
+				light.queue.p95 < (POLL_SECONDS * 1000) / 4
 		}
 	};
 	if (!JSON_ONLY) process.stdout.write(formatReport(report) + '\n');
@@ -157,7 +111,7 @@ async function run(): Promise<number> {
 	installCleanupHandlers();
 	ensureBuild(env.BENCH_REBUILD === '1', log);
 	const db = await startDatabase(env.BENCH_DATABASE_URL || undefined);
-	const held: { server?: RunningServer; pool?: pg.Pool; boss?: PgBoss } = {};
+	const held: Held = {};
 	try {
 		await main(db, held);
 		return 0;
@@ -168,7 +122,7 @@ async function run(): Promise<number> {
 	} finally {
 		await held.server?.stop().catch(() => {});
 		if (db.kind === 'external' && held.pool) {
-			// A shared database keeps Vigil's own rows (audit_log is append-only) but not the bench's scaffolding.
+			// Vigil's own rows stay (audit_log is append-only); the bench's scaffolding does not.
 			for (const q of MIRROR_QUEUES) await held.boss?.deleteQueue(q).catch(() => {});
 			await held.pool.query(`drop table if exists ${PLAIN_TABLE}`).catch(() => {});
 		}

@@ -20,9 +20,11 @@ export function freshValues(t: TxTemplate): unknown[][] {
 		[t.swap.now.toISOString(), now.toISOString()]
 	];
 	// A dedup key made from the run id changes with it; one that is not (an alert id, a hash) needs its own.
-	if (!t.swap.dedupKey.includes(t.swap.runId)) pairs.push([t.swap.dedupKey, freshLike(t.swap.dedupKey)]);
+	if (!t.swap.dedupKey.includes(t.swap.runId))
+		pairs.push([t.swap.dedupKey, freshLike(t.swap.dedupKey)]);
 	const fresh = (v: unknown): unknown => {
-		if (typeof v === 'string') return pairs.reduce((s, [from, to]) => (s.includes(from) ? s.replaceAll(from, to) : s), v);
+		if (typeof v === 'string')
+			return pairs.reduce((s, [from, to]) => (s.includes(from) ? s.replaceAll(from, to) : s), v);
 		if (v instanceof Date) {
 			if (v.getTime() === t.swap.now.getTime()) return now;
 			if (v.getTime() === t.swap.deadline.getTime()) return deadline;
@@ -37,7 +39,11 @@ export function freshValues(t: TxTemplate): unknown[][] {
  * Vigil's ingest executes (ticket, audit entry, two pg-boss jobs, raw event),
  * plus the settings reads every 5 s — no HTTP, no parsing, no ORM.
  */
-export function sameTransaction(pool: pg.Pool, captured: CapturedIngest, opts: LoopOptions): Promise<LoopResult> {
+export function sameTransaction(
+	pool: pg.Pool,
+	captured: CapturedIngest,
+	opts: LoopOptions
+): Promise<LoopResult> {
 	const { templates, keySelect, settingsReads } = captured;
 	let settingsAt = 0;
 	return closedLoop(opts, async (seq) => {
@@ -55,7 +61,8 @@ export function sameTransaction(pool: pg.Pool, captured: CapturedIngest, opts: L
 				const s = t.statements[k]!;
 				const r = await client.query(s.text, values[k]);
 				// Fewer rows than captured means the replay took another path (a dedup conflict).
-				if (r.rows.length !== s.rows) throw new Error(`replay diverged at statement ${k}: ${r.rows.length} rows`);
+				if (r.rows.length !== s.rows)
+					throw new Error(`replay diverged at statement ${k}: ${r.rows.length} rows`);
 			}
 			return true;
 		} catch (err) {
@@ -70,7 +77,9 @@ export function sameTransaction(pool: pg.Pool, captured: CapturedIngest, opts: L
 export const PLAIN_TABLE = 'bench_plain_insert';
 
 export async function createPlainTable(pool: pg.Pool): Promise<void> {
-	await pool.query(`create table if not exists ${PLAIN_TABLE} (id bigserial primary key, payload text not null)`);
+	await pool.query(
+		`create table if not exists ${PLAIN_TABLE} (id bigserial primary key, payload text not null)`
+	);
 }
 
 /** Baseline 2: the cheapest durable write, one-row INSERT transactions (the webhook body as payload). */

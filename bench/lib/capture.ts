@@ -30,7 +30,14 @@ export interface TxTemplate {
 	/** begin … commit, in the order ingest ran them. */
 	statements: Statement[];
 	/** Captured values that must be fresh in every replay (unique keys, clock readings). */
-	swap: { runId: string; dedupKey: string; ticketId: string; requestId: string; now: Date; deadline: Date };
+	swap: {
+		runId: string;
+		dedupKey: string;
+		ticketId: string;
+		requestId: string;
+		now: Date;
+		deadline: Date;
+	};
 }
 
 export interface CapturedIngest {
@@ -70,7 +77,11 @@ export async function startBenchBoss(url: string): Promise<PgBoss> {
 	return boss;
 }
 
-export async function captureIngest(pool: pg.Pool, boss: PgBoss, ingestKey: string): Promise<CapturedIngest> {
+export async function captureIngest(
+	pool: pg.Pool,
+	boss: PgBoss,
+	ingestKey: string
+): Promise<CapturedIngest> {
 	const keySelect: Statement = { text: KEY_SELECT, values: [sha256Hex(ingestKey)], rows: 1 };
 	const key = await pool.query<{ id: string }>(keySelect.text, keySelect.values);
 	const keyId = key.rows[0]?.id;
@@ -97,7 +108,11 @@ export async function captureIngest(pool: pg.Pool, boss: PgBoss, ingestKey: stri
 					query: async (text: string, values?: unknown[]) => {
 						// Rolled back: the capture leaves no ticket, audit entry or job behind.
 						const r = await client.query(text === 'commit' ? 'rollback' : text, values);
-						statements.push({ text: toMirrorQueues(text), values: values ?? [], rows: r.rows.length });
+						statements.push({
+							text: toMirrorQueues(text),
+							values: values ?? [],
+							rows: r.rows.length
+						});
 						if (/^\s*insert into tickets/i.test(text)) ticketRow = r.rows[0];
 						return r;
 					},
@@ -120,7 +135,8 @@ export async function captureIngest(pool: pg.Pool, boss: PgBoss, ingestKey: stri
 				requestId
 			}
 		);
-		if (answer.status !== 201) throw new Error(`${p.fixture}: capture got ${answer.status} ${JSON.stringify(answer.body)}`);
+		if (answer.status !== 201)
+			throw new Error(`${p.fixture}: capture got ${answer.status} ${JSON.stringify(answer.body)}`);
 		const now = ticketRow?.created_at;
 		const deadline = ticketRow?.sla_deadline;
 		if (!(now instanceof Date) || !(deadline instanceof Date))
@@ -129,7 +145,14 @@ export async function captureIngest(pool: pg.Pool, boss: PgBoss, ingestKey: stri
 			fixture: p.fixture,
 			source: parsed.alert.source,
 			statements,
-			swap: { runId: p.runId, dedupKey: parsed.alert.dedupKey, ticketId: answer.body.ticket_id, requestId, now, deadline }
+			swap: {
+				runId: p.runId,
+				dedupKey: parsed.alert.dedupKey,
+				ticketId: answer.body.ticket_id,
+				requestId,
+				now,
+				deadline
+			}
 		});
 	}
 	return {

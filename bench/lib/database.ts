@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '#lib/server/db/embedded.ts';
-import { ownTempDir } from './cleanup.ts';
+import { ownTempDir, stopOnInterrupt } from './cleanup.ts';
 
 export interface BenchDatabase {
 	url: string;
@@ -26,6 +26,7 @@ export async function startDatabase(external: string | undefined): Promise<Bench
 	await chmod(tempDir, 0o755);
 	if (external) return { url: external, kind: 'external', tempDir, stop: async () => {} };
 	const db = await startEmbeddedPostgres(path.join(tempDir, 'pg'), { persistent: false });
+	stopOnInterrupt(db.stop);
 	return { url: db.url, kind: 'embedded', tempDir, stop: db.stop };
 }
 
@@ -40,6 +41,9 @@ export async function databaseFacts(pool: pg.Pool): Promise<DatabaseFacts> {
 
 export function benchPool(url: string, max: number): pg.Pool {
 	const pool = new pg.Pool({ connectionString: url, max, application_name: 'vigil-bench' });
+	// A connection cut while checked out (PostgreSQL stopping on Ctrl-C) fails its query;
+	// without a listener it would also crash the process before cleanup.
 	pool.on('error', () => {});
+	pool.on('connect', (client) => client.on('error', () => {}));
 	return pool;
 }

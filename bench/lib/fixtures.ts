@@ -23,7 +23,12 @@ interface Template {
 
 type Json = Record<string, unknown>;
 
-function load(fixture: string, endpoint: IngestEndpoint, mark: (body: Json) => void, numeric = false): Template {
+function load(
+	fixture: string,
+	endpoint: IngestEndpoint,
+	mark: (body: Json) => void,
+	numeric = false
+): Template {
 	const body = JSON.parse(readFileSync(path.join(DIR, fixture), 'utf8')) as Json;
 	mark(body);
 	const text = JSON.stringify(body, null, 2);
@@ -37,11 +42,18 @@ const TEMPLATES: Template[] = [
 	load('generic/airflow-task-failed.json', 'generic', (b) => (b.run_id = MARK)),
 	load('azure-monitor/logic-app.simplified.json', 'azure-monitor', (b) => (b.PipelineRunId = MARK)),
 	load('azure-monitor/log-alert-v2.adf-pipeline-failed.json', 'azure-monitor', (b) => {
-		const data = b.data as { alertContext: { condition: { allOf: { dimensions: { name: string; value: string }[] }[] } } };
+		const data = b.data as {
+			alertContext: { condition: { allOf: { dimensions: { name: string; value: string }[] }[] } };
+		};
 		const dim = data.alertContext.condition.allOf[0]?.dimensions.find((d) => d.name === 'RunId');
 		if (dim) dim.value = MARK;
 	}),
-	load('databricks/webhook.job-failure.json', 'databricks', (b) => ((b.run as Json).run_id = MARK), true)
+	load(
+		'databricks/webhook.job-failure.json',
+		'databricks',
+		(b) => ((b.run as Json).run_id = MARK),
+		true
+	)
 ];
 
 export const FIXTURE_COUNT = TEMPLATES.length;

@@ -3,6 +3,8 @@ import { percentiles, type Percentiles } from './stats.ts';
 /** What one closed-loop sample measured. Times are epoch milliseconds (this machine's clock). */
 export interface LoopResult extends Percentiles {
 	ok: number;
+	/** Successful operations including the warm-up and the tail after the window. */
+	okTotal: number;
 	/** Failed operations by reason (HTTP status or error message); should stay empty. */
 	failures: Record<string, number>;
 	opsPerSec: number;
@@ -35,6 +37,7 @@ export async function closedLoop(opts: LoopOptions, op: Operation): Promise<Loop
 	const failures: Record<string, number> = {};
 	let seq = 0;
 	let ok = 0;
+	let okTotal = 0;
 
 	async function worker(): Promise<void> {
 		while (performance.now() < windowEnd) {
@@ -46,6 +49,7 @@ export async function closedLoop(opts: LoopOptions, op: Operation): Promise<Loop
 				outcome = (err as Error).message.slice(0, 120);
 			}
 			const t1 = performance.now();
+			if (outcome === true) okTotal++;
 			if (t1 < windowStart || t1 > windowEnd) continue;
 			if (outcome === true) {
 				ok++;
@@ -58,6 +62,7 @@ export async function closedLoop(opts: LoopOptions, op: Operation): Promise<Loop
 	const seconds = opts.durationMs / 1000;
 	return {
 		ok,
+		okTotal,
 		failures,
 		opsPerSec: ok / seconds,
 		seconds,

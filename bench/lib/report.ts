@@ -12,7 +12,13 @@ export interface Report {
 	summary: Summary;
 	triage: {
 		pollingIntervalSeconds: number;
-		underLoad: DelayFigures & { drainSeconds: (number | null)[] };
+		/** How often workers on a notify queue poll when no NOTIFY comes (pg-boss default). */
+		notifyBackstopSeconds: number;
+		underLoad: DelayFigures & {
+			jobs: number[];
+			queuedAtLoadEnd: number[];
+			drainSeconds: (number | null)[];
+		};
 		light: {
 			intervalMs: number;
 			/** created_on → started_on, database clock. */
@@ -42,7 +48,11 @@ function delayRow(label: string, d: DelayFigures): string {
 }
 
 const counts = (c: Record<string, number>) =>
-	Object.keys(c).length ? Object.entries(c).map(([k, v]) => `${v}× ${k}`).join('; ') : '0';
+	Object.keys(c).length
+		? Object.entries(c)
+				.map(([k, v]) => `${v}× ${k}`)
+				.join('; ')
+		: '0';
 
 export function formatReport(r: Report): string {
 	const { config: c, summary: s, triage: t } = r;
@@ -65,16 +75,20 @@ export function formatReport(r: Report): string {
 		'',
 		'Per round (ops/s): Vigil | same-tx | plain',
 		...s.perRound.map(
-			(p, i) => `  round ${i + 1}: ${num(p.vigil.opsPerSec)} | ${num(p.sameTransaction.opsPerSec)} | ${num(p.plainInsert.opsPerSec)}`
+			(p, i) =>
+				`  round ${i + 1}: ${num(p.vigil.opsPerSec)} | ${num(p.sameTransaction.opsPerSec)} | ${num(p.plainInsert.opsPerSec)}`
 		),
 		'',
 		`Non-201 webhook answers: ${counts(s.non201)}; baseline failures: ${counts(s.baselineFailures)}`,
 		'',
-		`Webhook accepted → triage job started (pg-boss poll interval ${t.pollingIntervalSeconds} s; queue notify on)`,
+		`Server CPU per accepted webhook under load: ${num(s.serverCpuMsPerWebhook)} ms (median of rounds)`,
+		'',
+		`Webhook accepted → triage job started (pg-boss poll ${t.pollingIntervalSeconds} s; notify queues: NOTIFY, else a ${t.notifyBackstopSeconds} s backstop poll)`,
 		delayRow(`light (1 webhook / ${t.light.intervalMs} ms), queue`, t.light.queue),
-		delayRow('light, client 201 → job started', t.light.acceptedToStart),
+		delayRow('light, client got 201 → job started', t.light.acceptedToStart),
 		delayRow(`under load (${c.concurrency} senders), queue`, t.underLoad),
-		`  triage backlog drained ${t.underLoad.drainSeconds.map((d) => (d === null ? 'NOT within limit' : `${num(d)} s`)).join(', ')} after each load`
+		`  triage jobs per load sample: ${t.underLoad.jobs.join(', ')}; still queued when the load stopped: ${t.underLoad.queuedAtLoadEnd.join(', ')}`,
+		`  backlog cleared (bench waking the workers) in ${t.underLoad.drainSeconds.map((d) => (d === null ? 'NOT within limit' : `${num(d)} s`)).join(', ')}`
 	];
 	if (!t.wokenByNotify)
 		lines.push(
@@ -82,6 +96,16 @@ export function formatReport(r: Report): string {
 			`!!! Light-load triage start delay is not far below the ${t.pollingIntervalSeconds} s poll interval:`,
 			'!!! workers look like they wait for the next poll instead of being woken by NOTIFY.'
 		);
-	lines.push('', 'Only the same-run ratios mean anything: absolute figures drift 2–3× on these machines.', '');
+	if (t.underLoad.queuedAtLoadEnd.some((n) => n > 0))
+		lines.push(
+			'',
+			`!!! Triage falls behind under load, and once webhooks stop nothing wakes the workers: pg-boss polls a`,
+			`!!! notify queue only every ${t.notifyBackstopSeconds} s, so a backlog drains at ~2 jobs (localConcurrency) per ${t.notifyBackstopSeconds} s.`
+		);
+	lines.push(
+		'',
+		'Only the same-run ratios mean anything: absolute figures drift 2–3× on these machines.',
+		''
+	);
 	return lines.join('\n');
 }

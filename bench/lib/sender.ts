@@ -23,7 +23,8 @@ export interface Accepted {
 	acceptedAtMs: number;
 }
 
-export type SenderResult = { load: LoopResult } | { paced: { accepted: Accepted[]; failures: Record<string, number> } };
+export type SenderResult =
+	{ load: LoopResult } | { paced: { accepted: Accepted[]; failures: Record<string, number> } };
 
 async function post(cfg: SenderConfig, seq: number): Promise<{ status: number; text: string }> {
 	const p = payload(seq);
@@ -55,7 +56,11 @@ async function paced(cfg: SenderConfig) {
 			post(cfg, seq).then(
 				(r) => {
 					const at = epochNow();
-					if (r.status === 201) accepted.push({ ticketId: (JSON.parse(r.text) as { ticket_id: string }).ticket_id, acceptedAtMs: at });
+					if (r.status === 201)
+						accepted.push({
+							ticketId: (JSON.parse(r.text) as { ticket_id: string }).ticket_id,
+							acceptedAtMs: at
+						});
 					else failures[`HTTP ${r.status}`] = (failures[`HTTP ${r.status}`] ?? 0) + 1;
 				},
 				(err: Error) => void (failures[err.message] = (failures[err.message] ?? 0) + 1)
@@ -67,5 +72,6 @@ async function paced(cfg: SenderConfig) {
 }
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as SenderConfig;
-const result: SenderResult = cfg.mode === 'paced' ? { paced: await paced(cfg) } : { load: await load(cfg) };
+const result: SenderResult =
+	cfg.mode === 'paced' ? { paced: await paced(cfg) } : { load: await load(cfg) };
 process.stdout.write(JSON.stringify(result) + '\n');

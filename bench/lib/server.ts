@@ -17,6 +17,7 @@ export interface ServerEnv {
 
 export interface RunningServer {
 	baseUrl: string;
+	pid: number;
 	/** The server's recent output, for error messages. */
 	output(): string;
 	stop(): Promise<void>;
@@ -37,14 +38,20 @@ export function ensureBuild(rebuild: boolean, log: (line: string) => void): void
 	if (!missing && !rebuild) {
 		const sources = Math.max(newest(path.join(ROOT, 'src')), newest(path.join(ROOT, 'migrations')));
 		if (statSync(HANDLER).mtimeMs < sources)
-			log('warning: build/ is older than src/; measuring it anyway (BENCH_REBUILD=1 rebuilds first)');
+			log(
+				'warning: build/ is older than src/; measuring it anyway (BENCH_REBUILD=1 rebuilds first)'
+			);
 		return;
 	}
 	log('building Vigil (vite build)…');
-	const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'], {
-		cwd: ROOT,
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
+	const r = spawnSync(
+		process.execPath,
+		[path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build'],
+		{
+			cwd: ROOT,
+			stdio: ['ignore', 'ignore', 'inherit']
+		}
+	);
 	if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
 }
 
@@ -98,6 +105,7 @@ export async function startServer(env: ServerEnv): Promise<RunningServer> {
 
 	return {
 		baseUrl,
+		pid: child.pid!,
 		output: () => tail,
 		async stop() {
 			if (exited !== null) return;

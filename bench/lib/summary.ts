@@ -10,8 +10,16 @@ export interface Round {
 	vigil: LoopResult;
 	sameTransaction: LoopResult[];
 	plainInsert: LoopResult[];
-	/** How long after the load the triage backlog took to drain (ms); null if it did not within the limit. */
-	triageDrainMs: number | null;
+	/** Server process CPU per accepted webhook during the Vigil sample (ms); null without /proc. */
+	serverCpuMsPerWebhook: number | null;
+	triage: {
+		/** Triage jobs enqueued inside the measurement window. */
+		jobs: number;
+		/** Of those, how many had not started when the load stopped. */
+		queuedAtLoadEnd: number;
+		/** Time to clear the backlog with the bench waking the workers (ms); null past the limit. */
+		drainMs: number | null;
+	};
 }
 
 export interface Ratio {
@@ -34,11 +42,17 @@ export interface Summary {
 	plainInsert: Figures;
 	ratios: { vigilOverSameTransaction: Ratio; vigilOverPlainInsert: Ratio };
 	perRound: { vigil: Figures; sameTransaction: Figures; plainInsert: Figures }[];
+	serverCpuMsPerWebhook: number;
 	non201: Record<string, number>;
 	baselineFailures: Record<string, number>;
 }
 
-const figures = (r: LoopResult): Figures => ({ opsPerSec: r.opsPerSec, p50: r.p50, p95: r.p95, p99: r.p99 });
+const figures = (r: LoopResult): Figures => ({
+	opsPerSec: r.opsPerSec,
+	p50: r.p50,
+	p95: r.p95,
+	p99: r.p99
+});
 
 /** The bracketing samples of one baseline averaged into the round's figure. */
 function bracket(samples: LoopResult[]): Figures {
@@ -83,17 +97,25 @@ export function summarize(rounds: Round[]): Summary {
 	const baselineFailures: Record<string, number> = {};
 	for (const r of rounds) {
 		addCounts(non201, r.vigil.failures);
-		for (const s of [...r.sameTransaction, ...r.plainInsert]) addCounts(baselineFailures, s.failures);
+		for (const s of [...r.sameTransaction, ...r.plainInsert])
+			addCounts(baselineFailures, s.failures);
 	}
 	return {
 		vigil: medianFigures(perRound.map((r) => r.vigil)),
 		sameTransaction: medianFigures(perRound.map((r) => r.sameTransaction)),
 		plainInsert: medianFigures(perRound.map((r) => r.plainInsert)),
 		ratios: {
-			vigilOverSameTransaction: medianRatio(perRound.map((r) => ({ vigil: r.vigil, base: r.sameTransaction }))),
-			vigilOverPlainInsert: medianRatio(perRound.map((r) => ({ vigil: r.vigil, base: r.plainInsert })))
+			vigilOverSameTransaction: medianRatio(
+				perRound.map((r) => ({ vigil: r.vigil, base: r.sameTransaction }))
+			),
+			vigilOverPlainInsert: medianRatio(
+				perRound.map((r) => ({ vigil: r.vigil, base: r.plainInsert }))
+			)
 		},
 		perRound,
+		serverCpuMsPerWebhook: median(
+			rounds.flatMap((r) => (r.serverCpuMsPerWebhook === null ? [] : [r.serverCpuMsPerWebhook]))
+		),
 		non201,
 		baselineFailures
 	};

@@ -42,7 +42,11 @@ export async function waitForTriageIdle(pool: pg.Pool, timeoutMs: number): Promi
 }
 
 /** Triage jobs enqueued within [fromMs, toMs) (epoch ms). */
-export async function triageJobsBetween(pool: pg.Pool, fromMs: number, toMs: number): Promise<TriageJob[]> {
+export async function triageJobsBetween(
+	pool: pg.Pool,
+	fromMs: number,
+	toMs: number
+): Promise<TriageJob[]> {
 	const r = await pool.query(
 		`${SELECT} and created_on >= to_timestamp($1::float8 / 1000) and created_on < to_timestamp($2::float8 / 1000)`,
 		[fromMs, toMs]
@@ -58,4 +62,26 @@ export async function triageJobsFor(pool: pg.Pool, ticketIds: string[]): Promise
 /** started_on − created_on of every started job, in ms. */
 export function queueDelays(jobs: TriageJob[]): number[] {
 	return jobs.filter((j) => j.startedMs !== null).map((j) => j.startedMs! - j.createdMs);
+}
+
+// The channel pg-boss's listener is on (plans.notifyChannelSql for the default schema).
+const CHANNEL = `('pgboss_' || left(encode(sha224('pgboss'::bytea), 'hex'), 24))`;
+
+/** Wakes the triage workers the way a committed webhook does, without adding a job. */
+export async function wakeTriageWorkers(pool: pg.Pool): Promise<void> {
+	await pool.query(`select pg_notify(${CHANNEL}, '${QUEUE}')`);
+}
+
+/**
+ * Clears a triage backlog before the next sample. With no webhooks arriving,
+ * pg-boss's workers on a notify queue only poll every 30 s, so the bench keeps
+ * waking them; returns the time taken (ms), or null past `timeoutMs`.
+ */
+export async function drainTriage(pool: pg.Pool, timeoutMs: number): Promise<number | null> {
+	const waker = setInterval(() => void wakeTriageWorkers(pool).catch(() => {}), 250);
+	try {
+		return await waitForTriageIdle(pool, timeoutMs);
+	} finally {
+		clearInterval(waker);
+	}
 }

@@ -26,27 +26,56 @@ const jane: Clicker = { id: 'U0JANE0001', name: 'jane.doe' };
 
 let standin: SlackStandin;
 let rt: Runtime;
-let stopSlack: () => void;
+let stopSlack: (() => void) | undefined;
 let events: Awaited<ReturnType<typeof startSlackEventsServer>>;
 
 beforeAll(async () => {
 	standin = await startSlackStandin();
-	standin.addUser({ id: priya.id, name: priya.name, real_name: 'Priya R.', email: 'Priya@contoso.example' });
+	standin.addUser({
+		id: priya.id,
+		name: priya.name,
+		real_name: 'Priya R.',
+		email: 'Priya@contoso.example'
+	});
 	standin.addUser({ id: victor.id, name: victor.name, email: 'victor@contoso.example' });
-	standin.addUser({ id: jane.id, name: jane.name, real_name: 'Jane Doe', email: 'jane@elsewhere.example' });
+	standin.addUser({
+		id: jane.id,
+		name: jane.name,
+		real_name: 'Jane Doe',
+		email: 'jane@elsewhere.example'
+	});
 	rt = await startTestRuntime({
 		SLACK_BOT_TOKEN: standin.token,
 		SLACK_SIGNING_SECRET: SECRET,
 		SLACK_DEFAULT_CHANNEL: '#dataops-alerts',
 		SLACK_API_URL: standin.url,
 		ORIGIN
-	});
+	}, { slack: { channelIntervalMs: 20 } });
 	await setSlackConfig({ oncallGroup: 'S0ONCALL42' });
 	const em = rt.em();
-	await createUser(em, { email: 'priya@contoso.example', name: 'Priya Raman', password: 'a long enough password', role: 'responder' }, null);
-	await createUser(em, { email: 'victor@contoso.example', name: 'Victor Viewer', password: 'a long enough password', role: 'viewer' }, null);
-	// A short spacing keeps the suite quick; the pacing itself is tested below at 1 s.
-	stopSlack = await startSlack(rt, { channelIntervalMs: 20 });
+	await createUser(
+		em,
+		{
+			email: 'priya@contoso.example',
+			name: 'Priya Raman',
+			password: 'a long enough password',
+			role: 'responder'
+		},
+		null
+	);
+	await createUser(
+		em,
+		{
+			email: 'victor@contoso.example',
+			name: 'Victor Viewer',
+			password: 'a long enough password',
+			role: 'viewer'
+		},
+		null
+	);
+	// The runtime started Slack with a short spacing (see startTestRuntime below); the
+	// pacing itself is tested at 1 s.
+	if (!slackListener()) stopSlack = await startSlack(rt, { channelIntervalMs: 20 });
 	events = await startSlackEventsServer();
 });
 afterAll(async () => {
@@ -80,10 +109,14 @@ async function postedTicket(over: Record<string, unknown> = {}): Promise<TicketD
 	);
 }
 
-const texts = (c: SlackCall) => JSON.stringify(c.args.blocks ?? []) + '\n' + String(c.args.text ?? '');
-const updatesOf = (t: TicketDto) => standin.callsTo('chat.update').filter((c) => c.args.ts === t.slack_ts);
-const repliesTo = (t: TicketDto) => standin.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === t.slack_ts);
-const ephemeralsTo = (user: Clicker) => standin.callsTo('chat.postEphemeral').filter((c) => c.args.user === user.id);
+const texts = (c: SlackCall) =>
+	JSON.stringify(c.args.blocks ?? []) + '\n' + String(c.args.text ?? '');
+const updatesOf = (t: TicketDto) =>
+	standin.callsTo('chat.update').filter((c) => c.args.ts === t.slack_ts);
+const repliesTo = (t: TicketDto) =>
+	standin.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === t.slack_ts);
+const ephemeralsTo = (user: Clicker) =>
+	standin.callsTo('chat.postEphemeral').filter((c) => c.args.user === user.id);
 
 async function interactions(ticketId: string) {
 	const r = await rt.pool.query(
@@ -102,13 +135,19 @@ describe('the alert', () => {
 	it('is posted after triage to the default channel, with the blocks and a fallback text', async () => {
 		const t = await postedTicket();
 		expect(t.triage_status).toBe('offline_only');
-		const [call, ...others] = standin.callsTo('chat.postMessage').filter((c) => texts(c).includes(t.id));
+		const [call, ...others] = standin
+			.callsTo('chat.postMessage')
+			.filter((c) => texts(c).includes(t.id));
 		expect(others).toEqual([]);
 		expect(call!.token).toBe(standin.token);
 		expect(call!.contentType).toMatch(/^application\/x-www-form-urlencoded/);
 		expect(call!.args).toMatchObject({ channel: '#dataops-alerts', unfurl_links: 'false' });
 		expect(call!.args.thread_ts).toBeUndefined();
-		const blocks = call!.args.blocks as { type: string; text?: { text: string }; elements?: Record<string, unknown>[] }[];
+		const blocks = call!.args.blocks as {
+			type: string;
+			text?: { text: string };
+			elements?: Record<string, unknown>[];
+		}[];
 		expect(blocks.length).toBeLessThanOrEqual(50);
 		expect(blocks[0]!.text!.text).toBe(`🟠 ${t.priority} · ${t.pipeline} · Generic (airflow)`);
 		expect(blocks.find((b) => b.type === 'actions')!.elements).toEqual([
@@ -119,7 +158,11 @@ describe('the alert', () => {
 		expect(texts(call!)).toContain(t.root_cause.slice(0, 40));
 		expect(String(call!.args.text)).toContain(t.id);
 		// Stored as Slack answered: chat.update needs the channel id and the ts.
-		expect(t).toMatchObject({ slack_channel: 'C05DATAOPS1', slack_ts: call!.answer.ts, slack_error: null });
+		expect(t).toMatchObject({
+			slack_channel: 'C05DATAOPS1',
+			slack_ts: call!.answer.ts,
+			slack_error: null
+		});
 		expect(await connectionStatus()).toMatchObject({ status: 'healthy' });
 	});
 
@@ -145,7 +188,10 @@ describe('button clicks', () => {
 		expect(res.status).toBe(200);
 		expect(Date.now() - started).toBeLessThan(3000);
 
-		const acked = await eventually(() => getTicket(rt, t.id), (x) => x.status === 'in_progress');
+		const acked = await eventually(
+			() => getTicket(rt, t.id),
+			(x) => x.status === 'in_progress'
+		);
 		expect(acked).toMatchObject({ acknowledged_by: 'Priya Raman', sla_status: 'Met' });
 		const update = await eventually(
 			async () => updatesOf(t).at(-1),
@@ -154,7 +200,10 @@ describe('button clicks', () => {
 		expect(update!.args.channel).toBe('C05DATAOPS1');
 		expect(texts(update!)).toContain('SLA Met');
 		expect(JSON.stringify(update!.args.blocks)).not.toContain('vigil_ack');
-		const reply = await eventually(async () => repliesTo(t), (r) => r.length === 1);
+		const reply = await eventually(
+			async () => repliesTo(t),
+			(r) => r.length === 1
+		);
 		expect(texts(reply[0]!)).toContain('Acknowledged by Priya Raman in Slack after');
 		expect(reply[0]!.args.channel).toBe('C05DATAOPS1');
 
@@ -163,17 +212,24 @@ describe('button clicks', () => {
 		expect(retry.status).toBe(200);
 		const again = await post(body, signedHeaders(body, SECRET, { retryNum: 2 }));
 		expect(again.status).toBe(200);
-		expect(await interactions(t.id)).toEqual([expect.objectContaining({ status: 'done', retries_seen: 2 })]);
+		expect(await interactions(t.id)).toEqual([
+			expect.objectContaining({ status: 'done', retries_seen: 2 })
+		]);
 		const audit = await rt.pool.query(
 			`select action, actor_name, actor_source from audit_log where ticket_id = $1 and action = 'Acknowledged'`,
 			[t.id]
 		);
-		expect(audit.rows).toEqual([{ action: 'Acknowledged', actor_name: 'Priya Raman', actor_source: 'slack' }]);
+		expect(audit.rows).toEqual([
+			{ action: 'Acknowledged', actor_name: 'Priya Raman', actor_source: 'slack' }
+		]);
 
 		// A new click on the same button: nothing changes, the clicker is told why.
 		const second = click(acked, 'vigil_ack', priya);
 		expect((await post(second, signedHeaders(second, SECRET))).status).toBe(200);
-		const told = await eventually(async () => ephemeralsTo(priya).filter((c) => texts(c).includes(t.id)), (c) => c.length > 0);
+		const told = await eventually(
+			async () => ephemeralsTo(priya).filter((c) => texts(c).includes(t.id)),
+			(c) => c.length > 0
+		);
 		expect(texts(told[0]!)).toContain(`${t.id} was already acknowledged by Priya Raman`);
 		expect(told[0]!.args.channel).toBe('C05DATAOPS1');
 		await settled(t.id, 2);
@@ -187,10 +243,16 @@ describe('button clicks', () => {
 		const bad = await post(body, signedHeaders(body, 'not-the-secret'));
 		expect(bad.status).toBe(401);
 		expect(await bad.json()).toMatchObject({ error: { code: 'invalid_signature' } });
-		const stale = await post(body, signedHeaders(body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }));
+		const stale = await post(
+			body,
+			signedHeaders(body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })
+		);
 		expect(stale.status).toBe(401);
 		expect(await stale.json()).toMatchObject({ error: { code: 'stale_request' } });
-		const tampered = await post(body.replace('vigil_ack', 'vigil_resolve'), signedHeaders(body, SECRET));
+		const tampered = await post(
+			body.replace('vigil_ack', 'vigil_resolve'),
+			signedHeaders(body, SECRET)
+		);
 		expect(tampered.status).toBe(401);
 		const unsigned = await post(body, { 'content-type': 'application/x-www-form-urlencoded' });
 		expect(unsigned.status).toBe(401);
@@ -217,14 +279,20 @@ describe('button clicks', () => {
 		const t = await postedTicket();
 		const ack = click(t, 'vigil_ack', priya);
 		const res = click(t, 'vigil_resolve', priya);
-		const answers = await Promise.all([post(ack, signedHeaders(ack, SECRET)), post(res, signedHeaders(res, SECRET))]);
+		const answers = await Promise.all([
+			post(ack, signedHeaders(ack, SECRET)),
+			post(res, signedHeaders(res, SECRET))
+		]);
 		expect(answers.map((a) => a.status)).toEqual([200, 200]);
 		await settled(t.id, 2);
 		expect((await getTicket(rt, t.id)).status).toBe('closed');
 		const actions = await auditActions(rt, t.id);
 		expect(actions.filter((a) => a === 'Acknowledged')).toHaveLength(1);
 		expect(actions.filter((a) => a === 'Resolved')).toHaveLength(1);
-		const final = await eventually(async () => updatesOf(t).at(-1), (c) => !!c && texts(c).includes('Resolved by Priya Raman'));
+		const final = await eventually(
+			async () => updatesOf(t).at(-1),
+			(c) => !!c && texts(c).includes('Resolved by Priya Raman')
+		);
 		expect(JSON.stringify(final!.args.blocks)).toContain('vigil_reopen');
 	});
 
@@ -242,7 +310,9 @@ describe('who may click', () => {
 		const body = click(t, 'vigil_ack', jane);
 		expect((await post(body, signedHeaders(body, SECRET))).status).toBe(200);
 		await settled(t.id, 1);
-		const told = ephemeralsTo(jane).filter((c) => texts(c).includes(t.id) || texts(c).includes('jane@elsewhere.example'));
+		const told = ephemeralsTo(jane).filter(
+			(c) => texts(c).includes(t.id) || texts(c).includes('jane@elsewhere.example')
+		);
 		expect(told).toHaveLength(1);
 		expect(texts(told[0]!)).toContain('No Vigil account for jane@elsewhere.example');
 		expect((await getTicket(rt, t.id)).status).toBe('open');
@@ -263,7 +333,10 @@ describe('who may click', () => {
 			const t = await postedTicket();
 			const body = click(t, 'vigil_ack', jane);
 			await post(body, signedHeaders(body, SECRET));
-			const acked = await eventually(() => getTicket(rt, t.id), (x) => x.status === 'in_progress');
+			const acked = await eventually(
+				() => getTicket(rt, t.id),
+				(x) => x.status === 'in_progress'
+			);
 			expect(acked.acknowledged_by).toBe('Jane Doe (Slack)');
 		} finally {
 			await setSlackConfig({ allowUnmapped: null });
@@ -275,19 +348,34 @@ describe('changes made elsewhere', () => {
 	it('an acknowledgement on the board updates the message and is replied in the thread', async () => {
 		const t = await postedTicket();
 		await acknowledge(rt.pool, t.id, { name: 'Sam Okafor', source: 'dashboard' });
-		await eventually(async () => updatesOf(t), (u) => u.some((c) => texts(c).includes('Acknowledged by Sam Okafor after')));
-		const reply = await eventually(async () => repliesTo(t), (r) => r.length === 1);
+		await eventually(
+			async () => updatesOf(t),
+			(u) => u.some((c) => texts(c).includes('Acknowledged by Sam Okafor after'))
+		);
+		const reply = await eventually(
+			async () => repliesTo(t),
+			(r) => r.length === 1
+		);
 		expect(texts(reply[0]!)).toContain('Acknowledged by Sam Okafor on the board');
 	});
 
 	it('a breach mentions the on-call group in the thread and turns the header red', async () => {
 		const t = await postedTicket();
-		await rt.pool.query(`update tickets set sla_deadline = now() - interval '1 minute' where id = $1`, [t.id]);
+		await rt.pool.query(
+			`update tickets set sla_deadline = now() - interval '1 minute' where id = $1`,
+			[t.id]
+		);
 		expect((await markBreached(rt.pool, t.id)).changed).toBe(true);
-		const reply = await eventually(async () => repliesTo(t), (r) => r.length === 1);
+		const reply = await eventually(
+			async () => repliesTo(t),
+			(r) => r.length === 1
+		);
 		expect(String(reply[0]!.args.text)).toContain('<!subteam^S0ONCALL42>');
 		expect(texts(reply[0]!)).toContain('*SLA breached*');
-		const update = await eventually(async () => updatesOf(t).at(-1), (c) => !!c);
+		const update = await eventually(
+			async () => updatesOf(t).at(-1),
+			(c) => !!c
+		);
 		const header = (update!.args.blocks as { text: { text: string } }[])[0]!.text.text;
 		expect(header.startsWith('🔴')).toBe(true);
 	});
@@ -298,10 +386,16 @@ describe('rate limits and outages', () => {
 		standin.failNext('chat.postMessage', { kind: 'rate_limited', retryAfterSeconds: 2 });
 		const t = await createTicket(rt);
 		// The ticket works while its alert waits.
-		const limited = await eventually(async () => standin.calls.find((c) => c.status === 429), (c) => !!c);
+		const limited = await eventually(
+			async () => standin.calls.find((c) => c.status === 429),
+			(c) => !!c
+		);
 		expect((await getTicket(rt, t.id)).slack_status).toBe('pending');
 		await acknowledge(rt.pool, t.id, { name: 'Sam Okafor', source: 'dashboard' });
-		const posted = await eventually(() => getTicket(rt, t.id), (x) => x.slack_status === 'posted');
+		const posted = await eventually(
+			() => getTicket(rt, t.id),
+			(x) => x.slack_status === 'posted'
+		);
 		const ok = standin.callsTo('chat.postMessage').find((c) => c.answer.ts === posted.slack_ts)!;
 		expect(ok.at - limited!.at).toBeGreaterThanOrEqual(2000);
 		// Posted as the ticket now is (the acknowledgement happened while waiting).
@@ -312,7 +406,11 @@ describe('rate limits and outages', () => {
 		const started = Date.now();
 		const done: number[] = [];
 		await Promise.all(
-			[1, 2, 3].map(() => waitForChannelSlot(rt.pool, '#pacing-test', 1000).then(() => done.push(Date.now() - started)))
+			[1, 2, 3].map(() =>
+				waitForChannelSlot(rt.pool, '#pacing-test', 1000).then(() =>
+					done.push(Date.now() - started)
+				)
+			)
 		);
 		done.sort((a, b) => a - b);
 		expect(done[1]! - done[0]!).toBeGreaterThanOrEqual(900);
@@ -332,10 +430,20 @@ describe('rate limits and outages', () => {
 	});
 
 	it('tests the connection with auth.test', async () => {
-		const settings = { config: { apiUrl: standin.url }, secrets: { botToken: standin.token, signingSecret: SECRET } };
-		expect(await testSlackConnection(settings)).toEqual({ ok: true, team: 'Contoso', user: 'vigil' });
+		const settings = {
+			config: { apiUrl: standin.url },
+			secrets: { botToken: standin.token, signingSecret: SECRET }
+		};
+		expect(await testSlackConnection(settings)).toEqual({
+			ok: true,
+			team: 'Contoso',
+			user: 'vigil'
+		});
 		expect(
-			await testSlackConnection({ ...settings, secrets: { botToken: 'xoxb-wrong', signingSecret: SECRET } })
+			await testSlackConnection({
+				...settings,
+				secrets: { botToken: 'xoxb-wrong', signingSecret: SECRET }
+			})
 		).toEqual({ ok: false, error: 'auth.test: invalid_auth' });
 	});
 
@@ -343,10 +451,20 @@ describe('rate limits and outages', () => {
 	it('Slack down: the ticket exists, its Slack status says failed and why, the connection shows failing', async () => {
 		await standin.close();
 		const t = await createTicket(rt);
-		const failed = await eventually(() => getTicket(rt, t.id), (x) => x.slack_status === 'failed');
-		expect(failed.slack_error).toMatch(/^chat\.postMessage: (ECONNREFUSED|fetch failed).*\(retrying\)$/);
-		expect(await connectionStatus()).toMatchObject({ status: 'failing', last_error: expect.stringContaining('chat.postMessage') });
-		expect((await acknowledge(rt.pool, t.id, { name: 'Sam Okafor', source: 'dashboard' })).changed).toBe(true);
+		const failed = await eventually(
+			() => getTicket(rt, t.id),
+			(x) => x.slack_status === 'failed'
+		);
+		expect(failed.slack_error).toMatch(
+			/^chat\.postMessage: (ECONNREFUSED|fetch failed).*\(retrying\)$/
+		);
+		expect(await connectionStatus()).toMatchObject({
+			status: 'failing',
+			last_error: expect.stringContaining('chat.postMessage')
+		});
+		expect(
+			(await acknowledge(rt.pool, t.id, { name: 'Sam Okafor', source: 'dashboard' })).changed
+		).toBe(true);
 	});
 });
 

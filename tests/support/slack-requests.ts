@@ -26,7 +26,9 @@ export function clickPayload(
 	user: Clicker,
 	value: string = ticket.id
 ): Record<string, unknown> {
-	const base = JSON.parse(readFileSync(new URL('block-actions.acknowledge.json', CONTRACTS), 'utf8'));
+	const base = JSON.parse(
+		readFileSync(new URL('block-actions.acknowledge.json', CONTRACTS), 'utf8')
+	);
 	const now = Date.now() / 1000;
 	const channel = ticket.slack_channel ?? base.channel.id;
 	const ts = ticket.slack_ts ?? base.container.message_ts;
@@ -49,7 +51,8 @@ export function clickPayload(
 }
 
 /** The body Slack posts: one form field `payload` holding the JSON. */
-export const formBody = (payload: unknown): string => `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+export const formBody = (payload: unknown): string =>
+	`payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
 /** Slack's v0 signature headers for a body. */
 export function signedHeaders(
@@ -63,7 +66,9 @@ export function signedHeaders(
 		'content-type': opts.contentType ?? 'application/x-www-form-urlencoded',
 		'x-slack-request-timestamp': ts,
 		'x-slack-signature': signature,
-		...(opts.retryNum ? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {})
+		...(opts.retryNum
+			? { 'x-slack-retry-num': String(opts.retryNum), 'x-slack-retry-reason': 'http_timeout' }
+			: {})
 	};
 }
 
@@ -71,7 +76,11 @@ export function signedHeaders(
  * A tiny HTTP server doing what server/index.ts does for /api/slack/events:
  * hand the request to the listener registered through the seam.
  */
-export async function startSlackEventsServer(): Promise<{ url: string; close(): Promise<void>; server: Server }> {
+export async function startSlackEventsServer(): Promise<{
+	url: string;
+	close(): Promise<void>;
+	server: Server;
+}> {
 	const server = createServer((req, res) => serveSlackEvents(req, res));
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;

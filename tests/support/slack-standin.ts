@@ -61,9 +61,17 @@ export interface SlackStandin {
 	close(): Promise<void>;
 }
 
-const METHODS = ['auth.test', 'chat.postMessage', 'chat.update', 'chat.postEphemeral', 'users.info'];
+const METHODS = [
+	'auth.test',
+	'chat.postMessage',
+	'chat.update',
+	'chat.postEphemeral',
+	'users.info'
+];
 
-async function readArgs(req: IncomingMessage): Promise<{ args: Record<string, unknown>; error?: string }> {
+async function readArgs(
+	req: IncomingMessage
+): Promise<{ args: Record<string, unknown>; error?: string }> {
 	const chunks: Buffer[] = [];
 	for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
 	const raw = Buffer.concat(chunks).toString('utf8');
@@ -137,8 +145,13 @@ export async function startSlackStandin(opts: { token?: string } = {}): Promise<
 				const problem = checkMessageArgs(method, args);
 				if (problem) return { ok: false, error: problem };
 				const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : null;
-				if (threadTs && !messages.some((m) => m.channel === channel && m.ts === threadTs && !m.threadTs))
-					violations.push(`chat.postMessage with thread_ts ${threadTs} that is no message in ${channel}`);
+				if (
+					threadTs &&
+					!messages.some((m) => m.channel === channel && m.ts === threadTs && !m.threadTs)
+				)
+					violations.push(
+						`chat.postMessage with thread_ts ${threadTs} that is no message in ${channel}`
+					);
 				const m: StoredMessage = {
 					channel,
 					ts: nextTs(),
@@ -152,13 +165,20 @@ export async function startSlackStandin(opts: { token?: string } = {}): Promise<
 					ok: true,
 					channel,
 					ts: m.ts,
-					message: { type: 'message', subtype: 'bot_message', text: m.text, ts: m.ts, bot_id: STANDIN_BOT.botId }
+					message: {
+						type: 'message',
+						subtype: 'bot_message',
+						text: m.text,
+						ts: m.ts,
+						bot_id: STANDIN_BOT.botId
+					}
 				};
 			}
 			case 'chat.update': {
 				// chat.update takes the channel id only, as returned by chat.postMessage.
 				const channel = String(args.channel ?? '');
-				if (!/^[CGD][A-Z0-9]+$/.test(channel) || !channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+				if (!/^[CGD][A-Z0-9]+$/.test(channel) || !channels.has(channel))
+					return { ok: false, error: 'channel_not_found' };
 				const m = messages.find((x) => x.channel === channel && x.ts === args.ts);
 				if (!m) return { ok: false, error: 'message_not_found' };
 				const problem = checkMessageArgs(method, args);
@@ -166,7 +186,13 @@ export async function startSlackStandin(opts: { token?: string } = {}): Promise<
 				m.text = String(args.text ?? '');
 				m.blocks = (args.blocks as unknown[]) ?? [];
 				m.edits++;
-				return { ok: true, channel, ts: m.ts, text: m.text, message: { text: m.text, user: STANDIN_BOT.userId } };
+				return {
+					ok: true,
+					channel,
+					ts: m.ts,
+					text: m.text,
+					message: { text: m.text, user: STANDIN_BOT.userId }
+				};
 			}
 			case 'chat.postEphemeral': {
 				const channel = channels.get(String(args.channel ?? ''));
@@ -202,8 +228,15 @@ export async function startSlackStandin(opts: { token?: string } = {}): Promise<
 		}
 	}
 
-	function send(res: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+	function send(
+		res: ServerResponse,
+		status: number,
+		body: Record<string, unknown>,
+		headers: Record<string, string> = {}
+	) {
+		res
+			.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+			.end(JSON.stringify(body));
 	}
 
 	const server = createServer((req, res) => {
@@ -240,7 +273,9 @@ export async function startSlackStandin(opts: { token?: string } = {}): Promise<
 			}
 			if (fault?.kind === 'http') {
 				record(fault.status, {});
-				return void res.writeHead(fault.status, { 'content-type': 'text/html' }).end('<html>upstream error</html>');
+				return void res
+					.writeHead(fault.status, { 'content-type': 'text/html' })
+					.end('<html>upstream error</html>');
 			}
 			let body: Record<string, unknown>;
 			if (parseError) body = { ok: false, error: parseError };
@@ -273,7 +308,9 @@ export async function startSlackStandin(opts: { token?: string } = {}): Promise<
 		},
 		close() {
 			server.closeAllConnections();
-			return new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+			return new Promise((resolve, reject) =>
+				server.close((err) => (err ? reject(err) : resolve()))
+			);
 		}
 	};
 }

@@ -9,7 +9,10 @@ let samples: ClockSample[] = [];
 
 async function measure(): Promise<void> {
 	const sentAt = performance.now();
-	const res = await fetch('/api/time', { cache: 'no-store', headers: { accept: 'application/json' } });
+	const res = await fetch('/api/time', {
+		cache: 'no-store',
+		headers: { accept: 'application/json' }
+	});
 	const receivedAt = performance.now();
 	if (!res.ok) return;
 	const body: unknown = await res.json();

@@ -1,6 +1,10 @@
 import type { SlaStatus, TicketDto, TicketStatus } from '#lib/contracts/tickets.ts';
 
-export const STATUSES = ['open', 'in_progress', 'closed'] as const satisfies readonly TicketStatus[];
+export const STATUSES = [
+	'open',
+	'in_progress',
+	'closed'
+] as const satisfies readonly TicketStatus[];
 export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const SOURCES = ['adf', 'databricks', 'generic'] as const;
@@ -88,7 +92,11 @@ export function sameFilters(a: BoardFilters, b: BoardFilters): boolean {
 	return FILTER_KEYS.every((k) => a[k].trim() === b[k].trim());
 }
 
-const words = (s: string): string[] => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (s: string): string[] =>
+	s
+		.toLowerCase()
+		.split(/[^\p{L}\p{N}]+/u)
+		.filter(Boolean);
 
 /**
  * Whether a live ticket belongs in a filtered view. The search is a little more

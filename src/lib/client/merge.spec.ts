@@ -34,12 +34,12 @@ describe('applyTicket', () => {
 
 	it('ignores an event at or below the version it already has', () => {
 		const data = board([{ ...a, version: 3, root_cause: 'newest' }]);
-		expect(applyTicket(data, { ...a, version: 3, root_cause: 'dup' }, 'updated', openOnly).outcome).toBe(
-			'stale'
-		);
-		expect(applyTicket(data, { ...a, version: 2, root_cause: 'old' }, 'updated', openOnly).outcome).toBe(
-			'stale'
-		);
+		expect(
+			applyTicket(data, { ...a, version: 3, root_cause: 'dup' }, 'updated', openOnly).outcome
+		).toBe('stale');
+		expect(
+			applyTicket(data, { ...a, version: 2, root_cause: 'old' }, 'updated', openOnly).outcome
+		).toBe('stale');
 		expect(data.items.A?.root_cause).toBe('newest');
 	});
 

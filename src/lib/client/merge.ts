@@ -31,7 +31,8 @@ export function emptyBoard(counts: StatusCounts): BoardData {
 
 function remember(data: BoardData, t: TicketDto): void {
 	const seen = data.known[t.id];
-	if (!seen || t.version > seen.version) data.known[t.id] = { version: t.version, status: t.status };
+	if (!seen || t.version > seen.version)
+		data.known[t.id] = { version: t.version, status: t.status };
 }
 
 /**

@@ -21,6 +21,7 @@ import { createGeminiClient } from './triage/llm.ts';
 import type { RcaModel, RcaOptions } from './triage/rca.ts';
 import { runTriage } from './triage/worker.ts';
 import type { EnrichOptions } from './databricks/enrich.ts';
+import { startSlack, type SlackOptions } from './slack/service.ts';
 
 export interface RuntimeOptions {
 	/** Overrides config.DATABASE_URL (tests hand in a per-file database). */
@@ -32,6 +33,7 @@ export interface RuntimeOptions {
 	rcaOptions?: Partial<RcaOptions>;
 	enrichOptions?: Partial<EnrichOptions>;
 	geminiTimeoutMs?: number;
+	slack?: SlackOptions;
 }
 
 export interface Runtime {
@@ -156,6 +158,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	async function stopAll() {
 		{
 			detachRealtime?.();
+			stopSlack();
 			await boss.stop({ graceful: true, timeout: 5000 }).catch((err) => log.warn({ err }, 'boss stop'));
 			await pool.end().catch(() => {});
 			await orm.close(true).catch(() => {});
@@ -195,6 +198,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		);
 		await work(boss, 'sla.check-breach', (data) => onBreachTimer(pool, data.ticketId));
 	}
+
+	const stopSlack = await startSlack(rt, { workers: opts.workers ?? true, ...opts.slack });
 
 	let detachRealtime: (() => void) | undefined;
 	onSocketServer((io) => {

@@ -7,6 +7,7 @@ import {
 import { createDatabricksClient } from '../databricks/client.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { testSlackConnection } from '../slack/service.ts';
 import { createGeminiClient } from '../triage/llm.ts';
 
 export const TEST_TIMEOUT_MS = 10_000;
@@ -34,6 +35,10 @@ const CHECKS: Partial<Record<ConnectionKind, Check>> = {
 			prompt: 'ping',
 			schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] }
 		});
+	},
+	async slack(settings, timeoutMs) {
+		const r = await testSlackConnection(settings, timeoutMs);
+		if (!r.ok) throw new Error(r.error);
 	},
 	async databricks({ config, secrets }, timeoutMs) {
 		await createDatabricksClient({

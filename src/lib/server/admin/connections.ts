@@ -30,7 +30,15 @@ export const CONNECTION_BODIES = {
 		botToken: secret,
 		signingSecret: secret,
 		defaultChannel: text,
-		apiUrl: url.optional()
+		apiUrl: url.optional(),
+		/** Let Slack users without a Vigil account act, recorded under their Slack name. */
+		allowUnmapped: z.enum(['true', 'false']).optional(),
+		/** The on-call user group mentioned on a breach (Slack subteam id, S…). */
+		oncallGroup: z
+			.string()
+			.trim()
+			.regex(/^S[A-Z0-9]+$/, 'must be a Slack user group id like S0123ABCD')
+			.optional()
 	}),
 	jira: z.object({
 		baseUrl: url,

@@ -166,6 +166,8 @@ const ticketSchema = object({
 	jira_url: nullable('string'),
 	slack_channel: nullable('string'),
 	slack_ts: nullable('string'),
+	slack_status: { type: ['string', 'null'], enum: ['pending', 'posted', 'failed', null] },
+	slack_error: nullable('string'),
 	links: { type: 'object', additionalProperties: str() },
 	labels: { type: 'object', additionalProperties: str() },
 	occurrences: { type: 'integer' },

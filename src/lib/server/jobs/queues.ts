@@ -24,6 +24,14 @@ export interface QueueSpec {
 	policy?: 'standard' | 'stately';
 }
 
+const SLACK_DELIVERY: QueueSpec = {
+	retryLimit: 8,
+	retryDelay: 5,
+	retryBackoff: true,
+	notify: true,
+	policy: 'stately'
+};
+
 export const QUEUES: Record<QueueName, QueueSpec> = {
 	'triage.analyze': { retryLimit: 3, retryDelay: 5, retryBackoff: true, notify: true },
 	'databricks.enrich-run': { retryLimit: 5, retryDelay: 10, retryBackoff: true, notify: true },
@@ -31,9 +39,9 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 	'sla.check-breach': { retryLimit: 10, retryDelay: 2, retryBackoff: true, notify: false },
 	// Slack: keyed by ticket (or audit entry) so one message is never worked on twice at once
 	// and bursts of updates coalesce into one chat.update. A Slack outage only delays these.
-	'slack.post-alert': { retryLimit: 8, retryDelay: 5, retryBackoff: true, notify: true, policy: 'stately' },
-	'slack.sync-message': { retryLimit: 8, retryDelay: 5, retryBackoff: true, notify: true, policy: 'stately' },
-	'slack.thread-reply': { retryLimit: 8, retryDelay: 5, retryBackoff: true, notify: true, policy: 'stately' },
+	'slack.post-alert': SLACK_DELIVERY,
+	'slack.sync-message': SLACK_DELIVERY,
+	'slack.thread-reply': SLACK_DELIVERY,
 	// Slack is waiting for the clicker's feedback: retry soon.
 	'slack.handle-action': { retryLimit: 5, retryDelay: 2, retryBackoff: true, notify: true }
 };

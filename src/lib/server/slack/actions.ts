@@ -17,7 +17,11 @@ import { honouringRateLimit, type SlackDeps } from './delivery.ts';
 import { finishInteraction, loadInteraction, type InteractionRow } from './interactions.ts';
 
 /** The buttons that change a ticket; "Open in Vigil" is a link. */
-export const ACTING_BUTTONS = [ACTION_IDS.acknowledge, ACTION_IDS.resolve, ACTION_IDS.reopen] as const;
+export const ACTING_BUTTONS = [
+	ACTION_IDS.acknowledge,
+	ACTION_IDS.resolve,
+	ACTION_IDS.reopen
+] as const;
 
 const LIFECYCLE: Record<string, (pool: Pool, id: string, actor: Actor) => Promise<ChangeResult>> = {
 	[ACTION_IDS.acknowledge]: acknowledge,
@@ -67,8 +71,10 @@ async function whoClicked(pool: Pool, slack: SlackHandle, row: InteractionRow): 
 }
 
 function alreadyDone(actionId: string, t: TicketDto): string {
-	if (actionId === ACTION_IDS.reopen) return `${t.id} is not closed, so there is nothing to reopen.`;
-	if (t.status === 'closed') return `${t.id} was already resolved by ${t.resolved_by ?? 'someone'}.`;
+	if (actionId === ACTION_IDS.reopen)
+		return `${t.id} is not closed, so there is nothing to reopen.`;
+	if (t.status === 'closed')
+		return `${t.id} was already resolved by ${t.resolved_by ?? 'someone'}.`;
 	return `${t.id} was already acknowledged by ${t.acknowledged_by ?? 'someone'}.`;
 }
 
@@ -76,7 +82,11 @@ function alreadyDone(actionId: string, t: TicketDto): string {
 async function tell(slack: SlackHandle, row: InteractionRow, text: string): Promise<void> {
 	if (!row.channel_id) return;
 	try {
-		await slack.api.postEphemeral({ channel: row.channel_id, user: row.slack_user_id, ...notice(text) });
+		await slack.api.postEphemeral({
+			channel: row.channel_id,
+			user: row.slack_user_id,
+			...notice(text)
+		});
 	} catch (err) {
 		log.warn({ err, interaction: row.id }, 'Slack ephemeral reply not delivered');
 	}
@@ -98,7 +108,8 @@ export async function handleAction(
 	const slack = await deps.slack();
 	if (!slack) return finishInteraction(deps.pool, row.id, 'failed', 'Slack connection removed');
 	const act = LIFECYCLE[row.action_id];
-	if (!act) return finishInteraction(deps.pool, row.id, 'refused', `unknown action ${row.action_id}`);
+	if (!act)
+		return finishInteraction(deps.pool, row.id, 'refused', `unknown action ${row.action_id}`);
 	await honouringRateLimit(deps, 'slack.handle-action', data, undefined, async () => {
 		const who = await whoClicked(deps.pool, slack, row);
 		if ('refusal' in who) {

@@ -74,14 +74,20 @@ function texts(blocks: Block[]): { kind: string; text: string }[] {
 		if (Array.isArray(v)) return v.forEach(walk);
 		if (!v || typeof v !== 'object') return;
 		const o = v as Obj;
-		if ((o.type === 'plain_text' || o.type === 'mrkdwn' || o.type === 'text') && typeof o.text === 'string')
+		if (
+			(o.type === 'plain_text' || o.type === 'mrkdwn' || o.type === 'text') &&
+			typeof o.text === 'string'
+		)
 			out.push({ kind: o.type, text: o.text });
 		Object.values(o).forEach(walk);
 	};
 	walk(blocks);
 	return out;
 }
-const mrkdwn = (m: SlackMessage) => texts(m.blocks).filter((t) => t.kind === 'mrkdwn').map((t) => t.text);
+const mrkdwn = (m: SlackMessage) =>
+	texts(m.blocks)
+		.filter((t) => t.kind === 'mrkdwn')
+		.map((t) => t.text);
 const literal = (m: SlackMessage) =>
 	texts(m.blocks)
 		.filter((t) => t.kind !== 'mrkdwn')
@@ -96,7 +102,11 @@ describe('alert message', () => {
 		expect(m.blocks.length).toBeLessThanOrEqual(50);
 		expect(m.blocks[0]).toEqual({
 			type: 'header',
-			text: { type: 'plain_text', text: '🟠 P2 · pl_ingest_daily_orders · Azure Data Factory', emoji: false }
+			text: {
+				type: 'plain_text',
+				text: '🟠 P2 · pl_ingest_daily_orders · Azure Data Factory',
+				emoji: false
+			}
 		});
 		const md = mrkdwn(m).join('\n');
 		expect(md).toContain(
@@ -104,7 +114,9 @@ describe('alert message', () => {
 		);
 		expect(md).toContain('Severity\nHigh');
 		expect(md).toContain('Priority\nP2');
-		expect(md).toContain('SLA deadline\n<!date^1791946063^{date_short_pretty} {time}|2026-10-14 02:47 UTC> · Pending');
+		expect(md).toContain(
+			'SLA deadline\n<!date^1791946063^{date_short_pretty} {time}|2026-10-14 02:47 UTC> · Pending'
+		);
 		const lit = literal(m);
 		expect(lit).toContain('Team / owner\ndata-platform / priya');
 		expect(lit).toContain('Run id\nb3c9f1e2-7a45-4d2e-9f0a-1c2d3e4f5a6b');
@@ -112,8 +124,15 @@ describe('alert message', () => {
 		expect(lit).toContain('Check the upstream export');
 		expect(lit).toContain('Re-run the pipeline');
 		expect(buttons(m)).toEqual([
-			expect.objectContaining({ action_id: ACTION_IDS.acknowledge, value: 'ADF-20261014T021743-k3x9qa', style: 'primary' }),
-			expect.objectContaining({ action_id: ACTION_IDS.resolve, value: 'ADF-20261014T021743-k3x9qa' }),
+			expect.objectContaining({
+				action_id: ACTION_IDS.acknowledge,
+				value: 'ADF-20261014T021743-k3x9qa',
+				style: 'primary'
+			}),
+			expect.objectContaining({
+				action_id: ACTION_IDS.resolve,
+				value: 'ADF-20261014T021743-k3x9qa'
+			}),
 			expect.objectContaining({
 				action_id: ACTION_IDS.open,
 				url: 'https://vigil.contoso.example/tickets/ADF-20261014T021743-k3x9qa'
@@ -125,7 +144,12 @@ describe('alert message', () => {
 
 	it('links Jira when the ticket has an issue, and names the declared scheduler of a generic alert', () => {
 		const m = alertMessage(
-			ticket({ source: 'generic', labels: { source: 'airflow' }, jira_key: 'OPS-42', jira_url: 'https://contoso.atlassian.net/browse/OPS-42' }),
+			ticket({
+				source: 'generic',
+				labels: { source: 'airflow' },
+				jira_key: 'OPS-42',
+				jira_url: 'https://contoso.atlassian.net/browse/OPS-42'
+			}),
 			ctx
 		);
 		expect(mrkdwn(m)).toContain('Jira\n<https://contoso.atlassian.net/browse/OPS-42|OPS-42>');
@@ -175,11 +199,16 @@ describe('alert message', () => {
 	});
 
 	it('keeps the same message for the same ticket (the sync job relies on it)', () => {
-		expect(JSON.stringify(alertMessage(ticket(), ctx))).toBe(JSON.stringify(alertMessage(ticket(), ctx)));
+		expect(JSON.stringify(alertMessage(ticket(), ctx))).toBe(
+			JSON.stringify(alertMessage(ticket(), ctx))
+		);
 	});
 
 	it('clips long untrusted text to Slack limits', () => {
-		const m = alertMessage(ticket({ pipeline: 'p'.repeat(400), error_message: 'e'.repeat(10_000) }), ctx);
+		const m = alertMessage(
+			ticket({ pipeline: 'p'.repeat(400), error_message: 'e'.repeat(10_000) }),
+			ctx
+		);
 		const header = (m.blocks[0] as { text: { text: string } }).text.text;
 		expect(Array.from(header).length).toBeLessThanOrEqual(150);
 		for (const t of texts(m.blocks)) expect(t.text.length).toBeLessThanOrEqual(3000);
@@ -209,7 +238,17 @@ describe('untrusted text cannot ping, format or link', () => {
 			ctx
 		);
 		for (const text of mrkdwn(m)) {
-			for (const bad of ['<!channel>', '<!here>', '<@U123>', '<script>', '<https://evil', '*bold*', '_x_', '~x~', '`x`'])
+			for (const bad of [
+				'<!channel>',
+				'<!here>',
+				'<@U123>',
+				'<script>',
+				'<https://evil',
+				'*bold*',
+				'_x_',
+				'~x~',
+				'`x`'
+			])
 				expect(text).not.toContain(bad);
 		}
 		// Shown as typed: plain_text and rich text runs are rendered literally by Slack.
@@ -222,7 +261,10 @@ describe('untrusted text cannot ping, format or link', () => {
 	});
 
 	it('escapes a hostile Jira URL instead of letting it close the link early', () => {
-		const m = alertMessage(ticket({ jira_key: 'OPS-1|<!channel>', jira_url: 'https://x.example/a|b><!here>' }), ctx);
+		const m = alertMessage(
+			ticket({ jira_key: 'OPS-1|<!channel>', jira_url: 'https://x.example/a|b><!here>' }),
+			ctx
+		);
 		const jira = mrkdwn(m).find((t) => t.startsWith('Jira'))!;
 		expect(jira).toBe('Jira\n<https://x.example/a%7Cb%3E%3C!here%3E|OPS-1¦&lt;!channel&gt;>');
 		const js = alertMessage(ticket({ jira_key: 'OPS-1', jira_url: 'javascript:alert(1)' }), ctx);
@@ -230,7 +272,12 @@ describe('untrusted text cannot ping, format or link', () => {
 	});
 
 	it('keeps actor names in thread replies and notices literal', () => {
-		const a = audit({ action: 'Acknowledged', actor_name: evil, actor_source: 'slack', time_taken_seconds: 75 });
+		const a = audit({
+			action: 'Acknowledged',
+			actor_name: evil,
+			actor_source: 'slack',
+			time_taken_seconds: 75
+		});
 		const reply = threadReply(a, ticket(), ctx)!;
 		expect(mrkdwn(reply)).toEqual([]);
 		expect(literal(reply)).toBe(`✅ Acknowledged by ${evil} in Slack after 1m 15s · SLA Met`);
@@ -267,11 +314,17 @@ describe('thread replies', () => {
 			'✅ Acknowledged by Priya Raman in Slack after 3m 12s · SLA Met'
 		);
 		expect(
-			literal(threadReply(audit({ action: 'Resolved', actor_source: 'dashboard', time_taken_seconds: 3720 }), ticket(), ctx)!)
+			literal(
+				threadReply(
+					audit({ action: 'Resolved', actor_source: 'dashboard', time_taken_seconds: 3720 }),
+					ticket(),
+					ctx
+				)!
+			)
 		).toBe('🏁 Resolved by Priya Raman on the board · MTTR 1h 02m');
-		expect(literal(threadReply(audit({ action: 'Reopened', actor_source: 'jira' }), ticket(), ctx)!)).toBe(
-			'↩️ Reopened by Priya Raman in Jira'
-		);
+		expect(
+			literal(threadReply(audit({ action: 'Reopened', actor_source: 'jira' }), ticket(), ctx)!)
+		).toBe('↩️ Reopened by Priya Raman in Jira');
 		expect(threadReply(audit({ action: 'Priority Changed' }), ticket(), ctx)).toBeNull();
 	});
 
@@ -301,7 +354,13 @@ describe('text helpers', () => {
 	});
 
 	it('formats durations', () => {
-		expect([45, 192, 3720, 183600, null].map(formatDuration)).toEqual(['45s', '3m 12s', '1h 02m', '2d 3h', '—']);
+		expect([45, 192, 3720, 183600, null].map(formatDuration)).toEqual([
+			'45s',
+			'3m 12s',
+			'1h 02m',
+			'2d 3h',
+			'—'
+		]);
 	});
 
 	it('accepts only http(s) URLs and encodes characters that would end a link', () => {
@@ -311,7 +370,9 @@ describe('text helpers', () => {
 	});
 
 	it('builds Slack date tokens and on-call mentions', () => {
-		expect(slackDate('2026-10-14T02:47:43Z', '{time}')).toBe('<!date^1791946063^{time}|2026-10-14 02:47 UTC>');
+		expect(slackDate('2026-10-14T02:47:43Z', '{time}')).toBe(
+			'<!date^1791946063^{time}|2026-10-14 02:47 UTC>'
+		);
 		expect(subteamMention('S0ONCALL42')).toBe('<!subteam^S0ONCALL42>');
 		expect(subteamMention('<!subteam^S0ONCALL42|@data-oncall>')).toBe('<!subteam^S0ONCALL42>');
 		expect(subteamMention('@data-oncall')).toBeNull();

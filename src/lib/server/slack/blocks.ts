@@ -1,6 +1,22 @@
 import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
-import { LIMITS, md, plain, run, type Block, type Button, type SlackMessage, type TextObject } from './kit.ts';
-import { clip, escapeMrkdwn, formatDuration, mrkdwnLink, slackDate, subteamMention } from './text.ts';
+import {
+	LIMITS,
+	md,
+	plain,
+	run,
+	type Block,
+	type Button,
+	type SlackMessage,
+	type TextObject
+} from './kit.ts';
+import {
+	clip,
+	escapeMrkdwn,
+	formatDuration,
+	mrkdwnLink,
+	slackDate,
+	subteamMention
+} from './text.ts';
 
 /**
  * Vigil's Slack messages, built from a ticket and nothing else, so the same
@@ -90,7 +106,9 @@ function statusLine(t: TicketDto): string | null {
 	else if (isBreached(t))
 		parts.push(`🔴 SLA breached: not acknowledged within ${formatDuration(t.sla_seconds)}`);
 	if (t.resolved_at)
-		parts.push(`Resolved by ${t.resolved_by ?? 'someone'} · MTTR ${formatDuration(t.mttr_seconds)}`);
+		parts.push(
+			`Resolved by ${t.resolved_by ?? 'someone'} · MTTR ${formatDuration(t.mttr_seconds)}`
+		);
 	return parts.length ? clip(parts.join('\n'), LIMITS.sectionText) : null;
 }
 
@@ -169,7 +187,10 @@ export function alertMessage(t: TicketDto, ctx: MessageContext): SlackMessage {
 	];
 	const summary = status ? ` — ${status.split('\n').at(-1)}` : '';
 	const text = `${marker(t)} ${t.priority} ${t.pipeline} (${sourceLabel(t)}) failed: ${t.id}${summary}`;
-	return { text: escapeMrkdwn(clip(text, LIMITS.fallbackText)), blocks: blocks.slice(0, LIMITS.blocks) };
+	return {
+		text: escapeMrkdwn(clip(text, LIMITS.fallbackText)),
+		blocks: blocks.slice(0, LIMITS.blocks)
+	};
 }
 
 const VIA: Record<AuditEntryDto['actor_source'], string> = {
@@ -189,7 +210,11 @@ export interface ReplyContext extends MessageContext {
 }
 
 /** The thread reply recording one audit entry; null for actions that get none. */
-export function threadReply(a: AuditEntryDto, t: TicketDto, ctx: ReplyContext): SlackMessage | null {
+export function threadReply(
+	a: AuditEntryDto,
+	t: TicketDto,
+	ctx: ReplyContext
+): SlackMessage | null {
 	const who = `${a.actor_name} ${VIA[a.actor_source]}`;
 	switch (a.action) {
 		case 'Acknowledged': {
@@ -211,7 +236,10 @@ export function threadReply(a: AuditEntryDto, t: TicketDto, ctx: ReplyContext): 
 				text: line,
 				blocks: [
 					{ type: 'section', text: { type: 'mrkdwn', text: line } },
-					{ type: 'context', elements: [plain(clip(`Pipeline: ${t.pipeline}`, LIMITS.sectionText))] }
+					{
+						type: 'context',
+						elements: [plain(clip(`Pipeline: ${t.pipeline}`, LIMITS.sectionText))]
+					}
 				]
 			};
 		}

@@ -42,7 +42,12 @@ export class SlackCallError extends Error {
 	readonly code: string;
 	readonly retryAfterSeconds: number | null;
 	readonly retryable: boolean;
-	constructor(method: string, kind: SlackErrorKind, code: string, retryAfterSeconds: number | null = null) {
+	constructor(
+		method: string,
+		kind: SlackErrorKind,
+		code: string,
+		retryAfterSeconds: number | null = null
+	) {
 		super(`${method}: ${code}`);
 		this.name = 'SlackCallError';
 		this.kind = kind;
@@ -88,7 +93,12 @@ export interface PostArgs {
 /** The Web API calls Vigil makes. Each throws SlackCallError. */
 export interface SlackApi {
 	postMessage(args: PostArgs): Promise<{ channel: string; ts: string }>;
-	updateMessage(args: { channel: string; ts: string; text: string; blocks: Block[] }): Promise<void>;
+	updateMessage(args: {
+		channel: string;
+		ts: string;
+		text: string;
+		blocks: Block[];
+	}): Promise<void>;
 	postEphemeral(args: PostArgs & { user: string }): Promise<void>;
 	userInfo(user: string): Promise<SlackUser>;
 	authTest(): Promise<{ team: string; user: string; teamId: string; userId: string }>;
@@ -112,7 +122,10 @@ export interface SlackClient {
 	 * Runs one verified request body through Bolt. Resolves once Bolt is done;
 	 * `acked` is false when no listener took it (an event or command Vigil ignores).
 	 */
-	dispatch(body: Record<string, unknown>, meta?: { retryNum?: number; retryReason?: string }): Promise<{ acked: boolean }>;
+	dispatch(
+		body: Record<string, unknown>,
+		meta?: { retryNum?: number; retryReason?: string }
+	): Promise<{ acked: boolean }>;
 }
 
 /** Slack's v0 request signature (HMAC-SHA256 of `v0:{timestamp}:{body}`), checked by Bolt. */
@@ -134,7 +147,8 @@ export function isSignatureValid(args: {
 const boltLogger = (): BoltLogger => {
 	const child = log.child({ component: 'slack-sdk' });
 	let level = LogLevel.INFO;
-	const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
+	const text = (msg: unknown[]) =>
+		msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
 	return {
 		debug: (...msg) => child.debug(text(msg)),
 		info: (...msg) => child.info(text(msg)),

@@ -1,5 +1,9 @@
 import type { Pool } from '../db/pool.ts';
-import { loadConnection, recordConnectionResult, type ConnectionSettings } from '../connections/service.ts';
+import {
+	loadConnection,
+	recordConnectionResult,
+	type ConnectionSettings
+} from '../connections/service.ts';
 import { log } from '../log.ts';
 import {
 	SlackCallError,
@@ -60,9 +64,11 @@ const CONNECTION_CODES = new Set([
 
 function withHealth(pool: Pool, api: SlackApi): SlackApi {
 	const report = (ok: boolean, error?: string) =>
-		recordConnectionResult(pool, 'slack', ok ? { ok: true } : { ok: false, error: error ?? 'failed' }).catch(
-			(err) => log.warn({ err }, 'could not record Slack connection health')
-		);
+		recordConnectionResult(
+			pool,
+			'slack',
+			ok ? { ok: true } : { ok: false, error: error ?? 'failed' }
+		).catch((err) => log.warn({ err }, 'could not record Slack connection health'));
 	const track =
 		<A extends unknown[], R>(fn: (...args: A) => Promise<R>, provesHealth: boolean) =>
 		async (...args: A): Promise<R> => {

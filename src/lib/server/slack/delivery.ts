@@ -21,7 +21,8 @@ export interface SlackDeps {
 	channelIntervalMs: number;
 }
 
-type SlackQueue = 'slack.post-alert' | 'slack.sync-message' | 'slack.thread-reply' | 'slack.handle-action';
+type SlackQueue =
+	'slack.post-alert' | 'slack.sync-message' | 'slack.thread-reply' | 'slack.handle-action';
 
 /** A job that waited out this many 429s in a row gives up (fails, and is retried by pg-boss). */
 const MAX_RATE_LIMITED = 20;
@@ -30,7 +31,9 @@ export async function loadTicket(
 	pool: Pool,
 	id: string
 ): Promise<(TicketDto & { slackHash: string | null }) | null> {
-	const r = await pool.query(`select ${TICKET_COLUMNS}, slack_hash from tickets where id = $1`, [id]);
+	const r = await pool.query(`select ${TICKET_COLUMNS}, slack_hash from tickets where id = $1`, [
+		id
+	]);
 	const row = r.rows[0];
 	return row ? { ...toTicketDto(row), slackHash: row.slack_hash ?? null } : null;
 }
@@ -86,9 +89,13 @@ export function describeError(err: unknown): string {
 }
 
 /** Records the last Slack error on a ticket without a new version (the message shows the ticket, not this). */
-export async function noteSlackError(pool: Pool, ticketId: string, error: string | null): Promise<void> {
-	await pool.query(`update tickets set slack_error = $2 where id = $1 and slack_error is distinct from $2`, [
-		ticketId,
-		error
-	]);
+export async function noteSlackError(
+	pool: Pool,
+	ticketId: string,
+	error: string | null
+): Promise<void> {
+	await pool.query(
+		`update tickets set slack_error = $2 where id = $1 and slack_error is distinct from $2`,
+		[ticketId, error]
+	);
 }

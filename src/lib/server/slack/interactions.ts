@@ -45,15 +45,28 @@ export async function recordInteraction(
 			]
 		);
 		if (r.rowCount === 0) {
-			await tx.query(`update slack_interactions set retries_seen = retries_seen + 1 where id = $1`, [id]);
+			await tx.query(
+				`update slack_interactions set retries_seen = retries_seen + 1 where id = $1`,
+				[id]
+			);
 			return 'duplicate' as const;
 		}
 		await send(deps.boss, 'slack.handle-action', { interactionId: id }, { tx });
 		return 'queued' as const;
 	});
-	metrics.webhooks.inc({ endpoint: 'slack', outcome: outcome === 'queued' ? 'action_queued' : 'duplicate' });
+	metrics.webhooks.inc({
+		endpoint: 'slack',
+		outcome: outcome === 'queued' ? 'action_queued' : 'duplicate'
+	});
 	log.info(
-		{ interaction: id, action: a.actionId, ticketId: a.value, slackUser: a.userId, retryNum: meta.retryNum, outcome },
+		{
+			interaction: id,
+			action: a.actionId,
+			ticketId: a.value,
+			slackUser: a.userId,
+			retryNum: meta.retryNum,
+			outcome
+		},
 		outcome === 'queued' ? 'Slack action queued' : 'Slack action already received: not acting again'
 	);
 	return outcome;

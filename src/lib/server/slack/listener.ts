@@ -21,9 +21,18 @@ const REFUSALS: Record<VerifyFailure, { code: string; message: string }> = {
 	}
 };
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function json(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+): void {
 	res
-		.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers })
+		.writeHead(status, {
+			'content-type': 'application/json',
+			'cache-control': 'no-store',
+			...headers
+		})
 		.end(JSON.stringify(body));
 }
 
@@ -58,7 +67,8 @@ export function createSlackListener(deps: {
 		handle(deps, req, res).catch((err: unknown) => {
 			log.error({ err }, 'Slack request failed');
 			// A 5xx makes Slack retry the delivery; the retry is deduplicated if we got far enough.
-			if (!res.headersSent) json(res, 500, error('internal', 'Vigil could not process this Slack request'));
+			if (!res.headersSent)
+				json(res, 500, error('internal', 'Vigil could not process this Slack request'));
 			else res.end();
 		});
 	};
@@ -71,7 +81,9 @@ async function handle(
 ): Promise<void> {
 	if (req.method !== 'POST') {
 		req.resume();
-		return json(res, 405, error('method_not_allowed', 'Slack posts to this URL'), { allow: 'POST' });
+		return json(res, 405, error('method_not_allowed', 'Slack posts to this URL'), {
+			allow: 'POST'
+		});
 	}
 	const slack = await deps.slack();
 	if (!slack) {
@@ -84,7 +96,9 @@ async function handle(
 	if (raw === null) {
 		req.resume();
 		metrics.webhooks.inc({ endpoint: 'slack', outcome: 'too_large' });
-		return json(res, 413, error('payload_too_large', 'Body exceeds 256 KiB'), { connection: 'close' });
+		return json(res, 413, error('payload_too_large', 'Body exceeds 256 KiB'), {
+			connection: 'close'
+		});
 	}
 	const retryNum = Number(header(req, 'x-slack-retry-num')) || undefined;
 	const verdict = verifySlackRequest(

@@ -22,12 +22,23 @@ type Payload<Q extends keyof QueuePayloads> = QueuePayloads[Q];
 const SLACK_ACTOR = { name: 'Slack', source: 'system' as const };
 
 /** Sets the alert's delivery state; a final failure is also written to the audit trail. */
-async function markAlert(deps: SlackDeps, ticketId: string, error: string, final: boolean): Promise<void> {
+async function markAlert(
+	deps: SlackDeps,
+	ticketId: string,
+	error: string,
+	final: boolean
+): Promise<void> {
 	await changeTicket(deps.pool, ticketId, async (tx, t) => {
 		if (t.slack_ts) return null;
 		const ticket = await updateTicket(tx, ticketId, { slack_status: 'failed', slack_error: error });
 		const audits = final
-			? [await appendAudit(tx, ticket, { action: 'Slack Alert Failed', actor: SLACK_ACTOR, details: { error } })]
+			? [
+					await appendAudit(tx, ticket, {
+						action: 'Slack Alert Failed',
+						actor: SLACK_ACTOR,
+						details: { error }
+					})
+				]
 			: [];
 		return { ticket, audits };
 	});
@@ -104,15 +115,19 @@ export async function syncMessage(
 		await honouringRateLimit(deps, 'slack.sync-message', data, t.id, async () => {
 			await waitForChannelSlot(deps.pool, channel, deps.channelIntervalMs);
 			await slack.api.updateMessage({ channel, ts, ...message });
-			await deps.pool.query(`update tickets set slack_hash = $2, slack_error = null where id = $1`, [
-				t.id,
-				hash
-			]);
+			await deps.pool.query(
+				`update tickets set slack_hash = $2, slack_error = null where id = $1`,
+				[t.id, hash]
+			);
 		});
 	} catch (err) {
 		const retry = isRetryable(err) && !isLastAttempt('slack.sync-message', job.retryCount);
 		log.warn({ err, ticketId: t.id, retry }, 'Slack message not updated');
-		await noteSlackError(deps.pool, t.id, `Updating the Slack message failed: ${describeError(err)}`);
+		await noteSlackError(
+			deps.pool,
+			t.id,
+			`Updating the Slack message failed: ${describeError(err)}`
+		);
 		if (retry) throw err;
 	}
 }
@@ -127,7 +142,9 @@ export async function postThreadReply(
 	data: Payload<'slack.thread-reply'>,
 	job: Pick<Job, 'retryCount'>
 ): Promise<void> {
-	const done = await deps.pool.query(`select 1 from slack_thread_replies where audit_id = $1`, [data.auditId]);
+	const done = await deps.pool.query(`select 1 from slack_thread_replies where audit_id = $1`, [
+		data.auditId
+	]);
 	if (done.rowCount) return;
 	const [t, a] = await Promise.all([
 		loadTicket(deps.pool, data.ticketId),
@@ -136,7 +153,8 @@ export async function postThreadReply(
 	if (!t || !a.rows[0]) return;
 	if (!t.slack_ts || !t.slack_channel) {
 		// The alert is still on its way: retried with backoff until it is there.
-		if (t.slack_status === 'pending') throw new Error(`the Slack alert for ${t.id} is not posted yet`);
+		if (t.slack_status === 'pending')
+			throw new Error(`the Slack alert for ${t.id} is not posted yet`);
 		return;
 	}
 	const slack = await deps.slack();
@@ -148,19 +166,32 @@ export async function postThreadReply(
 	if (!reply) return;
 	const { slack_channel: channel, slack_ts: threadTs } = t;
 	try {
-		await honouringRateLimit(deps, 'slack.thread-reply', data, `audit:${data.auditId}`, async () => {
-			await waitForChannelSlot(deps.pool, channel, deps.channelIntervalMs);
-			const posted = await slack.api.postMessage({ channel, threadTs, ...reply });
-			await deps.pool.query(
-				`insert into slack_thread_replies (audit_id, ticket_id, ts) values ($1, $2, $3)
+		await honouringRateLimit(
+			deps,
+			'slack.thread-reply',
+			data,
+			`audit:${data.auditId}`,
+			async () => {
+				await waitForChannelSlot(deps.pool, channel, deps.channelIntervalMs);
+				const posted = await slack.api.postMessage({ channel, threadTs, ...reply });
+				await deps.pool.query(
+					`insert into slack_thread_replies (audit_id, ticket_id, ts) values ($1, $2, $3)
 				on conflict (audit_id) do nothing`,
-				[data.auditId, t.id, posted.ts]
-			);
-		});
+					[data.auditId, t.id, posted.ts]
+				);
+			}
+		);
 	} catch (err) {
 		const retry = isRetryable(err) && !isLastAttempt('slack.thread-reply', job.retryCount);
-		log.warn({ err, ticketId: t.id, auditId: data.auditId, retry }, 'Slack thread reply not posted');
-		await noteSlackError(deps.pool, t.id, `Posting in the Slack thread failed: ${describeError(err)}`);
+		log.warn(
+			{ err, ticketId: t.id, auditId: data.auditId, retry },
+			'Slack thread reply not posted'
+		);
+		await noteSlackError(
+			deps.pool,
+			t.id,
+			`Posting in the Slack thread failed: ${describeError(err)}`
+		);
 		if (retry) throw err;
 	}
 }

@@ -1,5 +1,7 @@
+import type { Job, PgBoss } from 'pg-boss';
 import type { ConnectionSettings } from '../connections/service.ts';
-import { send, work } from '../jobs/boss.ts';
+import { send } from '../jobs/boss.ts';
+import type { QueueName, QueuePayloads } from '../jobs/queues.ts';
 import { log } from '../log.ts';
 import { subscribe } from '../realtime/events.ts';
 import type { Runtime } from '../runtime.ts';
@@ -46,13 +48,14 @@ export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<
 	};
 
 	if (opts.workers ?? true) {
-		await work(boss, 'slack.post-alert', (data, job) => postAlert(deps, data, job));
-		await work(boss, 'slack.sync-message', (data, job) => syncMessage(deps, data, job));
-		await work(boss, 'slack.thread-reply', (data, job) => postThreadReply(deps, data, job));
-		await work(boss, 'slack.handle-action', (data) => handleAction(deps, data), { localConcurrency: 4 });
+		await slackWork(boss, 'slack.post-alert', (data, job) => postAlert(deps, data, job));
+		await slackWork(boss, 'slack.sync-message', (data, job) => syncMessage(deps, data, job));
+		await slackWork(boss, 'slack.thread-reply', (data, job) => postThreadReply(deps, data, job));
+		await slackWork(boss, 'slack.handle-action', (data) => handleAction(deps, data), 4);
 	}
 
-	const failed = (what: string) => (err: unknown) => log.error({ err }, `Slack: could not enqueue ${what}`);
+	const failed = (what: string) => (err: unknown) =>
+		log.error({ err }, `Slack: could not enqueue ${what}`);
 	// Domain events fire after the commit, in this process. A crash between the commit and
 	// these sends loses that one message update or reply; syncMessage re-reads the ticket and
 	// compares fingerprints, so re-running it for recent tickets repairs any that were missed.
@@ -67,12 +70,18 @@ export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<
 			if (!a.ticket_id || !REPLY_ACTIONS.has(a.action)) return;
 			const ticketId = a.ticket_id;
 			pool
-				.query(`select 1 from tickets where id = $1 and (slack_ts is not null or slack_status = 'pending')`, [
-					ticketId
-				])
+				.query(
+					`select 1 from tickets where id = $1 and (slack_ts is not null or slack_status = 'pending')`,
+					[ticketId]
+				)
 				.then((r) =>
 					r.rowCount
-						? send(boss, 'slack.thread-reply', { auditId: a.id, ticketId }, { singletonKey: `audit:${a.id}` })
+						? send(
+								boss,
+								'slack.thread-reply',
+								{ auditId: a.id, ticketId },
+								{ singletonKey: `audit:${a.id}` }
+							)
 						: null
 				)
 				.catch(failed('a thread reply'));
@@ -87,7 +96,28 @@ export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<
 	};
 }
 
-export type SlackTestResult = { ok: true; team: string; user: string } | { ok: false; error: string };
+/**
+ * jobs/boss.ts `work`, plus a 2 s backstop poll on these NOTIFY queues: a job
+ * deferred past a Retry-After, or waiting for its retry, gets no NOTIFY when
+ * it becomes due, and pg-boss's default backstop for NOTIFY queues is 30 s.
+ */
+async function slackWork<Q extends QueueName>(
+	boss: PgBoss,
+	queue: Q,
+	handler: (data: QueuePayloads[Q], job: Job<QueuePayloads[Q]>) => Promise<void>,
+	localConcurrency = 2
+): Promise<void> {
+	await boss.work<QueuePayloads[Q]>(
+		queue,
+		{ localConcurrency, pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 2 },
+		async (jobs) => {
+			for (const job of jobs) await handler(job.data, job);
+		}
+	);
+}
+
+export type SlackTestResult =
+	{ ok: true; team: string; user: string } | { ok: false; error: string };
 
 /**
  * "Test connection" for the admin page: auth.test with the given settings
@@ -100,7 +130,11 @@ export async function testSlackConnection(
 	const s = readSlackSettings(settings);
 	if (!s) return { ok: false, error: 'A bot token and a signing secret are required' };
 	try {
-		const who = await createSlackApi({ botToken: s.botToken, apiUrl: s.apiUrl, timeoutMs }).authTest();
+		const who = await createSlackApi({
+			botToken: s.botToken,
+			apiUrl: s.apiUrl,
+			timeoutMs
+		}).authTest();
 		return { ok: true, team: who.team, user: who.user };
 	} catch (err) {
 		return { ok: false, error: err instanceof Error ? err.message : String(err) };

@@ -15,7 +15,9 @@ export async function enqueueAfterTriage(
 	boss: PgBoss,
 	ticket: TicketDto
 ): Promise<TicketDto> {
-	const slack = await tx.query(`select 1 from connections where kind = 'slack' and secrets is not null`);
+	const slack = await tx.query(
+		`select 1 from connections where kind = 'slack' and secrets is not null`
+	);
 	if (!slack.rowCount || ticket.slack_status !== null) return ticket;
 	const pending = await updateTicket(tx, ticket.id, { slack_status: 'pending', slack_error: null });
 	await send(boss, 'slack.post-alert', { ticketId: ticket.id }, { tx, singletonKey: ticket.id });

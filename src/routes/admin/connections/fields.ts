@@ -1,0 +1,118 @@
+/** The settings form of each connection, shared by the page (rendering) and its actions (parsing). */
+
+export type Kind = 'gemini' | 'slack' | 'jira' | 'databricks';
+
+export interface SettingField {
+	name: string;
+	label: string;
+	type: 'text' | 'url' | 'email' | 'secret' | 'select';
+	required?: boolean;
+	placeholder?: string;
+	hint?: string;
+	options?: readonly { value: string; label: string }[];
+	/** Jira: fields that only one deployment uses. */
+	deployment?: 'cloud' | 'server';
+}
+
+export const CONNECTION_LABEL: Record<Kind, string> = {
+	gemini: 'Gemini',
+	slack: 'Slack',
+	jira: 'Jira',
+	databricks: 'Databricks'
+};
+
+export const CONNECTION_PURPOSE: Record<Kind, string> = {
+	gemini: 'AI root-cause analysis. Without it, triage runs offline with the built-in rules.',
+	slack: 'Alerts in a channel with Acknowledge / Resolve buttons, and replies in the thread.',
+	jira: 'An issue per ticket, kept in sync both ways.',
+	databricks: 'Enriches Databricks failures with the run, its tasks and their error output.'
+};
+
+export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
+	gemini: [
+		{ name: 'apiKey', label: 'API key', type: 'secret' },
+		{
+			name: 'model',
+			label: 'Model',
+			type: 'text',
+			required: true,
+			placeholder: 'gemini-2.5-flash'
+		},
+		{
+			name: 'baseUrl',
+			label: 'Base URL',
+			type: 'url',
+			placeholder: 'https://generativelanguage.googleapis.com',
+			hint: 'Only for a proxy; leave empty for Google.'
+		}
+	],
+	slack: [
+		{ name: 'botToken', label: 'Bot token', type: 'secret', placeholder: 'xoxb-…' },
+		{ name: 'signingSecret', label: 'Signing secret', type: 'secret' },
+		{
+			name: 'defaultChannel',
+			label: 'Default channel',
+			type: 'text',
+			required: true,
+			placeholder: '#data-incidents',
+			hint: 'Where tickets go when no routing rule names a channel.'
+		},
+		{ name: 'apiUrl', label: 'API URL', type: 'url', hint: 'Only for a proxy; leave empty for Slack.' }
+	],
+	jira: [
+		{
+			name: 'baseUrl',
+			label: 'Site URL',
+			type: 'url',
+			required: true,
+			placeholder: 'https://contoso.atlassian.net'
+		},
+		{
+			name: 'deployment',
+			label: 'Deployment',
+			type: 'select',
+			required: true,
+			options: [
+				{ value: 'cloud', label: 'Jira Cloud' },
+				{ value: 'server', label: 'Server / Data Center' }
+			]
+		},
+		{ name: 'email', label: 'Account e-mail', type: 'email', deployment: 'cloud' },
+		{ name: 'apiToken', label: 'API token', type: 'secret', deployment: 'cloud' },
+		{ name: 'pat', label: 'Personal access token', type: 'secret', deployment: 'server' },
+		{ name: 'projectKey', label: 'Project key', type: 'text', required: true, placeholder: 'OPS' },
+		{ name: 'issueType', label: 'Issue type', type: 'text', required: true, placeholder: 'Task' },
+		{
+			name: 'webhookSecret',
+			label: 'Webhook secret',
+			type: 'secret',
+			hint: 'The secret of the Jira webhook that reports status changes back.'
+		}
+	],
+	databricks: [
+		{
+			name: 'host',
+			label: 'Workspace URL',
+			type: 'url',
+			required: true,
+			placeholder: 'https://adb-1234567890123456.7.azuredatabricks.net'
+		},
+		{ name: 'token', label: 'Access token', type: 'secret', placeholder: 'dapi…' }
+	]
+};
+
+/**
+ * The JSON body the connection API takes, from the form: empty optional text is left out;
+ * an empty secret keeps the stored one, and its “remove” box sends null to delete it.
+ */
+export function connectionInput(kind: Kind, form: FormData): Record<string, unknown> {
+	const body: Record<string, unknown> = {};
+	for (const f of CONNECTION_FIELDS[kind]) {
+		const value = String(form.get(f.name) ?? '').trim();
+		if (f.type === 'secret') {
+			if (form.get(`${f.name}__remove`) === 'on') body[f.name] = null;
+			else if (value) body[f.name] = value;
+		} else if (value) body[f.name] = value;
+	}
+	return body;
+}

@@ -1,0 +1,33 @@
+import type { PageServerLoad } from './$types';
+import type { AuditEntryDto } from '#lib/contracts/tickets.ts';
+import { listAudit, parseAuditFilters, type AuditQuery } from '#lib/server/audit/queries.ts';
+import { ApiError } from '#lib/server/http/errors.ts';
+import { runtime } from '#lib/server/runtime.ts';
+import { ticketStats, type Page } from '#lib/server/tickets/queries.ts';
+
+export const load: PageServerLoad = async ({ url }) => {
+	const pool = runtime().pool;
+	let filters: AuditQuery | null = null;
+	let problem: string | null = null;
+	try {
+		filters = parseAuditFilters(url.searchParams);
+	} catch (err) {
+		// A bad link (old cursor, overlong search) still shows the page, saying what was wrong.
+		if (!(err instanceof ApiError)) throw err;
+		problem = err.message;
+	}
+	const empty: Page<AuditEntryDto> = { items: [], next_cursor: null };
+	const [page, stats] = await Promise.all([
+		filters ? listAudit(pool, filters) : empty,
+		ticketStats(pool)
+	]);
+	return {
+		page,
+		stats,
+		problem,
+		q: url.searchParams.get('q') ?? '',
+		action: url.searchParams.get('action') ?? '',
+		paged: url.searchParams.has('cursor'),
+		now: Date.now()
+	};
+};

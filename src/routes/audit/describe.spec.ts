@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEntryDto } from '#lib/contracts/tickets.ts';
+import { auditNote } from './describe.ts';
+
+const entry = (over: Partial<AuditEntryDto>): AuditEntryDto => ({
+	id: 1,
+	at: '2026-01-26T14:35:22Z',
+	ticket_id: 'ADF-20260126T143522-abc123',
+	pipeline: 'pl_sales',
+	run_id: 'r1',
+	action: 'Ticket Created',
+	actor_name: 'Vigil',
+	actor_source: 'system',
+	time_taken_seconds: null,
+	mttr_seconds: null,
+	sla_status: 'Pending',
+	rca_summary: 'Source database refused the connection',
+	team: null,
+	owner: null,
+	jira_key: null,
+	details: {},
+	...over
+});
+
+describe('auditNote', () => {
+	it('shows the root cause on creation and unknown actions', () => {
+		expect(auditNote(entry({}))).toBe('Source database refused the connection');
+		expect(auditNote(entry({ action: 'Something New' }))).toBe(
+			'Source database refused the connection'
+		);
+	});
+
+	it('puts a failure reason before the root cause', () => {
+		expect(
+			auditNote(entry({ action: 'Databricks Enrichment Failed', details: { error: 'HTTP 403' } }))
+		).toBe('HTTP 403');
+		expect(
+			auditNote(
+				entry({ action: 'AI Triage Failed', details: { reason: 'timeout', detail: 'no answer in 10 s' } })
+			)
+		).toBe('timeout: no answer in 10 s (kept the offline result)');
+	});
+
+	it('says what changed', () => {
+		expect(
+			auditNote(
+				entry({ action: 'Priority Changed', details: { summary: 'Priority P3→P1 by Jira' } })
+			)
+		).toBe('Priority P3→P1 by Jira');
+		expect(
+			auditNote(
+				entry({
+					action: 'Reopened',
+					details: { previous_resolved_by: 'Dana', previous_mttr_seconds: 3900 }
+				})
+			)
+		).toBe('Was resolved by Dana after 1h 5m');
+		expect(
+			auditNote(
+				entry({
+					action: 'SLA Breached',
+					details: { deadline: '2026-01-26T14:50:22.000Z', priority: 'P1' }
+				})
+			)
+		).toBe('P1 deadline 2026-01-26 14:50:22 UTC passed unacknowledged');
+		expect(auditNote(entry({ action: 'Acknowledged', details: { via: 'resolve' } }))).toBe(
+			'Acknowledged by resolving'
+		);
+		expect(auditNote(entry({ action: 'Acknowledged' }))).toBeNull();
+	});
+});

@@ -1,0 +1,46 @@
+import type { AuditEntryDto } from '#lib/contracts/tickets.ts';
+import { formatDateTime, formatDuration } from '#lib/format/time.ts';
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/**
+ * One line saying what an entry adds beyond its action: the reason a step failed,
+ * what changed, or the root cause the ticket had at that moment.
+ */
+export function auditNote(e: AuditEntryDto): string | null {
+	const d = e.details ?? {};
+	const error = str(d.error);
+	switch (e.action) {
+		case 'Priority Changed':
+			return str(d.summary) ?? (d.from && d.to ? `${d.from} → ${d.to}` : null);
+		case 'AI Triage Failed': {
+			const reason = [str(d.reason), str(d.detail)].filter(Boolean).join(': ');
+			return reason ? `${reason} (kept the offline result)` : 'Kept the offline result';
+		}
+		case 'Acknowledged':
+			return d.via === 'resolve' ? 'Acknowledged by resolving' : null;
+		case 'SLA Breached':
+			return typeof d.deadline === 'string'
+				? `${str(d.priority) ?? 'Deadline'} deadline ${formatDateTime(d.deadline)} UTC passed unacknowledged`
+				: null;
+		case 'Reopened':
+			return str(d.previous_resolved_by)
+				? `Was resolved by ${d.previous_resolved_by}` +
+						(typeof d.previous_mttr_seconds === 'number'
+							? ` after ${formatDuration(d.previous_mttr_seconds)}`
+							: '')
+				: null;
+		case 'Alert Resolved at Source':
+			return 'The monitoring alert resolved; the ticket stays as it was';
+	}
+	return error ?? str(d.summary) ?? e.rca_summary;
+}
+
+/** How the actor reached Vigil, as a person would say it. */
+export const SOURCE_LABEL: Record<AuditEntryDto['actor_source'], string> = {
+	system: 'system',
+	dashboard: 'dashboard',
+	slack: 'Slack',
+	jira: 'Jira',
+	api: 'API'
+};
