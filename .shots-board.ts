@@ -15,7 +15,7 @@ async function session(width: number, height: number, theme: 'dark' | 'light', e
 	const page = await ctx.newPage();
 	page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`[console ${m.type()}]`, m.text()); });
 	page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-	await page.goto(`${BASE}/login`);
+	await page.goto(`${BASE}/login`, { waitUntil: 'networkidle' });
 	await page.fill('#email', email);
 	await page.fill('#password', password);
 	await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button:has-text("Sign in")')]);

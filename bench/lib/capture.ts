@@ -44,11 +44,11 @@ export interface CapturedIngest {
 	templates: TxTemplate[];
 	/** Routing rules + SLA policy reads; ingest caches them for 5 s. */
 	settingsReads: Statement[];
-	/** The API-key lookup MikroORM issues for `verifyIngestKey` (its SQL, as logged by MikroORM). */
+	/** The API-key lookup `verifyIngestKey` runs (same text). */
 	keySelect: Statement;
 }
 
-export const KEY_SELECT = `select "i0".* from "ingest_keys" as "i0" where "i0"."key_hash" = $1 and "i0"."revoked_at" is null limit 1`;
+export const KEY_SELECT = `select id, key_hash from ingest_keys where key_hash = $1 and revoked_at is null`;
 
 const mirror = (queue: string) => `bench.${queue}`;
 
@@ -99,7 +99,8 @@ export async function captureIngest(
 		const recorder = {
 			query: async (text: string, values?: unknown[]) => {
 				const r = await pool.query(text, values);
-				settingsReads.push({ text, values: values ?? [], rows: r.rows.length });
+				if (!settingsReads.some((s) => s.text === text))
+					settingsReads.push({ text, values: values ?? [], rows: r.rows.length });
 				return r;
 			},
 			connect: async () => {

@@ -74,7 +74,12 @@ beforeAll(async () => {
 		sla: 'Pending'
 	});
 	// One second too old for the last 24 hours, still in the last 7 days.
-	await incident({ pipeline: 'pl_edge', created: '2030-06-14T10:59:59Z', priority: 'P4', sla: 'Pending' });
+	await incident({
+		pipeline: 'pl_edge',
+		created: '2030-06-14T10:59:59Z',
+		priority: 'P4',
+		sla: 'Pending'
+	});
 	// Two days ago.
 	await incident({
 		pipeline: 'pl_sales_daily',
@@ -93,9 +98,25 @@ beforeAll(async () => {
 		ack: 300
 	});
 	// Outside 7 days, inside 30; outside 30, inside 90; and after the window.
-	await incident({ pipeline: 'pl_old', created: '2030-06-07T08:00:00Z', priority: 'P2', sla: 'Breached' });
-	await incident({ pipeline: 'pl_older', created: '2030-05-05T08:00:00Z', priority: 'P3', sla: 'Met', ack: 10 });
-	await incident({ pipeline: 'pl_future', created: '2030-06-16T00:00:00Z', priority: 'P1', sla: 'Pending' });
+	await incident({
+		pipeline: 'pl_old',
+		created: '2030-06-07T08:00:00Z',
+		priority: 'P2',
+		sla: 'Breached'
+	});
+	await incident({
+		pipeline: 'pl_older',
+		created: '2030-05-05T08:00:00Z',
+		priority: 'P3',
+		sla: 'Met',
+		ack: 10
+	});
+	await incident({
+		pipeline: 'pl_future',
+		created: '2030-06-16T00:00:00Z',
+		priority: 'P1',
+		sla: 'Pending'
+	});
 });
 afterAll(async () => rt?.stop());
 

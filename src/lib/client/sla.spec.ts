@@ -31,7 +31,8 @@ describe('slaView for an open ticket', () => {
 			kind: 'timer',
 			tone: 'green',
 			text: '15:00',
-			label: 'left'
+			caption: 'SLA left',
+			digits: '15:00'
 		});
 		expect(slaView(open, at(500))).toMatchObject({ tone: 'yellow', text: '0:01' });
 	});
@@ -43,7 +44,12 @@ describe('slaView for an open ticket', () => {
 
 	it('counts up in red once the deadline has passed', () => {
 		expect(slaView(open, at(0))).toMatchObject({ tone: 'red', text: 'Breached +0:00' });
-		expect(slaView(open, at(-192_400))).toMatchObject({ tone: 'red', text: 'Breached +3:12' });
+		expect(slaView(open, at(-192_400))).toMatchObject({
+			tone: 'red',
+			text: 'Breached +3:12',
+			caption: 'Breached',
+			digits: '+3:12'
+		});
 	});
 
 	it('trusts the server when it has already marked the breach', () => {

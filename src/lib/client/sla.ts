@@ -13,7 +13,7 @@ export function slaTone(remainingMs: number): SlaTone {
 }
 
 export type SlaView =
-	| { kind: 'timer'; tone: SlaTone; text: string; label: string }
+	| { kind: 'timer'; tone: SlaTone; text: string; caption: string; digits: string }
 	| { kind: 'result'; met: boolean; text: string };
 
 type SlaFields = Pick<TicketDto, 'status' | 'sla_deadline' | 'sla_status' | 'ack_seconds'>;
@@ -37,13 +37,9 @@ export function slaView(t: SlaFields, nowMs: number): SlaView {
 	const remaining = Date.parse(t.sla_deadline) - nowMs;
 	// The server's verdict wins over a clock that has not quite reached the deadline.
 	if (remaining <= 0 || t.sla_status === 'Breached') {
-		const over = Math.max(0, Math.floor(-remaining / 1000));
-		return { kind: 'timer', tone: 'red', text: `Breached +${clockDuration(over)}`, label: 'over' };
+		const digits = `+${clockDuration(Math.max(0, Math.floor(-remaining / 1000)))}`;
+		return { kind: 'timer', tone: 'red', text: `Breached ${digits}`, caption: 'Breached', digits };
 	}
-	return {
-		kind: 'timer',
-		tone: slaTone(remaining),
-		text: clockDuration(Math.ceil(remaining / 1000)),
-		label: 'left'
-	};
+	const digits = clockDuration(Math.ceil(remaining / 1000));
+	return { kind: 'timer', tone: slaTone(remaining), text: digits, caption: 'SLA left', digits };
 }

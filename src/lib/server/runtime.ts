@@ -84,7 +84,9 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	const url = databaseUrl;
 	const orm = await createOrm(url);
 	await migrate(orm);
-	const pool = createPool(url);
+	// Sized for bursts of concurrent webhooks: commits queue on the WAL flush, and more
+	// sessions in flight let PostgreSQL group them (bench/ingest).
+	const pool = createPool(url, 40);
 	const boss = await startBoss(url, { spies: opts.spies });
 	const secretKey = await encryptionKey(config);
 	await seedConnections(pool, config, secretKey);
@@ -182,7 +184,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 					rcaOptions: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 30_000, ...opts.rcaOptions }
 				},
 				data.ticketId
-			)
+			),
+			// Mostly waiting on Gemini: enough in flight that a burst of failures is explained
+			// in seconds, not minutes (bench/ingest measured the backlog with 2).
+			{ localConcurrency: 8 }
 		);
 		await work(boss, 'databricks.enrich-run', (data) =>
 			runEnrichment(

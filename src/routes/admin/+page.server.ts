@@ -22,6 +22,10 @@ export const load: PageServerLoad = async (event) => {
 		keys: { active: keys.filter((k) => !k.revoked_at).length, total: keys.length },
 		rules: { total: rules.length, enabled: rules.filter((r) => r.enabled).length },
 		sla: sla.policy,
-		connections: connections.map((c) => ({ kind: c.kind, status: c.status, configured: c.configured }))
+		connections: connections.map((c) => ({
+			kind: c.kind,
+			status: c.status,
+			configured: c.configured
+		}))
 	};
 };

@@ -62,7 +62,11 @@ export function incidentsChart(a: AnalyticsDto) {
 			...base(theme),
 			scales: {
 				x: axis(theme, { stacked: true, grid: { display: false } }),
-				y: axis(theme, { stacked: true, beginAtZero: true, ticks: { color: theme.muted, precision: 0 } })
+				y: axis(theme, {
+					stacked: true,
+					beginAtZero: true,
+					ticks: { color: theme.muted, precision: 0 }
+				})
 			}
 		} as ChartOptions<'bar'>
 	});
@@ -90,7 +94,8 @@ export function responseChart(a: AnalyticsDto, which: 'mtta' | 'mttr') {
 			spanGaps: true,
 			tension: 0.25
 		});
-		const [main, soft] = which === 'mtta' ? [theme.accent, theme.accentSoft] : [theme.second, theme.secondSoft];
+		const [main, soft] =
+			which === 'mtta' ? [theme.accent, theme.accentSoft] : [theme.second, theme.secondSoft];
 		return {
 			type: 'line',
 			data: {
@@ -132,7 +137,9 @@ export function complianceChart(a: AnalyticsDto) {
 			datasets: [
 				{
 					label: 'SLA met',
-					data: a.buckets.map((b) => (b.compliance === null ? null : Math.round(b.compliance * 1000) / 10)),
+					data: a.buckets.map((b) =>
+						b.compliance === null ? null : Math.round(b.compliance * 1000) / 10
+					),
 					borderColor: theme.met,
 					backgroundColor: theme.dark ? 'rgba(52, 211, 153, 0.12)' : 'rgba(5, 150, 105, 0.10)',
 					fill: 'origin',

@@ -36,7 +36,10 @@ describe('auditNote', () => {
 		).toBe('HTTP 403');
 		expect(
 			auditNote(
-				entry({ action: 'AI Triage Failed', details: { reason: 'timeout', detail: 'no answer in 10 s' } })
+				entry({
+					action: 'AI Triage Failed',
+					details: { reason: 'timeout', detail: 'no answer in 10 s' }
+				})
 			)
 		).toBe('timeout: no answer in 10 s (kept the offline result)');
 	});

@@ -126,23 +126,19 @@ export async function analytics(
 		to: w.to.toISOString(),
 		summary: toSummary(summary.rows[0] as Row),
 		buckets: w.starts.map((start) => toBucket(start, byStart.get(start) ?? {})),
-		pipelines: pipelines.rows.map(
-			(r): PipelineCount => ({
-				pipeline: r.pipeline,
-				incidents: r.incidents,
-				failures: r.failures,
-				breached: r.breached,
-				last_at: (r.last_at as Date).toISOString()
-			})
-		),
-		teams: teams.rows.map(
-			(r): TeamCount => ({
-				team: r.team,
-				incidents: r.incidents,
-				...sla(r),
-				mtta_p50: r.mtta_p50
-			})
-		)
+		pipelines: pipelines.rows.map((r): PipelineCount => ({
+			pipeline: r.pipeline,
+			incidents: r.incidents,
+			failures: r.failures,
+			breached: r.breached,
+			last_at: (r.last_at as Date).toISOString()
+		})),
+		teams: teams.rows.map((r): TeamCount => ({
+			team: r.team,
+			incidents: r.incidents,
+			...sla(r),
+			mtta_p50: r.mtta_p50
+		}))
 	};
 }
 

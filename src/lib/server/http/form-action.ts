@@ -62,7 +62,10 @@ export function parseForm<S extends z.ZodType>(
 		field: i.path.join('.') || 'form',
 		message: humanMessage(i)
 	}));
-	return { ok: false, failure: problem(form, 400, 'Check the highlighted fields.', details, values) };
+	return {
+		ok: false,
+		failure: problem(form, 400, 'Check the highlighted fields.', details, values)
+	};
 }
 
 /**

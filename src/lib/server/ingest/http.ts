@@ -22,7 +22,7 @@ function keptHeaders(h: Headers): Record<string, string> {
 
 export async function authenticateIngest(rt: Runtime, request: Request): Promise<string | null> {
 	const key = request.headers.get('x-api-key');
-	return key ? verifyIngestKey(rt.em(), key) : null;
+	return key ? verifyIngestKey(rt.pool, key) : null;
 }
 
 /** POST /api/webhooks/<endpoint>: auth → size → media type → store raw → parse → ticket. */

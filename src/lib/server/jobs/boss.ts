@@ -53,7 +53,12 @@ export async function work<Q extends QueueName>(
 ): Promise<void> {
 	await boss.work<QueuePayloads[Q]>(
 		queue,
-		{ localConcurrency: opts.localConcurrency ?? 2, pollingIntervalSeconds: 2 },
+		{
+			localConcurrency: opts.localConcurrency ?? 2,
+			pollingIntervalSeconds: 2,
+			// A retried job gets no NOTIFY when its delay ends; without this it waits up to 30 s.
+			notifyPollingIntervalSeconds: 2
+		},
 		async (jobs) => {
 			for (const job of jobs) await handler(job.data, job);
 		}

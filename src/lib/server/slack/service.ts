@@ -52,6 +52,13 @@ export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<
 		await slackWork(boss, 'slack.sync-message', (data, job) => syncMessage(deps, data, job));
 		await slackWork(boss, 'slack.thread-reply', (data, job) => postThreadReply(deps, data, job));
 		await slackWork(boss, 'slack.handle-action', (data) => handleAction(deps, data), 4);
+		// Repairs what a crash between a commit and its enqueue (below) could have missed:
+		// syncMessage compares fingerprints, so an unchanged message costs no Slack call.
+		const recent = await pool.query(
+			`select id from tickets where slack_ts is not null and updated_at > now() - interval '1 hour'`
+		);
+		for (const r of recent.rows)
+			await send(boss, 'slack.sync-message', { ticketId: r.id }, { singletonKey: r.id });
 	}
 
 	const failed = (what: string) => (err: unknown) =>

@@ -25,7 +25,9 @@ export const actions: Actions = {
 		const kind = known.value;
 		const input = connectionInput(kind, f);
 		// Secrets never travel back to the page, not even the ones just typed.
-		const secret = new Set(CONNECTION_FIELDS[kind].filter((x) => x.type === 'secret').map((x) => x.name));
+		const secret = new Set(
+			CONNECTION_FIELDS[kind].filter((x) => x.type === 'secret').map((x) => x.name)
+		);
 		const values = Object.fromEntries(Object.entries(input).filter(([k]) => !secret.has(k)));
 		const parsed = parseForm(form, CONNECTION_BODIES[kind], input, values);
 		if (!parsed.ok) return parsed.failure;

@@ -10,9 +10,9 @@ const form = (entries: Record<string, string>) => {
 
 describe('connectionInput', () => {
 	it('keeps a stored secret when its field is left empty, and removes it only when asked', () => {
-		expect(connectionInput('databricks', form({ host: ' https://adb.example ', token: '' }))).toEqual(
-			{ host: 'https://adb.example' }
-		);
+		expect(
+			connectionInput('databricks', form({ host: ' https://adb.example ', token: '' }))
+		).toEqual({ host: 'https://adb.example' });
 		expect(connectionInput('databricks', form({ host: 'https://a', token: 'dapi1' }))).toEqual({
 			host: 'https://a',
 			token: 'dapi1'

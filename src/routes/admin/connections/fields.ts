@@ -57,7 +57,12 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			placeholder: '#data-incidents',
 			hint: 'Where tickets go when no routing rule names a channel.'
 		},
-		{ name: 'apiUrl', label: 'API URL', type: 'url', hint: 'Only for a proxy; leave empty for Slack.' }
+		{
+			name: 'apiUrl',
+			label: 'API URL',
+			type: 'url',
+			hint: 'Only for a proxy; leave empty for Slack.'
+		}
 	],
 	jira: [
 		{

@@ -7,7 +7,13 @@ import {
 	RuleUpdateBody,
 	updateRule
 } from '#lib/server/admin/routing-rules.ts';
-import { attempt, field, parseForm, problem, requirePageUser } from '#lib/server/http/form-action.ts';
+import {
+	attempt,
+	field,
+	parseForm,
+	problem,
+	requirePageUser
+} from '#lib/server/http/form-action.ts';
 import { runtime } from '#lib/server/runtime.ts';
 import { ruleInput } from './rule-input.ts';
 
@@ -20,12 +26,20 @@ export const actions: Actions = {
 	create: async (event) => {
 		requirePageUser(event, 'admin');
 		const input = ruleInput(await event.request.formData(), false);
-		if (!input.ok) return problem('create', 400, 'Check the highlighted fields.', input.errors, input.values);
+		if (!input.ok)
+			return problem('create', 400, 'Check the highlighted fields.', input.errors, input.values);
 		const parsed = parseForm('create', RuleCreateBody, input.body, input.values);
 		if (!parsed.ok) return parsed.failure;
-		const done = await attempt('create', () => createRule(runtime().em(), parsed.data), input.values);
+		const done = await attempt(
+			'create',
+			() => createRule(runtime().em(), parsed.data),
+			input.values
+		);
 		if (!done.ok) return done.failure;
-		return { form: 'create', saved: `Rule “${done.value.name}” added at position ${done.value.position}.` };
+		return {
+			form: 'create',
+			saved: `Rule “${done.value.name}” added at position ${done.value.position}.`
+		};
 	},
 	update: async (event) => {
 		requirePageUser(event, 'admin');
@@ -34,10 +48,15 @@ export const actions: Actions = {
 		const form = `edit-${id}`;
 		// The default rule's pattern and place are fixed: only its tags are sent (the service refuses more).
 		const input = ruleInput(f, f.get('is_default') === 'true');
-		if (!input.ok) return problem(form, 400, 'Check the highlighted fields.', input.errors, input.values);
+		if (!input.ok)
+			return problem(form, 400, 'Check the highlighted fields.', input.errors, input.values);
 		const parsed = parseForm(form, RuleUpdateBody, input.body, input.values);
 		if (!parsed.ok) return parsed.failure;
-		const done = await attempt(form, () => updateRule(runtime().em(), id, parsed.data), input.values);
+		const done = await attempt(
+			form,
+			() => updateRule(runtime().em(), id, parsed.data),
+			input.values
+		);
 		if (!done.ok) return done.failure;
 		return { form, saved: `Rule “${done.value.name}” saved.` };
 	},
