@@ -4,7 +4,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', '.vigil/'] },
+	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', '.vigil/', '.shots-*'] },
 	js.configs.recommended,
 	...ts.configs.recommended,
 	...svelte.configs.recommended,

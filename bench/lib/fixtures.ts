@@ -69,9 +69,10 @@ function freshRunId(t: Template, seq: number): string {
 	return randomUUID();
 }
 
-/** The `seq`-th payload: fixtures in rotation, each with a run id never sent before. */
-export function payload(seq: number): Payload {
-	const t = TEMPLATES[seq % TEMPLATES.length]!;
+/** The `seq`-th payload: fixtures (of `only` that endpoint) in rotation, each with a run id never sent before. */
+export function payload(seq: number, only?: IngestEndpoint): Payload {
+	const pool = only ? TEMPLATES.filter((t) => t.endpoint === only) : TEMPLATES;
+	const t = pool[seq % pool.length]!;
 	const runId = freshRunId(t, seq);
 	return { endpoint: t.endpoint, fixture: t.fixture, runId, body: t.text.replace(MARK, runId) };
 }

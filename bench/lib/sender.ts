@@ -5,6 +5,7 @@
  */
 import { epochNow, closedLoop, type LoopResult } from './loop.ts';
 import { payload } from './fixtures.ts';
+import type { IngestEndpoint } from '#lib/server/ingest/types.ts';
 
 export interface SenderConfig {
 	baseUrl: string;
@@ -15,10 +16,14 @@ export interface SenderConfig {
 	warmupMs: number;
 	durationMs: number;
 	intervalMs: number;
+	/** Send only this endpoint's fixtures (default: all four in rotation). */
+	endpoint?: IngestEndpoint;
 }
 
 export interface Accepted {
 	ticketId: string;
+	/** Epoch ms just before the request was sent. */
+	sentAtMs: number;
 	/** Epoch ms at which the 201 arrived. */
 	acceptedAtMs: number;
 }
@@ -27,7 +32,7 @@ export type SenderResult =
 	{ load: LoopResult } | { paced: { accepted: Accepted[]; failures: Record<string, number> } };
 
 async function post(cfg: SenderConfig, seq: number): Promise<{ status: number; text: string }> {
-	const p = payload(seq);
+	const p = payload(seq, cfg.endpoint);
 	const res = await fetch(`${cfg.baseUrl}/api/webhooks/${p.endpoint}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', 'x-api-key': cfg.apiKey },
@@ -52,6 +57,7 @@ async function paced(cfg: SenderConfig) {
 		const due = start + seq * cfg.intervalMs;
 		const wait = due - performance.now();
 		if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+		const sentAtMs = epochNow();
 		inFlight.push(
 			post(cfg, seq).then(
 				(r) => {
@@ -59,6 +65,7 @@ async function paced(cfg: SenderConfig) {
 					if (r.status === 201)
 						accepted.push({
 							ticketId: (JSON.parse(r.text) as { ticket_id: string }).ticket_id,
+							sentAtMs,
 							acceptedAtMs: at
 						});
 					else failures[`HTTP ${r.status}`] = (failures[`HTTP ${r.status}`] ?? 0) + 1;

@@ -55,28 +55,28 @@ export function ensureBuild(rebuild: boolean, log: (line: string) => void): void
 	if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status})`);
 }
 
-/** Starts `node server/index.ts` as its own process and waits until GET /readyz answers 200. */
-export async function startServer(env: ServerEnv): Promise<RunningServer> {
+/** The admin the bench's Vigil is bootstrapped with (VIGIL_ADMIN_EMAIL / _PASSWORD). */
+export const BENCH_ADMIN = { email: 'bench@vigil.local', password: 'bench-admin-password-1' };
+
+export interface HttpProcessOptions {
+	/** What the error messages call it. */
+	label: string;
+	script: string;
+	args?: string[];
+	nodeArgs?: string[];
+	/** The child's environment on top of ours; it must listen on `port`. */
+	env: (port: number, baseUrl: string) => Record<string, string>;
+}
+
+/** Starts a Node script as its own process and waits until its GET /readyz answers 200. */
+export async function startHttpProcess(opts: HttpProcessOptions): Promise<RunningServer> {
 	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const child: ChildProcess = ownChild(
-		spawn(process.execPath, [...(env.nodeArgs ?? []), path.join(ROOT, 'server/index.ts')], {
+		spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script, ...(opts.args ?? [])], {
 			cwd: ROOT,
 			stdio: ['ignore', 'pipe', 'pipe'],
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				DATABASE_URL: env.databaseUrl,
-				HOST: '127.0.0.1',
-				PORT: String(port),
-				ORIGIN: baseUrl,
-				VIGIL_INGEST_API_KEY: env.ingestKey,
-				VIGIL_ADMIN_EMAIL: 'bench@vigil.local',
-				VIGIL_ADMIN_PASSWORD: 'bench-admin-password-1',
-				VIGIL_DATA_DIR: env.dataDir,
-				VIGIL_ENCRYPTION_KEY: 'b'.repeat(64),
-				LOG_LEVEL: 'warn'
-			}
+			env: { ...process.env, ...opts.env(port, baseUrl) }
 		})
 	);
 	let tail = '';
@@ -93,8 +93,8 @@ export async function startServer(env: ServerEnv): Promise<RunningServer> {
 
 	const deadline = Date.now() + 180_000;
 	for (;;) {
-		if (exited !== null) throw new Error(`server exited (${exited}) before ready:\n${tail}`);
-		if (Date.now() > deadline) throw new Error(`server not ready after 180 s:\n${tail}`);
+		if (exited !== null) throw new Error(`${opts.label} exited (${exited}) before ready:\n${tail}`);
+		if (Date.now() > deadline) throw new Error(`${opts.label} not ready after 180 s:\n${tail}`);
 		const ok = await fetch(`${baseUrl}/readyz`).then(
 			(r) => r.status === 200,
 			() => false
@@ -115,4 +115,26 @@ export async function startServer(env: ServerEnv): Promise<RunningServer> {
 			clearTimeout(killer);
 		}
 	};
+}
+
+/** Starts `node server/index.ts` as its own process and waits until GET /readyz answers 200. */
+export async function startServer(env: ServerEnv): Promise<RunningServer> {
+	return startHttpProcess({
+		label: 'server',
+		script: path.join(ROOT, 'server/index.ts'),
+		nodeArgs: env.nodeArgs,
+		env: (port, baseUrl) => ({
+			NODE_ENV: 'production',
+			DATABASE_URL: env.databaseUrl,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: baseUrl,
+			VIGIL_INGEST_API_KEY: env.ingestKey,
+			VIGIL_ADMIN_EMAIL: BENCH_ADMIN.email,
+			VIGIL_ADMIN_PASSWORD: BENCH_ADMIN.password,
+			VIGIL_DATA_DIR: env.dataDir,
+			VIGIL_ENCRYPTION_KEY: 'b'.repeat(64),
+			LOG_LEVEL: 'warn'
+		})
+	});
 }

@@ -42,7 +42,9 @@ class LiveLink {
 		if (this.#socket) return;
 		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
 			transports: ['websocket', 'polling'],
-			withCredentials: true
+			withCredentials: true,
+			// A handshake that hangs (a proxy swallowing the upgrade) is retried after 8 s, not 20.
+			timeout: 8000
 		});
 		this.#socket = socket;
 		this.#armFallback();

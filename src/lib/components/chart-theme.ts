@@ -30,9 +30,9 @@ export function chartTheme(): ChartTheme {
 				breached: '#f87171',
 				pending: '#64748b',
 				accent: '#2dd4bf',
-				accentSoft: 'rgba(45, 212, 191, 0.45)',
+				accentSoft: 'rgba(45, 212, 191, 0.7)',
 				second: '#a78bfa',
-				secondSoft: 'rgba(167, 139, 250, 0.45)'
+				secondSoft: 'rgba(167, 139, 250, 0.75)'
 			}
 		: {
 				dark,
@@ -45,8 +45,8 @@ export function chartTheme(): ChartTheme {
 				breached: '#dc2626',
 				pending: '#94a3b8',
 				accent: '#0d9488',
-				accentSoft: 'rgba(13, 148, 136, 0.45)',
+				accentSoft: 'rgba(13, 148, 136, 0.6)',
 				second: '#7c3aed',
-				secondSoft: 'rgba(124, 58, 237, 0.45)'
+				secondSoft: 'rgba(124, 58, 237, 0.6)'
 			};
 }

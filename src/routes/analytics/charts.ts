@@ -89,10 +89,12 @@ export function responseChart(a: AnalyticsDto, which: 'mtta' | 'mttr') {
 			backgroundColor: color,
 			borderDash: dashed ? [6, 4] : [],
 			borderWidth: 2,
-			pointRadius: a.buckets.length > 31 ? 0 : 3,
+			pointRadius: a.buckets.length > 31 ? 2 : 3,
 			pointHoverRadius: 5,
-			spanGaps: true,
-			tension: 0.25
+			// A bucket with nothing acknowledged has no time: leave a gap rather than draw one.
+			spanGaps: false,
+			// Monotone curves never overshoot: a p90 must not dip below its median on screen.
+			cubicInterpolationMode: 'monotone' as const
 		});
 		const [main, soft] =
 			which === 'mtta' ? [theme.accent, theme.accentSoft] : [theme.second, theme.secondSoft];
@@ -129,9 +131,10 @@ export function responseChart(a: AnalyticsDto, which: 'mtta' | 'mttr') {
 	};
 }
 
+/** Bars, not a line: a day without an SLA outcome has no value, and a line would invent one. */
 export function complianceChart(a: AnalyticsDto) {
-	return (theme: ChartTheme): ChartConfiguration<'line'> => ({
-		type: 'line',
+	return (theme: ChartTheme): ChartConfiguration<'bar'> => ({
+		type: 'bar',
 		data: {
 			labels: a.buckets.map((b) => bucketLabel(b.start, a.unit)),
 			datasets: [
@@ -140,13 +143,9 @@ export function complianceChart(a: AnalyticsDto) {
 					data: a.buckets.map((b) =>
 						b.compliance === null ? null : Math.round(b.compliance * 1000) / 10
 					),
-					borderColor: theme.met,
-					backgroundColor: theme.dark ? 'rgba(52, 211, 153, 0.12)' : 'rgba(5, 150, 105, 0.10)',
-					fill: 'origin',
-					borderWidth: 2,
-					pointRadius: a.buckets.length > 31 ? 0 : 3,
-					spanGaps: true,
-					tension: 0.2
+					backgroundColor: theme.met,
+					borderRadius: 2,
+					maxBarThickness: 28
 				}
 			]
 		},
@@ -172,7 +171,7 @@ export function complianceChart(a: AnalyticsDto) {
 					ticks: { color: theme.muted, stepSize: 25, callback: (v: number | string) => `${v} %` }
 				})
 			}
-		} as ChartOptions<'line'>
+		} as ChartOptions<'bar'>
 	});
 }
 

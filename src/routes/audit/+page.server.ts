@@ -14,7 +14,13 @@ export const load: PageServerLoad = async ({ url }) => {
 	} catch (err) {
 		// A bad link (old cursor, overlong search) still shows the page, saying what was wrong.
 		if (!(err instanceof ApiError)) throw err;
-		problem = err.message;
+		const fields = Array.isArray(err.details)
+			? (err.details as { field?: string }[]).map((d) => d.field)
+			: [];
+		problem =
+			fields.length === 1 && fields[0] === 'cursor'
+				? 'its page position is no longer valid'
+				: err.message.replace(/\.$/, '');
 	}
 	const empty: Page<AuditEntryDto> = { items: [], next_cursor: null };
 	const [page, stats] = await Promise.all([

@@ -62,10 +62,11 @@ describe('auditNote', () => {
 			auditNote(
 				entry({
 					action: 'SLA Breached',
+					time_taken_seconds: 900,
 					details: { deadline: '2026-01-26T14:50:22.000Z', priority: 'P1' }
 				})
 			)
-		).toBe('P1 deadline 2026-01-26 14:50:22 UTC passed unacknowledged');
+		).toBe('Not acknowledged within 15m (P1)');
 		expect(auditNote(entry({ action: 'Acknowledged', details: { via: 'resolve' } }))).toBe(
 			'Acknowledged by resolving'
 		);

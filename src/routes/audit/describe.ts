@@ -1,5 +1,5 @@
 import type { AuditEntryDto } from '#lib/contracts/tickets.ts';
-import { formatDateTime, formatDuration } from '#lib/format/time.ts';
+import { formatDuration } from '#lib/format/time.ts';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
@@ -20,9 +20,9 @@ export function auditNote(e: AuditEntryDto): string | null {
 		case 'Acknowledged':
 			return d.via === 'resolve' ? 'Acknowledged by resolving' : null;
 		case 'SLA Breached':
-			return typeof d.deadline === 'string'
-				? `${str(d.priority) ?? 'Deadline'} deadline ${formatDateTime(d.deadline)} UTC passed unacknowledged`
-				: null;
+			return e.time_taken_seconds !== null
+				? `Not acknowledged within ${formatDuration(e.time_taken_seconds)}${str(d.priority) ? ` (${d.priority})` : ''}`
+				: 'Not acknowledged before the deadline';
 		case 'Reopened':
 			return str(d.previous_resolved_by)
 				? `Was resolved by ${d.previous_resolved_by}` +

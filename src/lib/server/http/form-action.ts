@@ -46,7 +46,9 @@ export function problem(
 		for (const d of details as { field?: unknown; message?: unknown }[])
 			if (typeof d?.field === 'string' && typeof d.message === 'string')
 				errors[d.field] ??= d.message;
-	return fail(status, { form, message, errors, values } satisfies FormProblem);
+	// Field messages sit beside their fields; repeating “Invalid fields: x” above them is noise.
+	const summary = Object.keys(errors).length > 0 ? 'Check the highlighted fields.' : message;
+	return fail(status, { form, message: summary, errors, values } satisfies FormProblem);
 }
 
 /** Validates form input with the same zod schema as the JSON API. */

@@ -10,6 +10,10 @@ export interface SettingField {
 	placeholder?: string;
 	hint?: string;
 	options?: readonly { value: string; label: string }[];
+	/** A select's value when nothing is stored. */
+	default?: string;
+	/** Shares a row with its neighbour on wider screens. */
+	half?: boolean;
 	/** Jira: fields that only one deployment uses. */
 	deployment?: 'cloud' | 'server';
 }
@@ -58,6 +62,23 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			hint: 'Where tickets go when no routing rule names a channel.'
 		},
 		{
+			name: 'oncallGroup',
+			label: 'On-call user group',
+			type: 'text',
+			placeholder: 'S0123ABCD',
+			hint: 'Slack user group id mentioned when an SLA is breached.'
+		},
+		{
+			name: 'allowUnmapped',
+			label: 'Who may press the buttons',
+			type: 'select',
+			default: 'false',
+			options: [
+				{ value: 'false', label: 'People with a Vigil account (same e-mail)' },
+				{ value: 'true', label: 'Anyone in the channel, recorded by Slack name' }
+			]
+		},
+		{
 			name: 'apiUrl',
 			label: 'API URL',
 			type: 'url',
@@ -77,16 +98,32 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			label: 'Deployment',
 			type: 'select',
 			required: true,
+			half: true,
+			default: 'cloud',
 			options: [
 				{ value: 'cloud', label: 'Jira Cloud' },
 				{ value: 'server', label: 'Server / Data Center' }
 			]
 		},
-		{ name: 'email', label: 'Account e-mail', type: 'email', deployment: 'cloud' },
+		{ name: 'email', label: 'Account e-mail', type: 'email', deployment: 'cloud', half: true },
 		{ name: 'apiToken', label: 'API token', type: 'secret', deployment: 'cloud' },
 		{ name: 'pat', label: 'Personal access token', type: 'secret', deployment: 'server' },
-		{ name: 'projectKey', label: 'Project key', type: 'text', required: true, placeholder: 'OPS' },
-		{ name: 'issueType', label: 'Issue type', type: 'text', required: true, placeholder: 'Task' },
+		{
+			name: 'projectKey',
+			label: 'Project key',
+			type: 'text',
+			required: true,
+			placeholder: 'OPS',
+			half: true
+		},
+		{
+			name: 'issueType',
+			label: 'Issue type',
+			type: 'text',
+			required: true,
+			placeholder: 'Task',
+			half: true
+		},
 		{
 			name: 'webhookSecret',
 			label: 'Webhook secret',

@@ -1,0 +1,165 @@
+import { expect, test } from '@playwright/test';
+import { E2E } from './env.ts';
+import {
+	ADMIN_STATE,
+	countOf,
+	expectNotReloaded,
+	markDocument,
+	openLiveBoard,
+	tabCount,
+	ticketCard,
+	ticketLedger,
+	uniqueWord
+} from './support.ts';
+
+const tickets = ticketLedger();
+test.afterAll(async ({ request }) => tickets.tidy(request));
+
+test('a webhook posted through the API appears on an open board without reload', async ({
+	page,
+	request
+}) => {
+	await openLiveBoard(page);
+	await markDocument(page);
+	const openBefore = await countOf(tabCount(page, 'open'));
+	const pipeline = `sales_${uniqueWord('live')}.load_orders`;
+
+	const id = await tickets.post(request, {
+		pipeline,
+		error_message: "psycopg2.errors.UndefinedTable: relation 'staging.orders' does not exist"
+	});
+
+	const card = ticketCard(page, id);
+	await expect(card).toBeVisible();
+	await expect(card).toContainText(pipeline);
+	await expect(card.getByRole('timer')).toHaveAttribute('data-state', 'green');
+	await expect(tabCount(page, 'open')).toHaveText(String(openBefore + 1));
+	await expectNotReloaded(page);
+});
+
+test('acknowledging in one browser moves the card live in another', async ({
+	page,
+	browser,
+	request
+}) => {
+	const id = await tickets.post(request, {
+		pipeline: `finance_${uniqueWord('ack')}.refresh_ledger`,
+		error_message: 'Operation timed out after 3600 seconds'
+	});
+	// Browser B watches both tabs, each in its own page, and never reloads.
+	const other = await browser.newContext({
+		baseURL: test.info().project.use.baseURL,
+		storageState: ADMIN_STATE
+	});
+	try {
+		const watchOpen = await other.newPage();
+		const watchProgress = await other.newPage();
+		await openLiveBoard(watchOpen);
+		await openLiveBoard(watchProgress, '/?status=in_progress');
+		await markDocument(watchOpen);
+		await markDocument(watchProgress);
+		await expect(ticketCard(watchOpen, id)).toBeVisible();
+		await expect(ticketCard(watchProgress, id)).toHaveCount(0);
+		const open = await countOf(tabCount(watchOpen, 'open'));
+		const inProgress = await countOf(tabCount(watchOpen, 'in_progress'));
+
+		await openLiveBoard(page);
+		await ticketCard(page, id).getByRole('button', { name: 'Acknowledge' }).click();
+		await expect(ticketCard(page, id)).toHaveCount(0);
+
+		await expect(ticketCard(watchOpen, id)).toHaveCount(0);
+		await expect(tabCount(watchOpen, 'open')).toHaveText(String(open - 1));
+		await expect(tabCount(watchOpen, 'in_progress')).toHaveText(String(inProgress + 1));
+		const moved = ticketCard(watchProgress, id);
+		await expect(moved).toBeVisible();
+		await expect(moved.getByTestId('sla-result')).toHaveAttribute('data-state', 'met');
+		await expect(moved.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+		await expect(tabCount(watchProgress, 'in_progress')).toHaveText(String(inProgress + 1));
+		await expectNotReloaded(watchOpen);
+		await expectNotReloaded(watchProgress);
+	} finally {
+		await other.close();
+	}
+});
+
+test('search narrows the list as you type, lives in the URL and survives a reload', async ({
+	page,
+	request
+}) => {
+	const word = uniqueWord('srch');
+	const matching = [
+		await tickets.post(request, { pipeline: `marketing_${word}.load_google_ads` }),
+		await tickets.post(request, { pipeline: `marketing_${word}.load_meta_ads` })
+	];
+	const unrelated = await tickets.post(request, {
+		pipeline: `marketing_${uniqueWord('other')}.load_tiktok_ads`
+	});
+	await openLiveBoard(page);
+	const cards = page.getByTestId('ticket-card');
+	await expect(ticketCard(page, unrelated)).toBeVisible();
+	const search = page.getByTestId('search');
+
+	// "/" jumps to the search field from anywhere on the board.
+	await page.locator('body').press('/');
+	await expect(search).toBeFocused();
+	await search.pressSequentially(word);
+
+	await expect(cards).toHaveCount(2);
+	for (const id of matching) await expect(ticketCard(page, id)).toBeVisible();
+	await expect(page).toHaveURL(new RegExp(`[?&]q=${word}(&|$)`));
+	await expect(page.getByText('2 tickets match')).toBeVisible();
+
+	await page.reload();
+	await expect(search).toHaveValue(word);
+	await expect(cards).toHaveCount(2);
+	for (const id of matching) await expect(ticketCard(page, id)).toBeVisible();
+	await expect(ticketCard(page, unrelated)).toHaveCount(0);
+});
+
+test('a viewer sees the board and the ticket, but no buttons to act and no API to act with', async ({
+	browser,
+	playwright,
+	request
+}) => {
+	const id = await tickets.post(request, {
+		pipeline: `ops_${uniqueWord('view')}.nightly_snapshot`
+	});
+	const baseURL = test.info().project.use.baseURL;
+	const viewerApi = await playwright.request.newContext({
+		baseURL,
+		storageState: { cookies: [], origins: [] }
+	});
+	const signup = await viewerApi.post('/api/auth/signup', {
+		data: {
+			email: `${uniqueWord('viewer')}@${E2E.allowedDomain}`,
+			name: 'Vera Viewer',
+			password: 'a long enough password'
+		}
+	});
+	expect(signup.status(), await signup.text()).toBe(201);
+	const { user } = (await signup.json()) as { user: { id: string } };
+	const demote = await request.patch(`/api/admin/users/${user.id}`, { data: { role: 'viewer' } });
+	expect(demote.ok(), await demote.text()).toBe(true);
+
+	const viewer = await browser.newContext({ baseURL, storageState: await viewerApi.storageState() });
+	try {
+		const page = await viewer.newPage();
+		await openLiveBoard(page);
+		const card = ticketCard(page, id);
+		await expect(card).toBeVisible();
+		await expect(card.getByRole('timer')).toBeVisible();
+		await expect(page.getByRole('button', { name: 'Acknowledge' })).toHaveCount(0);
+		await expect(page.getByRole('button', { name: 'Resolve' })).toHaveCount(0);
+
+		await card.getByRole('link', { name: /ops_/ }).click();
+		await expect(page).toHaveURL(new RegExp(`/tickets/${id}$`));
+		await expect(page.getByRole('heading', { level: 1 })).toContainText('nightly_snapshot');
+		await expect(page.getByRole('button', { name: /Acknowledge|Resolve|Reopen/ })).toHaveCount(0);
+
+		const refused = await viewerApi.post(`/api/tickets/${id}/acknowledge`, { data: {} });
+		expect(refused.status()).toBe(403);
+	} finally {
+		await viewer.close();
+		await viewerApi.dispose();
+	}
+});

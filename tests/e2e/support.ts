@@ -1,0 +1,164 @@
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { E2E } from './env.ts';
+
+/** Where auth.setup.ts saved the admin session (playwright.config.ts reuses it). */
+export const ADMIN_STATE = 'test-results/e2e/.auth/admin.json';
+
+export type Endpoint = 'generic' | 'azure-monitor' | 'databricks';
+export type Action = 'acknowledge' | 'resolve' | 'reopen';
+export type SlaPolicy = Record<'P1' | 'P2' | 'P3' | 'P4', number>;
+
+let seq = 0;
+
+/**
+ * A lowercase word no other ticket of this run (or an earlier run on the same
+ * database) contains: a fresh dedup key, and a search term that matches only
+ * the tickets a test made.
+ */
+export function uniqueWord(prefix = 'e2e'): string {
+	seq += 1;
+	const rand = Math.random().toString(36).slice(2, 7);
+	return `${prefix}${Date.now().toString(36)}${seq}${rand}`;
+}
+
+/** Posts a webhook as a scheduler would; returns the ticket id (created or deduplicated). */
+export async function postWebhook(
+	request: APIRequestContext,
+	endpoint: Endpoint,
+	body: unknown
+): Promise<string | null> {
+	const res = await request.post(`/api/webhooks/${endpoint}`, {
+		headers: { 'x-api-key': E2E.ingestKey },
+		data: body
+	});
+	expect(res.ok(), `POST /api/webhooks/${endpoint}: ${await res.text()}`).toBe(true);
+	return ((await res.json()) as { ticket_id: string | null }).ticket_id;
+}
+
+export interface GenericAlert {
+	pipeline: string;
+	error_message?: string;
+	run_id?: string;
+	source?: string;
+	labels?: Record<string, string>;
+	links?: Record<string, string>;
+}
+
+/** Posts Vigil's generic webhook; fails the test unless a new ticket was created. */
+export async function postGeneric(request: APIRequestContext, alert: GenericAlert): Promise<string> {
+	const res = await request.post('/api/webhooks/generic', {
+		headers: { 'x-api-key': E2E.ingestKey },
+		data: {
+			source: 'airflow',
+			run_id: uniqueWord('run-'),
+			error_message: 'Task exited with return code 1',
+			...alert
+		}
+	});
+	expect(res.status(), await res.text()).toBe(201);
+	return ((await res.json()) as { ticket_id: string }).ticket_id;
+}
+
+/** POST /api/tickets/{id}/{action} with the request context's session. */
+export async function ticketAction(
+	request: APIRequestContext,
+	id: string,
+	action: Action
+): Promise<void> {
+	const res = await request.post(`/api/tickets/${encodeURIComponent(id)}/${action}`, { data: {} });
+	expect(res.ok(), `${action} ${id}: ${await res.text()}`).toBe(true);
+}
+
+/** Replaces the SLA policy (admin); returns the one it replaced. */
+export async function setSlaPolicy(
+	request: APIRequestContext,
+	policy: SlaPolicy
+): Promise<SlaPolicy> {
+	const before = await request.get('/api/admin/sla-policy');
+	expect(before.ok(), await before.text()).toBe(true);
+	const res = await request.put('/api/admin/sla-policy', { data: policy });
+	expect(res.ok(), await res.text()).toBe(true);
+	return ((await before.json()) as { policy: SlaPolicy }).policy;
+}
+
+export const ticketCard = (page: Page, id: string): Locator =>
+	page.locator(`[data-testid="ticket-card"][data-ticket-id="${id}"]`);
+
+export const tabCount = (page: Page, status: 'open' | 'in_progress' | 'closed'): Locator =>
+	page.getByTestId(`tab-${status}`).getByTestId('tab-count');
+
+export async function countOf(locator: Locator): Promise<number> {
+	return Number((await locator.innerText()).trim());
+}
+
+/** Opens the board and waits until its socket is connected, so what follows arrives live. */
+export async function openLiveBoard(page: Page, path = '/'): Promise<void> {
+	await page.goto(path);
+	await expect(page.getByTestId('connection-indicator')).toHaveAttribute('data-state', 'live');
+}
+
+/**
+ * Marks the document, so a test can tell afterwards that the page was updated
+ * in place rather than reloaded (a reload starts a fresh window object).
+ */
+export async function markDocument(page: Page): Promise<void> {
+	await page.evaluate(() => {
+		(window as unknown as { __e2eMark?: boolean }).__e2eMark = true;
+	});
+}
+
+export async function expectNotReloaded(page: Page): Promise<void> {
+	const marked = await page.evaluate(
+		() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true
+	);
+	expect(marked, 'the page was reloaded').toBe(true);
+}
+
+/** RFC 4180 reader, independent of the server's writer (quoted fields, "" escapes, CRLF). */
+export function readCsv(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let field = '';
+	let quoted = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (quoted) {
+			if (c === '"' && text[i + 1] === '"') {
+				field += '"';
+				i++;
+			} else if (c === '"') quoted = false;
+			else field += c;
+		} else if (c === '"') quoted = true;
+		else if (c === ',') {
+			row.push(field);
+			field = '';
+		} else if (c === '\r' || c === '\n') {
+			if (c === '\r' && text[i + 1] === '\n') i++;
+			rows.push([...row, field]);
+			row = [];
+			field = '';
+		} else field += c;
+	}
+	if (field !== '' || row.length > 0) rows.push([...row, field]);
+	return rows;
+}
+
+/**
+ * The tickets a test file creates, so it can resolve them when it is done:
+ * later files (the screenshots) then see a board of realistic tickets only.
+ */
+export function ticketLedger() {
+	const ids: string[] = [];
+	return {
+		async post(request: APIRequestContext, alert: GenericAlert): Promise<string> {
+			const id = await postGeneric(request, alert);
+			ids.push(id);
+			return id;
+		},
+		async tidy(request: APIRequestContext): Promise<void> {
+			// A ticket a test already closed answers 409 here; that is fine.
+			for (const id of ids.splice(0))
+				await request.post(`/api/tickets/${encodeURIComponent(id)}/resolve`, { data: {} });
+		}
+	};
+}
