@@ -94,7 +94,9 @@ export async function countOf(locator: Locator): Promise<number> {
 /** Opens the board and waits until its socket is connected, so what follows arrives live. */
 export async function openLiveBoard(page: Page, path = '/'): Promise<void> {
 	await page.goto(path);
-	await expect(page.getByTestId('connection-indicator')).toHaveAttribute('data-state', 'live');
+	await expect(page.getByTestId('connection-indicator')).toHaveAttribute('data-state', 'live', {
+		timeout: 15_000
+	});
 }
 
 /**
