@@ -35,7 +35,11 @@ export default defineConfig({
 	},
 	projects: [
 		{ name: 'setup', testMatch: /auth\.setup\.ts/ },
-		{ name: 'chromium', dependencies: ['setup'], use: { storageState: 'test-results/e2e/.auth/admin.json' } }
+		{
+			name: 'chromium',
+			dependencies: ['setup'],
+			use: { storageState: 'test-results/e2e/.auth/admin.json' }
+		}
 	],
 	webServer: {
 		command: `node tests/e2e/start-server.ts`,

@@ -21,10 +21,14 @@ function newest(dir: string): number {
 const sources = Math.max(newest(path.join(root, 'src')), newest(path.join(root, 'migrations')));
 if (!existsSync(marker) || statSync(marker).mtimeMs < sources) {
 	process.stdout.write('Building Vigil…\n');
-	const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build'], {
-		cwd: root,
-		stdio: 'inherit'
-	});
+	const r = spawnSync(
+		process.execPath,
+		[path.join(root, 'node_modules/vite/bin/vite.js'), 'build'],
+		{
+			cwd: root,
+			stdio: 'inherit'
+		}
+	);
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
 await import('../server/index.ts');

@@ -22,7 +22,10 @@ const httpServer = createServer();
 const io = attachSocketServer(httpServer);
 // Importing the handler runs SvelteKit's init hook: database, migrations, jobs.
 const { handler } = (await import(pathToFileURL(path.join(root, 'build/handler.js')).href)) as {
-	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+	handler: (
+		req: import('node:http').IncomingMessage,
+		res: import('node:http').ServerResponse
+	) => void;
 };
 httpServer.on('request', (req, res) => {
 	if (req.url?.startsWith('/socket.io/')) return; // Socket.IO answers these itself.
@@ -49,7 +52,12 @@ async function shutdown(signal: string) {
 	// The embedded PostgreSQL stops on the same signal (and a terminal's Ctrl-C reaches it
 	// directly), so connections may be cut under clients that are closing: expected now.
 	process.on('uncaughtException', (err: Error & { code?: string }) => {
-		if (err.code === '57P01' || err.code === 'ECONNRESET' || /Connection terminated/.test(err.message)) return;
+		if (
+			err.code === '57P01' ||
+			err.code === 'ECONNRESET' ||
+			/Connection terminated/.test(err.message)
+		)
+			return;
 		process.stderr.write(`uncaught during shutdown: ${err.stack ?? err}\n`);
 		process.exit(1);
 	});
@@ -60,9 +68,9 @@ async function shutdown(signal: string) {
 	await new Promise<void>((resolve) => void io.close(() => resolve()));
 	// adapter-node only emits this from its own entry; ours must, so jobs and the database stop.
 	process.emit('sveltekit:shutdown' as 'exit', 0);
-	const holder = (globalThis as Record<symbol, { runtime?: { stop(): Promise<void> } } | undefined>)[
-		Symbol.for('vigil.runtime')
-	];
+	const holder = (
+		globalThis as Record<symbol, { runtime?: { stop(): Promise<void> } } | undefined>
+	)[Symbol.for('vigil.runtime')];
 	await holder?.runtime?.stop();
 	process.exit(0);
 }

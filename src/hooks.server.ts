@@ -58,7 +58,13 @@ const authenticate: Handle = async ({ event, resolve }) => {
 };
 
 // Webhooks carry their own credentials (API key, signature, secret); health is for probes.
-const PUBLIC_PATHS = [/^\/api\/webhooks\//, /^\/api\/tickets\/exists\//, /^\/api\/auth\/(login|signup)$/, /^\/(healthz|readyz|metrics)$/, /^\/(login|signup)$/];
+const PUBLIC_PATHS = [
+	/^\/api\/webhooks\//,
+	/^\/api\/tickets\/exists\//,
+	/^\/api\/auth\/(login|signup)$/,
+	/^\/(healthz|readyz|metrics)$/,
+	/^\/(login|signup)$/
+];
 
 const guard: Handle = async ({ event, resolve }) => {
 	const path = event.url.pathname;
@@ -118,7 +124,12 @@ export const handleError: HandleServerError = (caught) => {
 	}
 	const errorId = randomUUID();
 	log.error(
-		{ err: caught.error, errorId, requestId: caught.event.locals.requestId, path: caught.event.url.pathname },
+		{
+			err: caught.error,
+			errorId,
+			requestId: caught.event.locals.requestId,
+			path: caught.event.url.pathname
+		},
 		'unhandled error'
 	);
 	return { message: 'Internal error', errorId };

@@ -435,8 +435,14 @@ describe('connections', () => {
 	});
 
 	it('says plainly that Jira cannot be tested in this version, and Slack not before it is set up', async () => {
-		await expect(testConnection(rt, 'jira')).rejects.toMatchObject({ status: 409, code: 'not_available' });
-		await expect(testConnection(rt, 'slack')).rejects.toMatchObject({ status: 409, code: 'not_configured' });
+		await expect(testConnection(rt, 'jira')).rejects.toMatchObject({
+			status: 409,
+			code: 'not_available'
+		});
+		await expect(testConnection(rt, 'slack')).rejects.toMatchObject({
+			status: 409,
+			code: 'not_configured'
+		});
 	});
 });
 

@@ -60,9 +60,15 @@ describe('webhook ingestion', () => {
 		});
 		expect(ticket_id.startsWith('ADF-')).toBe(true);
 		expect(t.sla_deadline.getTime() - t.created_at.getTime()).toBe(t.sla_seconds * 1000);
-		const audit = await rt.pool.query(`select action, actor_source from audit_log where ticket_id = $1`, [ticket_id]);
+		const audit = await rt.pool.query(
+			`select action, actor_source from audit_log where ticket_id = $1`,
+			[ticket_id]
+		);
 		expect(audit.rows).toEqual([{ action: 'Ticket Created', actor_source: 'system' }]);
-		const raw = await rt.pool.query(`select outcome, body, headers from webhook_events where ticket_id = $1`, [ticket_id]);
+		const raw = await rt.pool.query(
+			`select outcome, body, headers from webhook_events where ticket_id = $1`,
+			[ticket_id]
+		);
 		expect(raw.rows[0].outcome).toBe('created');
 		expect(JSON.parse(raw.rows[0].body).PipelineRunId).toBe('run-complete-1');
 		expect(raw.rows[0].headers['x-api-key']).toBeUndefined();
@@ -77,7 +83,9 @@ describe('webhook ingestion', () => {
 	it('creates exactly one ticket when 50 identical webhooks race', async () => {
 		const body = uniqueGeneric('race-run-1');
 		const answers = await Promise.all(
-			Array.from({ length: 50 }, () => post('generic', body).then(async (r) => ({ status: r.status, body: await r.json() })))
+			Array.from({ length: 50 }, () =>
+				post('generic', body).then(async (r) => ({ status: r.status, body: await r.json() }))
+			)
 		);
 		const created = answers.filter((a) => a.status === 201);
 		const dups = answers.filter((a) => a.status === 200);
@@ -85,7 +93,9 @@ describe('webhook ingestion', () => {
 		expect(dups).toHaveLength(49);
 		const id = created[0]!.body.ticket_id;
 		for (const d of dups) expect(d.body).toEqual({ status: 'duplicate_ignored', ticket_id: id });
-		const rows = await rt.pool.query(`select id, occurrences from tickets where run_id = 'race-run-1'`);
+		const rows = await rt.pool.query(
+			`select id, occurrences from tickets where run_id = 'race-run-1'`
+		);
 		expect(rows.rows).toEqual([{ id, occurrences: 50 }]);
 		const events = await rt.pool.query(
 			`select outcome, count(*)::int as n from webhook_events where ticket_id = $1 group by outcome order by outcome`,
@@ -98,15 +108,24 @@ describe('webhook ingestion', () => {
 	});
 
 	it('records a Resolved Azure alert on its ticket and creates nothing', async () => {
-		const fired = await post('azure-monitor', fixture('azure-monitor/metric-alert.adf-pipeline-failed-runs.json'));
+		const fired = await post(
+			'azure-monitor',
+			fixture('azure-monitor/metric-alert.adf-pipeline-failed-runs.json')
+		);
 		expect([200, 201]).toContain(fired.status);
 		const { ticket_id } = await fired.json();
 		const before = (await rt.pool.query(`select count(*)::int as n from tickets`)).rows[0].n;
-		const res = await post('azure-monitor', fixture('azure-monitor/metric-alert.adf-pipeline-failed-runs.resolved.json'));
+		const res = await post(
+			'azure-monitor',
+			fixture('azure-monitor/metric-alert.adf-pipeline-failed-runs.resolved.json')
+		);
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({ status: 'resolved_recorded', ticket_id });
 		expect((await rt.pool.query(`select count(*)::int as n from tickets`)).rows[0].n).toBe(before);
-		const audit = await rt.pool.query(`select action from audit_log where ticket_id = $1 order by id`, [ticket_id]);
+		const audit = await rt.pool.query(
+			`select action from audit_log where ticket_id = $1 order by id`,
+			[ticket_id]
+		);
 		expect(audit.rows.map((r) => r.action)).toContain('Alert Resolved at Source');
 	});
 
@@ -128,7 +147,11 @@ describe('webhook ingestion', () => {
 
 describe('bad input', () => {
 	const countEvents = async (outcome: string) =>
-		(await rt.pool.query(`select count(*)::int as n from webhook_events where outcome = $1`, [outcome])).rows[0].n;
+		(
+			await rt.pool.query(`select count(*)::int as n from webhook_events where outcome = $1`, [
+				outcome
+			])
+		).rows[0].n;
 
 	it('answers malformed JSON with 400 and keeps the raw body', async () => {
 		const res = await post('generic', null, { raw: '{"source": "airflow", ' });
@@ -137,7 +160,9 @@ describe('bad input', () => {
 		expect(body.error.code).toBe('invalid_payload');
 		expect(body.error.details[0].field).toBe('(body)');
 		expect(body.error.details[0].message).toMatch(/malformed JSON/);
-		const raw = await rt.pool.query(`select body from webhook_events where outcome = 'invalid' order by id desc limit 1`);
+		const raw = await rt.pool.query(
+			`select body from webhook_events where outcome = 'invalid' order by id desc limit 1`
+		);
 		expect(raw.rows[0].body).toBe('{"source": "airflow", ');
 	});
 
@@ -158,7 +183,9 @@ describe('bad input', () => {
 	});
 
 	it('refuses a non-JSON media type with 415', async () => {
-		const res = await post('generic', uniqueGeneric('form'), { contentType: 'application/x-www-form-urlencoded' });
+		const res = await post('generic', uniqueGeneric('form'), {
+			contentType: 'application/x-www-form-urlencoded'
+		});
 		expect(res.status).toBe(415);
 		expect((await res.json()).error.message).toMatch(/application\/json/);
 	});
@@ -170,7 +197,9 @@ describe('bad input', () => {
 		await rt.pool.query(`update ingest_keys set revoked_at = now()`);
 		expect((await post('generic', uniqueGeneric('k3'))).status).toBe(401);
 		await rt.pool.query(`update ingest_keys set revoked_at = null`);
-		expect((await rt.pool.query(`select count(*)::int as n from webhook_events`)).rows[0].n).toBe(before);
+		expect((await rt.pool.query(`select count(*)::int as n from webhook_events`)).rows[0].n).toBe(
+			before
+		);
 	});
 
 	it('keeps unknown extra fields without complaint', async () => {

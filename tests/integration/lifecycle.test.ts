@@ -28,7 +28,11 @@ describe('acknowledge / resolve / reopen', () => {
 		const t = await createTicket(rt);
 		const first = await acknowledge(rt.pool, t.id, jane);
 		expect(first.changed).toBe(true);
-		expect(first.ticket).toMatchObject({ status: 'in_progress', acknowledged_by: 'Jane Doe', sla_status: 'Met' });
+		expect(first.ticket).toMatchObject({
+			status: 'in_progress',
+			acknowledged_by: 'Jane Doe',
+			sla_status: 'Met'
+		});
 		expect(first.ticket.ack_seconds).toBeGreaterThanOrEqual(0);
 		expect(first.ticket.version).toBe(t.version + 1);
 		const again = await acknowledge(rt.pool, t.id, bot);
@@ -55,7 +59,12 @@ describe('acknowledge / resolve / reopen', () => {
 		const t = await createTicket(rt);
 		await resolve(rt.pool, t.id, jane);
 		const r = await reopen(rt.pool, t.id, jane);
-		expect(r.ticket).toMatchObject({ status: 'in_progress', resolved_at: null, mttr_seconds: null, acknowledged_by: 'Jane Doe' });
+		expect(r.ticket).toMatchObject({
+			status: 'in_progress',
+			resolved_at: null,
+			mttr_seconds: null,
+			acknowledged_by: 'Jane Doe'
+		});
 		expect((await reopen(rt.pool, t.id, jane)).changed).toBe(false);
 	});
 
@@ -85,15 +94,21 @@ describe('acknowledge / resolve / reopen', () => {
 	});
 
 	it('rejects an unknown ticket', async () => {
-		await expect(acknowledge(rt.pool, 'GEN-nope', jane)).rejects.toBeInstanceOf(TicketNotFoundError);
+		await expect(acknowledge(rt.pool, 'GEN-nope', jane)).rejects.toBeInstanceOf(
+			TicketNotFoundError
+		);
 	});
 });
 
 describe('audit trail', () => {
 	it('cannot be updated, deleted or truncated, even with raw SQL', async () => {
 		const t = await createTicket(rt);
-		await expect(rt.pool.query(`update audit_log set action = 'x' where ticket_id = $1`, [t.id])).rejects.toThrow(/append-only/);
-		await expect(rt.pool.query(`delete from audit_log where ticket_id = $1`, [t.id])).rejects.toThrow(/append-only/);
+		await expect(
+			rt.pool.query(`update audit_log set action = 'x' where ticket_id = $1`, [t.id])
+		).rejects.toThrow(/append-only/);
+		await expect(
+			rt.pool.query(`delete from audit_log where ticket_id = $1`, [t.id])
+		).rejects.toThrow(/append-only/);
 		await expect(rt.pool.query(`truncate audit_log`)).rejects.toThrow(/append-only/);
 		expect(await auditActions(rt, t.id)).toEqual(['Ticket Created']);
 	});
@@ -101,7 +116,10 @@ describe('audit trail', () => {
 	it('copies the ticket context into each entry', async () => {
 		const t = await createTicket(rt);
 		await acknowledge(rt.pool, t.id, jane);
-		const r = await rt.pool.query(`select * from audit_log where ticket_id = $1 and action = 'Acknowledged'`, [t.id]);
+		const r = await rt.pool.query(
+			`select * from audit_log where ticket_id = $1 and action = 'Acknowledged'`,
+			[t.id]
+		);
 		expect(r.rows[0]).toMatchObject({
 			pipeline: t.pipeline,
 			run_id: t.run_id,
@@ -135,17 +153,26 @@ describe('SLA breach timer', () => {
 		expect(await auditActions(rt, t.id)).toEqual(['Ticket Created', 'SLA Breached']);
 		// The acknowledged one keeps its verdict: no breach is written over a met SLA.
 		await eventually(
-			() => rt.pool.query(`select state from pgboss.job where name = 'sla.check-breach' and data->>'ticketId' = $1`, [acked.id]),
+			() =>
+				rt.pool.query(
+					`select state from pgboss.job where name = 'sla.check-breach' and data->>'ticketId' = $1`,
+					[acked.id]
+				),
 			(r) => r.rows[0]?.state === 'completed'
 		);
 		expect((await getTicket(rt, acked.id)).sla_status).toBe('Met');
-		await rt.pool.query(`update sla_policies set seconds = case priority when 'P1' then 900 when 'P2' then 1800 when 'P3' then 7200 else 86400 end`);
+		await rt.pool.query(
+			`update sla_policies set seconds = case priority when 'P1' then 900 when 'P2' then 1800 when 'P3' then 7200 else 86400 end`
+		);
 		invalidateIngestSettings();
 	});
 
 	it('acknowledging after the deadline fixes the SLA as Breached', async () => {
 		const t = await createTicket(rt);
-		await rt.pool.query(`update tickets set sla_deadline = now() - interval '1 minute' where id = $1`, [t.id]);
+		await rt.pool.query(
+			`update tickets set sla_deadline = now() - interval '1 minute' where id = $1`,
+			[t.id]
+		);
 		const r = await acknowledge(rt.pool, t.id, jane);
 		expect(r.ticket.sla_status).toBe('Breached');
 	});

@@ -26,7 +26,11 @@ const postWebhook = (runId: string) =>
 	});
 
 function socket(headers: Record<string, string>): Socket {
-	const s = connect(server.url, { transports: ['websocket'], extraHeaders: headers, reconnection: false });
+	const s = connect(server.url, {
+		transports: ['websocket'],
+		extraHeaders: headers,
+		reconnection: false
+	});
 	sockets.push(s);
 	return s;
 }
@@ -35,9 +39,19 @@ describe('the running server', () => {
 	it('pushes ticket:created to every signed-in socket after a webhook', async () => {
 		const a = socket({ cookie });
 		const b = socket({ cookie });
-		await Promise.all([a, b].map((s) => new Promise<void>((r, j) => (s.once('connect', () => r()), s.once('connect_error', j)))));
+		await Promise.all(
+			[a, b].map(
+				(s) =>
+					new Promise<void>((r, j) => (s.once('connect', () => r()), s.once('connect_error', j)))
+			)
+		);
 		const received = Promise.all(
-			[a, b].map((s) => new Promise<TicketDto>((r) => s.on('ticket:created', (t: TicketDto) => t.run_id === 'socket-run-1' && r(t))))
+			[a, b].map(
+				(s) =>
+					new Promise<TicketDto>((r) =>
+						s.on('ticket:created', (t: TicketDto) => t.run_id === 'socket-run-1' && r(t))
+					)
+			)
 		);
 		const res = await postWebhook('socket-run-1');
 		expect(res.status).toBe(201);
@@ -76,7 +90,10 @@ describe('the running server', () => {
 		expect(token).toMatch(/^vgl_/);
 		const bearer = { authorization: `Bearer ${token}` };
 		expect((await fetch(`${server.url}/api/tokens`, { headers: bearer })).status).toBe(200);
-		expect((await fetch(`${server.url}/api/tokens/${id}`, { method: 'DELETE', headers: { cookie } })).status).toBe(204);
+		expect(
+			(await fetch(`${server.url}/api/tokens/${id}`, { method: 'DELETE', headers: { cookie } }))
+				.status
+		).toBe(204);
 		expect((await fetch(`${server.url}/api/tokens`, { headers: bearer })).status).toBe(401);
 	});
 
@@ -98,14 +115,27 @@ describe('the running server', () => {
 
 	it('acknowledges through the API as the signed-in user', async () => {
 		const { ticket_id } = await (await postWebhook('api-ack-1')).json();
-		const ack = await fetch(`${server.url}/api/tickets/${ticket_id}/acknowledge`, { method: 'POST', headers: { cookie } });
+		const ack = await fetch(`${server.url}/api/tickets/${ticket_id}/acknowledge`, {
+			method: 'POST',
+			headers: { cookie }
+		});
 		expect(ack.status).toBe(200);
 		const body = await ack.json();
 		expect(body.status).toBe('changed');
 		expect(body.ticket.acknowledged_by).toBe('Administrator');
-		const again = await fetch(`${server.url}/api/tickets/${ticket_id}/acknowledge`, { method: 'POST', headers: { cookie } });
+		const again = await fetch(`${server.url}/api/tickets/${ticket_id}/acknowledge`, {
+			method: 'POST',
+			headers: { cookie }
+		});
 		expect((await again.json()).status).toBe('unchanged');
-		expect((await fetch(`${server.url}/api/tickets/GEN-nope/acknowledge`, { method: 'POST', headers: { cookie } })).status).toBe(404);
+		expect(
+			(
+				await fetch(`${server.url}/api/tickets/GEN-nope/acknowledge`, {
+					method: 'POST',
+					headers: { cookie }
+				})
+			).status
+		).toBe(404);
 	});
 
 	it('refuses a cross-site request carrying the session cookie', async () => {
@@ -127,6 +157,8 @@ describe('the running server', () => {
 	it('serves health, readiness and metrics', async () => {
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 		expect(await (await fetch(`${server.url}/readyz`)).json()).toMatchObject({ status: 'ok' });
-		expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/vigil_webhooks_total\{endpoint="generic",outcome="created"\}/);
+		expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(
+			/vigil_webhooks_total\{endpoint="generic",outcome="created"\}/
+		);
 	});
 });

@@ -44,13 +44,16 @@ beforeAll(async () => {
 		real_name: 'Jane Doe',
 		email: 'jane@elsewhere.example'
 	});
-	rt = await startTestRuntime({
-		SLACK_BOT_TOKEN: standin.token,
-		SLACK_SIGNING_SECRET: SECRET,
-		SLACK_DEFAULT_CHANNEL: '#dataops-alerts',
-		SLACK_API_URL: standin.url,
-		ORIGIN
-	}, { slack: { channelIntervalMs: 20 } });
+	rt = await startTestRuntime(
+		{
+			SLACK_BOT_TOKEN: standin.token,
+			SLACK_SIGNING_SECRET: SECRET,
+			SLACK_DEFAULT_CHANNEL: '#dataops-alerts',
+			SLACK_API_URL: standin.url,
+			ORIGIN
+		},
+		{ slack: { channelIntervalMs: 20 } }
+	);
 	await setSlackConfig({ oncallGroup: 'S0ONCALL42' });
 	const em = rt.em();
 	await createUser(

@@ -36,7 +36,11 @@ beforeAll(async () => {
 			DATABRICKS_HOST: dbx.url,
 			DATABRICKS_TOKEN: dbx.token
 		},
-		{ rcaOptions: { baseDelayMs: 1, maxDelayMs: 5 }, enrichOptions: { baseDelayMs: 1, maxDelayMs: 3000 }, geminiTimeoutMs: 2000 }
+		{
+			rcaOptions: { baseDelayMs: 1, maxDelayMs: 5 },
+			enrichOptions: { baseDelayMs: 1, maxDelayMs: 3000 },
+			geminiTimeoutMs: 2000
+		}
 	);
 });
 afterAll(async () => {
@@ -56,9 +60,14 @@ const triaged = (id: string) =>
 
 describe('AI triage', () => {
 	it('replaces the offline result, records model, latency and tokens, and re-computes the SLA on a priority change', async () => {
-		gemini.enqueue({ kind: 'success', result: aiAnswer, usage: { promptTokenCount: 812, candidatesTokenCount: 143, totalTokenCount: 955 } });
+		gemini.enqueue({
+			kind: 'success',
+			result: aiAnswer,
+			usage: { promptTokenCount: 812, candidatesTokenCount: 143, totalTokenCount: 955 }
+		});
 		const t = await createTicket(rt, {
-			error_message: 'TooManyRequests: 429 Quota exceeded; key=AIzaSyD4kZx9Q2mN7pL0vR8sT3uW6yB1cE5fG7h by ops@contoso.example'
+			error_message:
+				'TooManyRequests: 429 Quota exceeded; key=AIzaSyD4kZx9Q2mN7pL0vR8sT3uW6yB1cE5fG7h by ops@contoso.example'
 		});
 		expect(t.triage_source).toBe('offline');
 		const done = await triaged(t.id);
@@ -75,9 +84,18 @@ describe('AI triage', () => {
 			sla_seconds: 900
 		});
 		expect(done.rca_latency_ms).toBeGreaterThanOrEqual(0);
-		expect(new Date(done.sla_deadline).getTime() - new Date(done.created_at).getTime()).toBe(900_000);
-		const audit = await rt.pool.query(`select action, details from audit_log where ticket_id = $1 order by id`, [t.id]);
-		expect(audit.rows.map((r) => r.action)).toEqual(['Ticket Created', 'AI Triage Completed', 'Priority Changed']);
+		expect(new Date(done.sla_deadline).getTime() - new Date(done.created_at).getTime()).toBe(
+			900_000
+		);
+		const audit = await rt.pool.query(
+			`select action, details from audit_log where ticket_id = $1 order by id`,
+			[t.id]
+		);
+		expect(audit.rows.map((r) => r.action)).toEqual([
+			'Ticket Created',
+			'AI Triage Completed',
+			'Priority Changed'
+		]);
 		expect(audit.rows[2].details.summary).toBe(`Priority ${t.priority}→P1 by AI triage`);
 		// What left Vigil: the model in the path, the schema enforced, no secret or e-mail.
 		const sent = gemini.requests.at(-1)!;
@@ -85,7 +103,7 @@ describe('AI triage', () => {
 		expect(sent.headers['x-goog-api-key']).toBe(gemini.apiKey);
 		const body = sent.body as { generationConfig: Record<string, unknown> };
 		expect(body.generationConfig.responseMimeType).toBe('application/json');
-		expect(sent.rawBody).not.toContain("AIzaSyD4kZx9");
+		expect(sent.rawBody).not.toContain('AIzaSyD4kZx9');
 		expect(sent.rawBody).not.toContain('ops@contoso.example');
 		expect(sent.rawBody).toContain('Quota exceeded');
 	});
@@ -98,16 +116,26 @@ describe('AI triage', () => {
 		);
 		const t = await createTicket(rt);
 		const done = await triaged(t.id);
-		expect(done).toMatchObject({ triage_source: 'offline', triage_status: 'fallback', root_cause: t.root_cause, priority: t.priority });
+		expect(done).toMatchObject({
+			triage_source: 'offline',
+			triage_status: 'fallback',
+			root_cause: t.root_cause,
+			priority: t.priority
+		});
 		expect(done.triage_error).toMatch(/server_error/);
 		expect(await auditActions(rt, t.id)).toEqual(['Ticket Created', 'AI Triage Failed']);
-		const conn = await rt.pool.query(`select status, last_error from connections where kind = 'gemini'`);
+		const conn = await rt.pool.query(
+			`select status, last_error from connections where kind = 'gemini'`
+		);
 		expect(conn.rows[0].status).toBe('failing');
 		expect(conn.rows[0].last_error).toMatch(/server_error/);
 	});
 
 	it('falls back at once on a safety block', async () => {
-		gemini.enqueue({ kind: 'file', file: 'sdk-mock-responses/unary-failure-prompt-blocked-safety.json' });
+		gemini.enqueue({
+			kind: 'file',
+			file: 'sdk-mock-responses/unary-failure-prompt-blocked-safety.json'
+		});
 		const t = await createTicket(rt);
 		const done = await triaged(t.id);
 		expect(done.triage_status).toBe('fallback');
@@ -117,8 +145,21 @@ describe('AI triage', () => {
 
 describe('Databricks enrichment', () => {
 	it('pulls the task error from the Jobs API, re-classifies, then runs AI triage', async () => {
-		gemini.enqueue({ kind: 'success', result: { ...aiAnswer, category: 'schema_mismatch', priority: 'P2', error_type: 'TABLE_OR_VIEW_NOT_FOUND' } });
-		const res = await handleWebhook(rt, 'databricks', webhookRequest('databricks', fixture('databricks/webhook.job-failure.json')), null);
+		gemini.enqueue({
+			kind: 'success',
+			result: {
+				...aiAnswer,
+				category: 'schema_mismatch',
+				priority: 'P2',
+				error_type: 'TABLE_OR_VIEW_NOT_FOUND'
+			}
+		});
+		const res = await handleWebhook(
+			rt,
+			'databricks',
+			webhookRequest('databricks', fixture('databricks/webhook.job-failure.json')),
+			null
+		);
 		expect(res.status).toBe(201);
 		const { ticket_id } = await res.json();
 		const before = await getTicket(rt, ticket_id);

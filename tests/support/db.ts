@@ -21,7 +21,10 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 export const TEST_INGEST_KEY = 'vik_test_ingest_key_0123456789abcdef';
-export const TEST_ADMIN = { email: 'admin@contoso.example', password: 'correct horse battery staple' };
+export const TEST_ADMIN = {
+	email: 'admin@contoso.example',
+	password: 'correct horse battery staple'
+};
 
 export function testConfig(env: Record<string, string> = {}): Config {
 	return parseConfig({

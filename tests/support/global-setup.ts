@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres, sweepStaleDirs, type EmbeddedDatabase } from '../../src/lib/server/db/embedded.ts';
+import {
+	startEmbeddedPostgres,
+	sweepStaleDirs,
+	type EmbeddedDatabase
+} from '../../src/lib/server/db/embedded.ts';
 import { createOrm, migrate } from '../../src/lib/server/db/orm.ts';
 import { startBoss } from '../../src/lib/server/jobs/boss.ts';
 
@@ -55,10 +59,10 @@ export default async function setup(project: TestProject) {
 }
 
 async function dropTestDatabases(admin: pg.Client, templateDb: string) {
-	const r = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [
-		`${templateDb}_%`,
-		templateDb
-	]);
+	const r = await admin.query(
+		`select datname from pg_database where datname like $1 or datname = $2`,
+		[`${templateDb}_%`, templateDb]
+	);
 	for (const { datname } of r.rows) {
 		await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
 	}

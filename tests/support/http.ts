@@ -6,7 +6,9 @@ export function webhookRequest(
 	body: unknown,
 	opts: { key?: string | null; contentType?: string; raw?: string } = {}
 ): Request {
-	const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json' };
+	const headers: Record<string, string> = {
+		'content-type': opts.contentType ?? 'application/json'
+	};
 	const key = opts.key === undefined ? TEST_INGEST_KEY : opts.key;
 	if (key !== null) headers['x-api-key'] = key;
 	return new Request(`http://vigil.test/api/webhooks/${endpoint}`, {

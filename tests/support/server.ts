@@ -13,7 +13,10 @@ export interface RunningServer {
 }
 
 /** Starts the production server (`server/index.ts` over the built app) as its own process. */
-export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+	databaseUrl: string,
+	env: Record<string, string> = {}
+): Promise<RunningServer> {
 	if (!existsSync(path.join(ROOT, 'build/handler.js')))
 		throw new Error('build/ is missing: run `npm test` (it builds first) or `npm run build`');
 	const proc = spawn(process.execPath, [path.join(ROOT, 'server/index.ts')], {
@@ -62,7 +65,11 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
 }
 
 /** Signs in through the API and returns the session cookie header. */
-export async function login(url: string, email = TEST_ADMIN.email, password = TEST_ADMIN.password): Promise<string> {
+export async function login(
+	url: string,
+	email = TEST_ADMIN.email,
+	password = TEST_ADMIN.password
+): Promise<string> {
 	const res = await fetch(`${url}/api/auth/login`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },

@@ -29,17 +29,24 @@ export async function getTicket(rt: Runtime, id: string): Promise<TicketDto> {
 }
 
 export async function auditActions(rt: Runtime, id: string): Promise<string[]> {
-	const r = await rt.pool.query(`select action from audit_log where ticket_id = $1 order by id`, [id]);
+	const r = await rt.pool.query(`select action from audit_log where ticket_id = $1 order by id`, [
+		id
+	]);
 	return r.rows.map((row) => row.action);
 }
 
 /** Polls until `check` passes (for effects of background workers); fails after `ms`. */
-export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, ms = 15_000): Promise<T> {
+export async function eventually<T>(
+	fn: () => Promise<T>,
+	check: (v: T) => boolean,
+	ms = 15_000
+): Promise<T> {
 	const until = Date.now() + ms;
 	for (;;) {
 		const v = await fn();
 		if (check(v)) return v;
-		if (Date.now() > until) throw new Error(`condition not met within ${ms} ms; last value: ${JSON.stringify(v)}`);
+		if (Date.now() > until)
+			throw new Error(`condition not met within ${ms} ms; last value: ${JSON.stringify(v)}`);
 		await new Promise((r) => setTimeout(r, 100));
 	}
 }

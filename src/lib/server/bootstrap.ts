@@ -41,7 +41,11 @@ export async function bootstrapAccounts(em: EntityManager, cfg: Config): Promise
 	if (adminEmail) {
 		if (!(await em.findOne(UserEntity, { email: adminEmail }))) {
 			const password = cfg.VIGIL_ADMIN_PASSWORD ?? newSecret('', 15);
-			await createUser(em, { email: adminEmail, name: 'Administrator', password, role: 'admin' }, null);
+			await createUser(
+				em,
+				{ email: adminEmail, name: 'Administrator', password, role: 'admin' },
+				null
+			);
 			if (!cfg.VIGIL_ADMIN_PASSWORD) Object.assign(out, { adminEmail, adminPassword: password });
 		}
 	} else if ((await em.count(UserEntity, { role: 'admin' })) === 0) {

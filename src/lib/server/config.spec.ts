@@ -16,10 +16,9 @@ describe('configuration', () => {
 	});
 
 	it('normalises the allowed sign-up domains', () => {
-		expect(parseConfig({ ALLOWED_EMAIL_DOMAINS: ' Contoso.com, @fabrikam.io ,' }).ALLOWED_EMAIL_DOMAINS).toEqual([
-			'contoso.com',
-			'fabrikam.io'
-		]);
+		expect(
+			parseConfig({ ALLOWED_EMAIL_DOMAINS: ' Contoso.com, @fabrikam.io ,' }).ALLOWED_EMAIL_DOMAINS
+		).toEqual(['contoso.com', 'fabrikam.io']);
 	});
 
 	it('names every bad variable in one error', () => {
@@ -37,12 +36,20 @@ describe('configuration', () => {
 		}
 		expect(error).toBeInstanceOf(ConfigError);
 		const problems = (error as ConfigError).problems.join('\n');
-		for (const name of ['DATABASE_URL', 'PORT', 'VIGIL_ADMIN_EMAIL', 'VIGIL_ENCRYPTION_KEY', 'JIRA_DEPLOYMENT'])
+		for (const name of [
+			'DATABASE_URL',
+			'PORT',
+			'VIGIL_ADMIN_EMAIL',
+			'VIGIL_ENCRYPTION_KEY',
+			'JIRA_DEPLOYMENT'
+		])
 			expect(problems).toContain(name);
 		expect((error as ConfigError).message.split('\n')).toHaveLength(6);
 	});
 
 	it('catches settings that only make sense together', () => {
-		expect(() => parseConfig({ DATABRICKS_HOST: 'https://adb-1.azuredatabricks.net' })).toThrow(/DATABRICKS_TOKEN/);
+		expect(() => parseConfig({ DATABRICKS_HOST: 'https://adb-1.azuredatabricks.net' })).toThrow(
+			/DATABRICKS_TOKEN/
+		);
 	});
 });

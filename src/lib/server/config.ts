@@ -22,7 +22,9 @@ const schema = z.object({
 	LOG_LEVEL: optionalString.pipe(
 		z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 	),
-	VIGIL_ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
+	VIGIL_ADMIN_EMAIL: optionalString.pipe(
+		z.email({ message: 'must be an e-mail address' }).optional()
+	),
 	VIGIL_ADMIN_PASSWORD: optionalString.pipe(
 		z.string().min(12, 'must be at least 12 characters').optional()
 	),

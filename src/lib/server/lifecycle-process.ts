@@ -6,7 +6,11 @@ export function printGenerated(rt: Runtime): void {
 	const g = rt.generated;
 	if (!g.adminPassword && !g.ingestKey) return;
 	const lines = ['', '  Vigil generated credentials (shown once, store them now):'];
-	if (g.adminPassword) lines.push(`    admin login:       ${g.adminEmail}`, `    admin password:    ${g.adminPassword}`);
+	if (g.adminPassword)
+		lines.push(
+			`    admin login:       ${g.adminEmail}`,
+			`    admin password:    ${g.adminPassword}`
+		);
 	if (g.ingestKey) lines.push(`    webhook API key:   ${g.ingestKey}   (header x-api-key)`);
 	lines.push('');
 	process.stdout.write(lines.join('\n') + '\n');

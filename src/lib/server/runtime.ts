@@ -2,7 +2,12 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PgBoss } from 'pg-boss';
 import { parseCookie } from './auth/cookies.ts';
-import { SESSION_COOKIE, validateApiToken, validateSession, type AuthUser } from './auth/sessions.ts';
+import {
+	SESSION_COOKIE,
+	validateApiToken,
+	validateSession,
+	type AuthUser
+} from './auth/sessions.ts';
 import { bootstrapAccounts, encryptionKey, type Generated } from './bootstrap.ts';
 import type { Config } from './config.ts';
 import { loadConnection, recordConnectionResult, seedConnections } from './connections/service.ts';
@@ -78,7 +83,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	if (!databaseUrl) {
 		const dir = path.resolve(config.VIGIL_DATA_DIR, 'pg');
 		log.info({ dir }, 'DATABASE_URL unset: starting embedded PostgreSQL');
-		embedded = await startEmbeddedPostgres(dir, { log: (l) => log.debug({ pg: l }), ownSignals: true });
+		embedded = await startEmbeddedPostgres(dir, {
+			log: (l) => log.debug({ pg: l }),
+			ownSignals: true
+		});
 		databaseUrl = embedded.url;
 	}
 	const url = databaseUrl;
@@ -145,7 +153,11 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			if (dbx?.at !== c.updatedAt.getTime())
 				dbx = {
 					at: c.updatedAt.getTime(),
-					client: createDatabricksClient({ host: c.config.host, token: c.secrets.token, timeoutMs: 15_000 })
+					client: createDatabricksClient({
+						host: c.config.host,
+						token: c.secrets.token,
+						timeoutMs: 15_000
+					})
 				};
 			return dbx.client;
 		},
@@ -154,14 +166,16 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 				refreshConfigured().catch((err) => log.warn({ err }, 'connection refresh failed'));
 			return configured.has(kind);
 		},
-		stop: () => (stopping ??= stopAll()),
+		stop: () => (stopping ??= stopAll())
 	};
 	let stopping: Promise<void> | undefined;
 	async function stopAll() {
 		{
 			detachRealtime?.();
 			stopSlack();
-			await boss.stop({ graceful: true, timeout: 5000 }).catch((err) => log.warn({ err }, 'boss stop'));
+			await boss
+				.stop({ graceful: true, timeout: 5000 })
+				.catch((err) => log.warn({ err }, 'boss stop'));
 			await pool.end().catch(() => {});
 			await orm.close(true).catch(() => {});
 			if (embedded) await embedded.stop().catch((err) => log.warn({ err }, 'embedded stop'));
@@ -174,17 +188,25 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	}
 
 	if (opts.workers ?? true) {
-		await work(boss, 'triage.analyze', (data) =>
-			runTriage(
-				{
-					pool,
-					boss,
-					model: () => rt.geminiModel(),
-					reportHealth: report('gemini'),
-					rcaOptions: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 30_000, ...opts.rcaOptions }
-				},
-				data.ticketId
-			),
+		await work(
+			boss,
+			'triage.analyze',
+			(data) =>
+				runTriage(
+					{
+						pool,
+						boss,
+						model: () => rt.geminiModel(),
+						reportHealth: report('gemini'),
+						rcaOptions: {
+							maxAttempts: 3,
+							baseDelayMs: 1000,
+							maxDelayMs: 30_000,
+							...opts.rcaOptions
+						}
+					},
+					data.ticketId
+				),
 			// Mostly waiting on Gemini: enough in flight that a burst of failures is explained
 			// in seconds, not minutes (bench/ingest measured the backlog with 2).
 			{ localConcurrency: 8 }

@@ -6,7 +6,9 @@ import { checkCredentials, createUser, SignupError } from './users.ts';
 
 /** Only same-site paths: `next=//evil.example` must not become an open redirect. */
 export function safeNext(next: string | null): string {
-	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+	return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+		? next
+		: '/';
 }
 
 const text = (f: FormData, k: string) => String(f.get(k) ?? '').trim();
@@ -32,11 +34,16 @@ export async function signupAction(event: RequestEvent) {
 	const rt = runtime();
 	const em = rt.em();
 	try {
-		const user = await createUser(em, { email, name, password, role: 'responder' }, rt.config.ALLOWED_EMAIL_DOMAINS);
+		const user = await createUser(
+			em,
+			{ email, name, password, role: 'responder' },
+			rt.config.ALLOWED_EMAIL_DOMAINS
+		);
 		const session = await createSession(em, user.id);
 		setSessionCookie(event, session.token, session.expiresAt);
 	} catch (err) {
-		if (err instanceof SignupError) return fail(400, { email, name, field: err.field, error: err.message });
+		if (err instanceof SignupError)
+			return fail(400, { email, name, field: err.field, error: err.message });
 		throw err;
 	}
 	redirect(303, '/');

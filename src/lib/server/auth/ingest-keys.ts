@@ -39,7 +39,9 @@ export async function verifyIngestKey(pool: Pool, presented: string): Promise<st
 }
 
 export async function revokeIngestKey(em: EntityManager, id: string): Promise<boolean> {
-	return (await em.nativeUpdate(IngestKeyEntity, { id, revokedAt: null }, { revokedAt: new Date() })) > 0;
+	return (
+		(await em.nativeUpdate(IngestKeyEntity, { id, revokedAt: null }, { revokedAt: new Date() })) > 0
+	);
 }
 
 export async function listIngestKeys(em: EntityManager) {

@@ -37,11 +37,7 @@ export async function validateSession(
 	em: EntityManager,
 	token: string
 ): Promise<{ user: AuthUser; expiresAt: Date; renewed: boolean } | null> {
-	const session = await em.findOne(
-		SessionEntity,
-		{ id: sha256Hex(token) },
-		{ populate: ['user'] }
-	);
+	const session = await em.findOne(SessionEntity, { id: sha256Hex(token) }, { populate: ['user'] });
 	if (!session) return null;
 	const now = Date.now();
 	if (session.expiresAt.getTime() <= now) {
@@ -89,7 +85,11 @@ export async function validateApiToken(em: EntityManager, token: string): Promis
 	return view(row.user as unknown as User);
 }
 
-export async function revokeApiToken(em: EntityManager, userId: string, id: string): Promise<boolean> {
+export async function revokeApiToken(
+	em: EntityManager,
+	userId: string,
+	id: string
+): Promise<boolean> {
 	const n = await em.nativeUpdate(
 		ApiTokenEntity,
 		{ id, user: userId, revokedAt: null },

@@ -24,11 +24,17 @@ function fromEnv(cfg: Config): Partial<Record<ConnectionKind, ConnectionSettings
 	const out: Partial<Record<ConnectionKind, ConnectionSettings>> = {};
 	if (cfg.GEMINI_API_KEY)
 		out.gemini = {
-			config: { model: cfg.GEMINI_MODEL, ...(cfg.GEMINI_BASE_URL ? { baseUrl: cfg.GEMINI_BASE_URL } : {}) },
+			config: {
+				model: cfg.GEMINI_MODEL,
+				...(cfg.GEMINI_BASE_URL ? { baseUrl: cfg.GEMINI_BASE_URL } : {})
+			},
 			secrets: { apiKey: cfg.GEMINI_API_KEY }
 		};
 	if (cfg.DATABRICKS_HOST && cfg.DATABRICKS_TOKEN)
-		out.databricks = { config: { host: cfg.DATABRICKS_HOST }, secrets: { token: cfg.DATABRICKS_TOKEN } };
+		out.databricks = {
+			config: { host: cfg.DATABRICKS_HOST },
+			secrets: { token: cfg.DATABRICKS_TOKEN }
+		};
 	if (cfg.SLACK_BOT_TOKEN && cfg.SLACK_SIGNING_SECRET)
 		out.slack = {
 			config: {
@@ -85,12 +91,17 @@ export async function loadConnection(
 	key: Buffer,
 	kind: ConnectionKind
 ): Promise<(ConnectionSettings & { updatedAt: Date }) | null> {
-	const r = await pool.query(`select config, secrets, updated_at from connections where kind = $1`, [
-		kind
-	]);
+	const r = await pool.query(
+		`select config, secrets, updated_at from connections where kind = $1`,
+		[kind]
+	);
 	const row = r.rows[0];
 	if (!row || !row.secrets) return null;
-	return { config: row.config, secrets: JSON.parse(unseal(key, row.secrets)), updatedAt: row.updated_at };
+	return {
+		config: row.config,
+		secrets: JSON.parse(unseal(key, row.secrets)),
+		updatedAt: row.updated_at
+	};
 }
 
 /** Every external call reports here, so the admin page shows healthy / failing with the last error. */

@@ -26,10 +26,9 @@ const ACTOR = { name: 'Databricks enrichment', source: 'system' as const };
  * A failure is recorded on the ticket and triage still runs on what we have.
  */
 export async function runEnrichment(deps: EnrichDeps, ticketId: string): Promise<void> {
-	const r = await deps.pool.query(
-		`select run_id, enrichment_status from tickets where id = $1`,
-		[ticketId]
-	);
+	const r = await deps.pool.query(`select run_id, enrichment_status from tickets where id = $1`, [
+		ticketId
+	]);
 	const row = r.rows[0];
 	if (!row || row.enrichment_status !== 'pending') return;
 	const client = await deps.client();
@@ -81,7 +80,15 @@ export async function runEnrichment(deps: EnrichDeps, ticketId: string): Promise
 				evidence: JSON.stringify(offline.evidence),
 				auto_heal_possible: offline.autoHealPossible
 			});
-			const moved = await applyPriority(tx, deps.boss, ticket, offline.priority, policy, ACTOR, 'Databricks run details');
+			const moved = await applyPriority(
+				tx,
+				deps.boss,
+				ticket,
+				offline.priority,
+				policy,
+				ACTOR,
+				'Databricks run details'
+			);
 			if (moved) {
 				ticket = moved.ticket;
 				audits.push(moved.audit);
@@ -92,13 +99,15 @@ export async function runEnrichment(deps: EnrichDeps, ticketId: string): Promise
 				enrichment_error: failure
 			});
 		}
-		audits.unshift(await appendAudit(tx, ticket, {
-			action: result ? 'Databricks Run Enriched' : 'Databricks Enrichment Failed',
-			actor: ACTOR,
-			details: result
-				? { failed_tasks: result.failedTasks.map((f) => f.taskKey), run_page: result.runPageUrl }
-				: { error: failure }
-		}));
+		audits.unshift(
+			await appendAudit(tx, ticket, {
+				action: result ? 'Databricks Run Enriched' : 'Databricks Enrichment Failed',
+				actor: ACTOR,
+				details: result
+					? { failed_tasks: result.failedTasks.map((f) => f.taskKey), run_page: result.runPageUrl }
+					: { error: failure }
+			})
+		);
 		await send(deps.boss, 'triage.analyze', { ticketId }, { tx });
 		return { ticket, audits };
 	});

@@ -23,7 +23,13 @@ export async function createOrm(url: string, poolMax = 10): Promise<Orm> {
 		clientUrl: url,
 		entities: ENTITIES,
 		extensions: [Migrator],
-		migrations: { migrationsList, snapshot: false, transactional: true, allOrNothing: true, silent: true },
+		migrations: {
+			migrationsList,
+			snapshot: false,
+			transactional: true,
+			allOrNothing: true,
+			silent: true
+		},
 		// Every request and job works on its own fork; a shared identity map would leak between them.
 		allowGlobalContext: false,
 		pool: { min: 0, max: poolMax },

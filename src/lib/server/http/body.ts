@@ -2,10 +2,17 @@ import type { z } from 'zod';
 import { ApiError } from './errors.ts';
 
 /** Parses a JSON body with a zod schema; a 400 names every bad field. */
-export async function parseJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+export async function parseJson<T extends z.ZodType>(
+	request: Request,
+	schema: T
+): Promise<z.infer<T>> {
 	const type = request.headers.get('content-type') ?? '';
 	if (!/^application\/(.+\+)?json\b/i.test(type))
-		throw new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json (got ${type || 'none'})`);
+		throw new ApiError(
+			415,
+			'unsupported_media_type',
+			`Content-Type must be application/json (got ${type || 'none'})`
+		);
 	let body: unknown;
 	try {
 		body = await request.json();

@@ -1,5 +1,10 @@
 /** Every API error has one shape: `{"error": {"code", "message", "details"}}`. */
-export function jsonError(status: number, code: string, message: string, details?: unknown): Response {
+export function jsonError(
+	status: number,
+	code: string,
+	message: string,
+	details?: unknown
+): Response {
 	return Response.json(
 		{ error: { code, message, ...(details === undefined ? {} : { details }) } },
 		{ status, headers: { 'cache-control': 'no-store' } }
@@ -22,7 +27,10 @@ export class ApiError extends Error {
 }
 
 /** Reads a body up to `limit` bytes; null when it is larger (the rest is never buffered). */
-export async function readLimited(request: Request, limit: number): Promise<{ text: string; bytes: number } | { tooLarge: true; head: string; bytes: number }> {
+export async function readLimited(
+	request: Request,
+	limit: number
+): Promise<{ text: string; bytes: number } | { tooLarge: true; head: string; bytes: number }> {
 	const declared = Number(request.headers.get('content-length') ?? NaN);
 	const reader = request.body?.getReader();
 	if (!reader) return { text: '', bytes: 0 };

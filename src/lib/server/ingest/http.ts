@@ -9,7 +9,15 @@ import type { IngestEndpoint } from './types.ts';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 // Kept with each raw event: enough to trace a delivery, never credentials.
-const KEPT_HEADERS = ['content-type', 'content-length', 'user-agent', 'x-request-id', 'x-forwarded-for', 'x-ms-request-id', 'x-databricks-workspace-id'];
+const KEPT_HEADERS = [
+	'content-type',
+	'content-length',
+	'user-agent',
+	'x-request-id',
+	'x-forwarded-for',
+	'x-ms-request-id',
+	'x-databricks-workspace-id'
+];
 
 function keptHeaders(h: Headers): Record<string, string> {
 	const out: Record<string, string> = {};
@@ -35,21 +43,39 @@ export async function handleWebhook(
 	const keyId = await authenticateIngest(rt, request);
 	if (!keyId) {
 		metrics.webhooks.inc({ endpoint, outcome: 'unauthorized' });
-		log.warn({ endpoint, requestId, hasKey: request.headers.has('x-api-key') }, 'webhook rejected: bad API key');
-		return jsonError(401, 'unauthorized', 'Missing or invalid API key: send it in the x-api-key header');
+		log.warn(
+			{ endpoint, requestId, hasKey: request.headers.has('x-api-key') },
+			'webhook rejected: bad API key'
+		);
+		return jsonError(
+			401,
+			'unauthorized',
+			'Missing or invalid API key: send it in the x-api-key header'
+		);
 	}
-	const base: Omit<IngestRequest, 'rawBody'> = { endpoint, headers: keptHeaders(request.headers), keyId, requestId };
+	const base: Omit<IngestRequest, 'rawBody'> = {
+		endpoint,
+		headers: keptHeaders(request.headers),
+		keyId,
+		requestId
+	};
 	const body = await readLimited(request, MAX_BODY_BYTES);
 	if ('tooLarge' in body) {
 		const message = `Body of ${body.bytes} bytes exceeds the 1 MiB limit`;
-		await recordRejected(rt.pool, { ...base, rawBody: body.head }, 'too_large', { code: 'payload_too_large', message });
+		await recordRejected(rt.pool, { ...base, rawBody: body.head }, 'too_large', {
+			code: 'payload_too_large',
+			message
+		});
 		metrics.webhooks.inc({ endpoint, outcome: 'too_large' });
 		return jsonError(413, 'payload_too_large', message);
 	}
 	const type = request.headers.get('content-type') ?? '';
 	if (!/^application\/(.+\+)?json\b/i.test(type)) {
 		const message = `Content-Type must be application/json (got ${type || 'none'})`;
-		await recordRejected(rt.pool, { ...base, rawBody: body.text }, 'unsupported_media_type', { code: 'unsupported_media_type', message });
+		await recordRejected(rt.pool, { ...base, rawBody: body.text }, 'unsupported_media_type', {
+			code: 'unsupported_media_type',
+			message
+		});
 		metrics.webhooks.inc({ endpoint, outcome: 'unsupported_media_type' });
 		return jsonError(415, 'unsupported_media_type', message);
 	}
@@ -59,15 +85,27 @@ export async function handleWebhook(
 		{ ...base, rawBody: body.text }
 	);
 	metrics.ingestSeconds.observe((performance.now() - started) / 1000);
-	metrics.webhooks.inc({ endpoint, outcome: answer.status === 201 ? 'created' : answer.status === 400 ? 'invalid' : 'duplicate' });
+	metrics.webhooks.inc({
+		endpoint,
+		outcome: answer.status === 201 ? 'created' : answer.status === 400 ? 'invalid' : 'duplicate'
+	});
 	return Response.json(answer.body, { status: answer.status });
 }
 
 /** GET /api/tickets/exists/{run_id}: the Logic App's pre-check, with the same API key. */
-export async function handleExists(rt: Runtime, request: Request, runId: string): Promise<Response> {
+export async function handleExists(
+	rt: Runtime,
+	request: Request,
+	runId: string
+): Promise<Response> {
 	if (!(await authenticateIngest(rt, request)))
-		return jsonError(401, 'unauthorized', 'Missing or invalid API key: send it in the x-api-key header');
-	if (!runId || runId.length > 500) return jsonError(400, 'invalid_run_id', 'run_id must be 1–500 characters');
+		return jsonError(
+			401,
+			'unauthorized',
+			'Missing or invalid API key: send it in the x-api-key header'
+		);
+	if (!runId || runId.length > 500)
+		return jsonError(400, 'invalid_run_id', 'run_id must be 1–500 characters');
 	const id = await ticketForRun(rt.pool, runId);
 	return Response.json(id ? { exists: true, ticket_id: id } : { exists: false });
 }

@@ -26,7 +26,10 @@ export type IngestAnswer =
 	| { status: 201; body: { status: 'created'; ticket_id: string } }
 	| { status: 200; body: { status: 'duplicate_ignored'; ticket_id: string } }
 	| { status: 200; body: { status: 'resolved_recorded'; ticket_id: string | null } }
-	| { status: 400; body: { error: { code: 'invalid_payload'; message: string; details: FieldError[] } } };
+	| {
+			status: 400;
+			body: { error: { code: 'invalid_payload'; message: string; details: FieldError[] } };
+	  };
 
 export interface IngestDeps {
 	pool: Pool;
@@ -52,7 +55,10 @@ export async function recordRejected(
 export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<IngestAnswer> {
 	const parsed = parseBody(req);
 	if (!parsed.ok) {
-		await storeEvent(deps.pool, req, 'invalid', null, { code: 'invalid_payload', details: parsed.errors });
+		await storeEvent(deps.pool, req, 'invalid', null, {
+			code: 'invalid_payload',
+			details: parsed.errors
+		});
 		return {
 			status: 400,
 			body: {
@@ -80,7 +86,8 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 	const routed = route(settings.rules, { pipeline: alert.pipeline, resource: alert.resource });
 	const deadline = slaDeadline(now, triage.priority, settings.sla);
 	const id = newTicketId(alert.source, now);
-	const enrich = alert.source === 'databricks' && alert.databricks !== null && deps.databricksEnabled();
+	const enrich =
+		alert.source === 'databricks' && alert.databricks !== null && deps.databricksEnabled();
 
 	const outcome = await inTransaction(deps.pool, async (tx) => {
 		const inserted = await tx.query(
@@ -237,7 +244,16 @@ async function storeEvent(
 	await db.query(
 		`insert into webhook_events (endpoint, request_id, key_id, headers, body, outcome, ticket_id, error)
 		values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		[req.endpoint, req.requestId, req.keyId, req.headers, storable(req.rawBody), outcome, ticketId, error]
+		[
+			req.endpoint,
+			req.requestId,
+			req.keyId,
+			req.headers,
+			storable(req.rawBody),
+			outcome,
+			ticketId,
+			error
+		]
 	);
 }
 

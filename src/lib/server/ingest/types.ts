@@ -50,8 +50,7 @@ export interface DatabricksRef {
 }
 
 export type ParseResult =
-	| { ok: true; alert: NormalizedAlert }
-	| { ok: false; errors: FieldError[] };
+	{ ok: true; alert: NormalizedAlert } | { ok: false; errors: FieldError[] };
 
 /** One alert source: a pure parser plus a cheap check of whether a body is its shape. */
 export interface AlertSource {

@@ -16,7 +16,9 @@ export async function startBoss(url: string, opts: { spies?: boolean } = {}): Pr
 	});
 	boss.on('error', (err: Error & { code?: string }) =>
 		// 57P01: the server is shutting down (ours, at exit); pg-boss reconnects otherwise.
-		err.code === '57P01' ? log.debug({ err }, 'pg-boss connection closed') : log.error({ err }, 'pg-boss error')
+		err.code === '57P01'
+			? log.debug({ err }, 'pg-boss connection closed')
+			: log.error({ err }, 'pg-boss error')
 	);
 	await boss.start();
 	for (const [name, spec] of Object.entries(QUEUES)) {

@@ -19,8 +19,9 @@ export function attachRealtime(
 	typed.use((socket: Socket, next) => {
 		const header = socket.handshake.headers.authorization;
 		const token =
-			(typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined) ??
-			(header?.startsWith('Bearer ') ? header.slice(7) : undefined);
+			(typeof socket.handshake.auth?.token === 'string'
+				? socket.handshake.auth.token
+				: undefined) ?? (header?.startsWith('Bearer ') ? header.slice(7) : undefined);
 		authenticate({ cookie: socket.handshake.headers.cookie, token })
 			.then((user) => {
 				if (!user) return next(new Error('unauthorized'));

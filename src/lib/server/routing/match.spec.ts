@@ -21,8 +21,21 @@ const rule = (over: Partial<RuleView>): RuleView => ({
 const rules = [
 	rule({ name: 'default', isDefault: true, position: 1000, team: 'data-platform' }),
 	rule({ name: 'crm', position: 2, pattern: 'CRM', team: 'crm', slackChannel: '#crm-alerts' }),
-	rule({ name: 'sales', position: 1, matchType: 'regex', pattern: '^pl_.*sales', team: 'sales', costCenter: 'CC-42' }),
-	rule({ name: 'factory', position: 3, field: 'resource', pattern: 'adf-finance', team: 'finance' }),
+	rule({
+		name: 'sales',
+		position: 1,
+		matchType: 'regex',
+		pattern: '^pl_.*sales',
+		team: 'sales',
+		costCenter: 'CC-42'
+	}),
+	rule({
+		name: 'factory',
+		position: 3,
+		field: 'resource',
+		pattern: 'adf-finance',
+		team: 'finance'
+	}),
 	rule({ name: 'off', position: 0, pattern: 'customer', team: 'nobody', enabled: false })
 ];
 
@@ -43,11 +56,13 @@ describe('routing', () => {
 	});
 
 	it('skips disabled rules and falls back to the default rule', () => {
-		expect(route(rules, { pipeline: 'pl_customer_dim', resource: null }).team).toBe('data-platform');
+		expect(route(rules, { pipeline: 'pl_customer_dim', resource: null }).team).toBe(
+			'data-platform'
+		);
 	});
 
 	it('treats an invalid regex as no match instead of throwing', () => {
-		const broken = [rule({ matchType: 'regex', pattern: '([' , team: 'x' }), rules[0]!];
+		const broken = [rule({ matchType: 'regex', pattern: '([', team: 'x' }), rules[0]!];
 		expect(route(broken, { pipeline: '([', resource: null }).team).toBe('data-platform');
 	});
 });

@@ -28,12 +28,22 @@ export interface Routed {
  * regex matches wins; the default rule catches everything else. A broken regex
  * never matches rather than failing the ingest (the admin API rejects them anyway).
  */
-export function route(rules: RuleView[], target: { pipeline: string; resource: string | null }): Routed {
+export function route(
+	rules: RuleView[],
+	target: { pipeline: string; resource: string | null }
+): Routed {
 	const ordered = [...rules].filter((r) => r.enabled).sort((a, b) => a.position - b.position);
 	const hit =
 		ordered.find((r) => !r.isDefault && matches(r, target)) ?? ordered.find((r) => r.isDefault);
 	if (!hit)
-		return { ruleId: null, team: null, owner: null, costCenter: null, slackChannel: null, jiraProject: null };
+		return {
+			ruleId: null,
+			team: null,
+			owner: null,
+			costCenter: null,
+			slackChannel: null,
+			jiraProject: null
+		};
 	return {
 		ruleId: hit.id,
 		team: hit.team,

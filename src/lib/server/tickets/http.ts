@@ -13,7 +13,11 @@ export async function ticketAction(
 ): Promise<Response> {
 	const user = requireUser(event, 'responder');
 	try {
-		const { ticket, changed } = await ACTIONS[action](runtime().pool, event.params.id, actorOf(event, user));
+		const { ticket, changed } = await ACTIONS[action](
+			runtime().pool,
+			event.params.id,
+			actorOf(event, user)
+		);
 		return Response.json({ status: changed ? 'changed' : 'unchanged', ticket });
 	} catch (err) {
 		if (err instanceof TicketNotFoundError) throw new ApiError(404, 'not_found', err.message);

@@ -26,7 +26,11 @@ async function lockTicket(tx: PoolClient, id: string): Promise<TicketDto> {
 	return toTicketDto(r.rows[0]);
 }
 
-export async function updateTicket(tx: PoolClient, id: string, set: Record<string, unknown>): Promise<TicketDto> {
+export async function updateTicket(
+	tx: PoolClient,
+	id: string,
+	set: Record<string, unknown>
+): Promise<TicketDto> {
 	const cols = Object.keys(set);
 	const assignments = cols.map((c, i) => `${c} = $${i + 2}`).join(', ');
 	const r = await tx.query(
@@ -41,7 +45,10 @@ export async function updateTicket(tx: PoolClient, id: string, set: Record<strin
 export async function changeTicket(
 	pool: Pool,
 	id: string,
-	fn: (tx: PoolClient, t: TicketDto) => Promise<{ ticket: TicketDto; audits: AuditEntryDto[] } | null>
+	fn: (
+		tx: PoolClient,
+		t: TicketDto
+	) => Promise<{ ticket: TicketDto; audits: AuditEntryDto[] } | null>
 ): Promise<ChangeResult> {
 	const result = await inTransaction(pool, async (tx) => {
 		const current = await lockTicket(tx, id);

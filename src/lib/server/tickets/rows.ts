@@ -14,7 +14,8 @@ export const AUDIT_COLUMNS = `id, at, ticket_id, pipeline, run_id, action, actor
 
 type Row = Record<string, unknown>;
 
-const iso = (v: unknown): string | null => (v instanceof Date ? v.toISOString() : (v as string | null));
+const iso = (v: unknown): string | null =>
+	v instanceof Date ? v.toISOString() : (v as string | null);
 
 export function toTicketDto(row: Row): TicketDto {
 	return {

@@ -7,7 +7,13 @@ import type { Category, SimilarIncident } from './types.ts';
  */
 export async function findSimilar(
 	pool: Pool,
-	ticket: { id: string; category: string; error_type: string; error_message: string; pipeline: string }
+	ticket: {
+		id: string;
+		category: string;
+		error_type: string;
+		error_message: string;
+		pipeline: string;
+	}
 ): Promise<SimilarIncident[]> {
 	const words = [
 		...new Set(

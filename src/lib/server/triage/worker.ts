@@ -84,7 +84,10 @@ export async function runTriage(deps: TriageDeps, ticketId: string): Promise<voi
 		},
 		deps.rcaOptions
 	);
-	await deps.reportHealth(outcome.ok, outcome.ok ? undefined : `${outcome.reason}: ${outcome.detail}`);
+	await deps.reportHealth(
+		outcome.ok,
+		outcome.ok ? undefined : `${outcome.reason}: ${outcome.detail}`
+	);
 	const policy = (await ingestSettings(deps.pool)).sla;
 
 	await changeTicket(deps.pool, ticketId, async (tx, t) => {

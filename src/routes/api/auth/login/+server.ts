@@ -7,7 +7,10 @@ import { parseJson } from '#lib/server/http/body.ts';
 import { ApiError } from '#lib/server/http/errors.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
-const Body = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1000) });
+const Body = z.object({
+	email: z.string().trim().min(3).max(320),
+	password: z.string().min(1).max(1000)
+});
 
 export const POST: RequestHandler = async (event) => {
 	const { email, password } = await parseJson(event.request, Body);
@@ -16,5 +19,7 @@ export const POST: RequestHandler = async (event) => {
 	if (!user) throw new ApiError(401, 'invalid_credentials', 'E-mail or password is wrong');
 	const session = await createSession(em, user.id);
 	setSessionCookie(event, session.token, session.expiresAt);
-	return Response.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role } });
+	return Response.json({
+		user: { id: user.id, email: user.email, name: user.name, role: user.role }
+	});
 };

@@ -19,15 +19,25 @@ export const POST: RequestHandler = async (event) => {
 	const rt = runtime();
 	const em = rt.em();
 	try {
-		const user = await createUser(em, { ...input, role: 'responder' }, rt.config.ALLOWED_EMAIL_DOMAINS);
+		const user = await createUser(
+			em,
+			{ ...input, role: 'responder' },
+			rt.config.ALLOWED_EMAIL_DOMAINS
+		);
 		const session = await createSession(em, user.id);
 		setSessionCookie(event, session.token, session.expiresAt);
-		return Response.json({ user: { id: user.id, email: user.email, name: user.name, role: user.role } }, { status: 201 });
+		return Response.json(
+			{ user: { id: user.id, email: user.email, name: user.name, role: user.role } },
+			{ status: 201 }
+		);
 	} catch (err) {
 		if (err instanceof SignupError)
-			throw new ApiError(err.message.includes('already exists') ? 409 : 400, 'signup_refused', err.message, [
-				{ field: err.field, message: err.message }
-			]);
+			throw new ApiError(
+				err.message.includes('already exists') ? 409 : 400,
+				'signup_refused',
+				err.message,
+				[{ field: err.field, message: err.message }]
+			);
 		throw err;
 	}
 };

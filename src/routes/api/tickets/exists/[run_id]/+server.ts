@@ -2,4 +2,5 @@ import type { RequestHandler } from './$types';
 import { handleExists } from '#lib/server/ingest/http.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
-export const GET: RequestHandler = ({ request, params }) => handleExists(runtime(), request, params.run_id);
+export const GET: RequestHandler = ({ request, params }) =>
+	handleExists(runtime(), request, params.run_id);
