@@ -4,7 +4,9 @@ import { E2E } from './env.ts';
 test.describe('accounts', () => {
 	test.use({ storageState: { cookies: [], origins: [] } });
 
-	test('sign-up is refused for a foreign domain and works for the allowed one', async ({ page }) => {
+	test('sign-up is refused for a foreign domain and works for the allowed one', async ({
+		page
+	}) => {
 		await page.goto('/signup');
 		await page.getByLabel('Name').fill('Mallory');
 		await page.getByLabel('Work e-mail').fill('mallory@evil.example');

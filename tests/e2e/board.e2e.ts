@@ -54,8 +54,11 @@ test('acknowledging in one browser moves the card live in another', async ({
 	try {
 		const watchOpen = await other.newPage();
 		const watchProgress = await other.newPage();
-		await openLiveBoard(watchOpen);
-		await openLiveBoard(watchProgress, '/?status=in_progress');
+		await Promise.all([
+			openLiveBoard(watchOpen),
+			openLiveBoard(watchProgress, '/?status=in_progress'),
+			openLiveBoard(page)
+		]);
 		await markDocument(watchOpen);
 		await markDocument(watchProgress);
 		await expect(ticketCard(watchOpen, id)).toBeVisible();
@@ -63,7 +66,6 @@ test('acknowledging in one browser moves the card live in another', async ({
 		const open = await countOf(tabCount(watchOpen, 'open'));
 		const inProgress = await countOf(tabCount(watchOpen, 'in_progress'));
 
-		await openLiveBoard(page);
 		await ticketCard(page, id).getByRole('button', { name: 'Acknowledge' }).click();
 		await expect(ticketCard(page, id)).toHaveCount(0);
 
@@ -141,7 +143,10 @@ test('a viewer sees the board and the ticket, but no buttons to act and no API t
 	const demote = await request.patch(`/api/admin/users/${user.id}`, { data: { role: 'viewer' } });
 	expect(demote.ok(), await demote.text()).toBe(true);
 
-	const viewer = await browser.newContext({ baseURL, storageState: await viewerApi.storageState() });
+	const viewer = await browser.newContext({
+		baseURL,
+		storageState: await viewerApi.storageState()
+	});
 	try {
 		const page = await viewer.newPage();
 		await openLiveBoard(page);

@@ -50,7 +50,8 @@ test('the SLA timer ticks every second, turns yellow under two minutes, then red
 	expect(start).toBeLessThanOrEqual(180);
 	await page.clock.runFor(1000);
 	await expect.poll(() => secondsLeft(timer)).toBeLessThan(start);
-	expect(start - (await secondsLeft(timer))).toBeLessThanOrEqual(3);
+	// One second of clock, plus whatever real time the assertions took.
+	expect(start - (await secondsLeft(timer))).toBeLessThanOrEqual(5);
 
 	await skip(70_000);
 	await expect(timer).toHaveAttribute('data-state', 'yellow');
@@ -77,7 +78,7 @@ test('a cut socket shows on the indicator, the board polls every 15 s, and goes 
 }) => {
 	let cut = true;
 	await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-		if (cut) ws.close();
+		if (cut) void ws.close();
 		else ws.connectToServer();
 	});
 	// Socket.IO's long-polling transport goes down with the WebSocket.

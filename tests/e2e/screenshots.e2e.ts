@@ -23,7 +23,10 @@ async function fixtureBodies(): Promise<{ endpoint: Endpoint; body: unknown }[]>
 			.filter((f) => f.endsWith('.json') && !f.startsWith('runs-get'))
 			.sort((a, b) => Number(a.includes('resolved')) - Number(b.includes('resolved')));
 		for (const name of names)
-			out.push({ endpoint, body: JSON.parse(await readFile(path.join(FIXTURES, dir, name), 'utf8')) });
+			out.push({
+				endpoint,
+				body: JSON.parse(await readFile(path.join(FIXTURES, dir, name), 'utf8'))
+			});
 	}
 	return out;
 }
@@ -51,20 +54,28 @@ const EXTRA = [
 	}
 ] as const;
 
-/** About a dozen tickets from every source, some acknowledged, some resolved. Returns one rich ticket. */
+/**
+ * About a dozen tickets from every source, some acknowledged, some resolved.
+ * Returns the ticket the detail screenshot shows: known cause, acknowledged.
+ */
 async function seed(request: APIRequestContext): Promise<string> {
-	const ids: string[] = [];
+	const fromFixtures: string[] = [];
 	for (const { endpoint, body } of await fixtureBodies()) {
 		const id = await postWebhook(request, endpoint, body);
-		if (id && !ids.includes(id)) ids.push(id);
+		if (id && !fromFixtures.includes(id)) fromFixtures.push(id);
 	}
-	for (const alert of EXTRA) ids.push(await postGeneric(request, alert));
-	const [detail, ...rest] = ids;
-	await ticketAction(request, rest[0], 'acknowledge');
-	await ticketAction(request, rest[1], 'acknowledge');
-	await ticketAction(request, rest[2], 'resolve');
-	await ticketAction(request, rest[3], 'acknowledge');
-	await ticketAction(request, rest[3], 'resolve');
+	const extra: string[] = [];
+	for (const alert of EXTRA) extra.push(await postGeneric(request, alert));
+	const [, acknowledged, resolved, both] = fromFixtures;
+	// EXTRA[1], the dbt failure, is the ticket the detail screenshot shows.
+	const detail = extra[1];
+	if (!acknowledged || !resolved || !both || !detail)
+		throw new Error('seeding made too few tickets');
+	await ticketAction(request, acknowledged, 'acknowledge');
+	await ticketAction(request, resolved, 'resolve');
+	await ticketAction(request, both, 'acknowledge');
+	await ticketAction(request, both, 'resolve');
+	await ticketAction(request, detail, 'acknowledge');
 	return detail;
 }
 
@@ -73,52 +84,71 @@ test.beforeAll(async ({ request }) => {
 	detailId = await seed(request);
 });
 
-async function shoot(page: Page, name: string): Promise<void> {
-	const width = page.viewportSize()?.width ?? 0;
-	const theme = (await page.locator('html').getAttribute('class'))?.includes('dark')
-		? 'dark'
-		: 'light';
-	await page.screenshot({
-		path: `${OUT}/${name}-${width}-${theme}.png`,
-		fullPage: true,
-		animations: 'disabled'
-	});
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const VIEWPORTS = [DESKTOP, PHONE];
+
+/**
+ * Full-page shots of the page as it is, at each width. On a phone the page must
+ * not scroll sideways. `settle` runs after each resize (charts redraw).
+ */
+async function shoot(
+	page: Page,
+	name: string,
+	theme: string,
+	settle?: () => Promise<void>
+): Promise<void> {
+	for (const viewport of VIEWPORTS) {
+		await page.setViewportSize(viewport);
+		// Polled: charts follow a resize a frame or two later.
+		await expect
+			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
+				message: `${name} must not scroll sideways at ${viewport.width} px`
+			})
+			.toBeLessThanOrEqual(viewport.width);
+		await settle?.();
+		await page.screenshot({
+			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
+			fullPage: true,
+			animations: 'disabled'
+		});
+	}
 }
 
 for (const theme of ['dark', 'light'] as const)
-	for (const viewport of [
-		{ width: 1440, height: 900 },
-		{ width: 390, height: 844 }
-	])
-		test(`screenshots: ${theme}, ${viewport.width} px`, async ({ page, context, baseURL }) => {
-			await page.setViewportSize(viewport);
-			if (theme === 'light')
-				await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-			const html = page.locator('html');
+	test(`screenshots of board, ticket, audit and analytics: ${theme}`, async ({
+		page,
+		context,
+		baseURL
+	}) => {
+		if (theme === 'light')
+			await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
+		// Chart.js animates for a second after drawing (and after a resize): a fake clock
+		// plays that to the end instead of a sleep.
+		await page.clock.install();
+		await page.setViewportSize(DESKTOP);
 
-			await page.goto('/');
-			await expect(page.getByTestId('connection-indicator')).toHaveAttribute('data-state', 'live', {
-				timeout: 15_000
-			});
-			await expect(page.getByTestId('ticket-card').first()).toBeVisible();
-			if (theme === 'dark') await expect(html).toHaveClass(/dark/);
-			else await expect(html).not.toHaveClass(/dark/);
-			await shoot(page, 'board');
-
-			await page.goto(`/tickets/${detailId}`);
-			await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-			await page.waitForLoadState('networkidle');
-			await shoot(page, 'ticket');
-
-			await page.goto('/audit');
-			await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-			await page.waitForLoadState('networkidle');
-			await shoot(page, 'audit');
-
-			await page.goto('/analytics');
-			await expect(page.locator('canvas').first()).toBeVisible();
-			await page.waitForLoadState('networkidle');
-			// Chart.js animates for a second after drawing.
-			await page.waitForTimeout(1200);
-			await shoot(page, 'analytics');
+		await page.goto('/');
+		await expect(page.getByTestId('connection-indicator')).toHaveAttribute('data-state', 'live', {
+			timeout: 15_000
 		});
+		await expect(page.getByTestId('ticket-card').first()).toBeVisible();
+		if (theme === 'dark') await expect(page.locator('html')).toHaveClass(/dark/);
+		else await expect(page.locator('html')).not.toHaveClass(/dark/);
+		await shoot(page, 'board', theme);
+
+		await page.goto(`/tickets/${detailId}`);
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		await page.waitForLoadState('networkidle');
+		await shoot(page, 'ticket', theme);
+
+		await page.goto('/audit');
+		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+		await page.waitForLoadState('networkidle');
+		await shoot(page, 'audit', theme);
+
+		await page.goto('/analytics');
+		await expect(page.locator('canvas').first()).toBeVisible();
+		await page.waitForLoadState('networkidle');
+		await shoot(page, 'analytics', theme, () => page.clock.runFor(2000));
+	});

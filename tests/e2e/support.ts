@@ -45,7 +45,10 @@ export interface GenericAlert {
 }
 
 /** Posts Vigil's generic webhook; fails the test unless a new ticket was created. */
-export async function postGeneric(request: APIRequestContext, alert: GenericAlert): Promise<string> {
+export async function postGeneric(
+	request: APIRequestContext,
+	alert: GenericAlert
+): Promise<string> {
 	const res = await request.post('/api/webhooks/generic', {
 		headers: { 'x-api-key': E2E.ingestKey },
 		data: {
