@@ -119,34 +119,7 @@ export async function expectNotReloaded(page: Page): Promise<void> {
 	expect(marked, 'the page was reloaded').toBe(true);
 }
 
-/** RFC 4180 reader, independent of the server's writer (quoted fields, "" escapes, CRLF). */
-export function readCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let field = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i];
-		if (quoted) {
-			if (c === '"' && text[i + 1] === '"') {
-				field += '"';
-				i++;
-			} else if (c === '"') quoted = false;
-			else field += c;
-		} else if (c === '"') quoted = true;
-		else if (c === ',') {
-			row.push(field);
-			field = '';
-		} else if (c === '\r' || c === '\n') {
-			if (c === '\r' && text[i + 1] === '\n') i++;
-			rows.push([...row, field]);
-			row = [];
-			field = '';
-		} else field += c;
-	}
-	if (field !== '' || row.length > 0) rows.push([...row, field]);
-	return rows;
-}
+export { parseCsv as readCsv } from '../support/csv.ts';
 
 /**
  * The tickets a test file creates, so it can resolve them when it is done:

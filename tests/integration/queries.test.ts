@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketDto } from '../../src/lib/contracts/tickets.ts';
 import { auditListSql, listAudit, parseAuditFilters } from '../../src/lib/server/audit/queries.ts';
-import { parseCsv } from '../../src/lib/server/export/csv.ts';
+import { parseCsv } from '../support/csv.ts';
 import {
 	AUDIT_CSV_COLUMNS,
 	exportAudit,

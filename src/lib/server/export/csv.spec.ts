@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvRow, parseCsv, streamCsv } from './csv.ts';
+import { parseCsv } from '../../../../tests/support/csv.ts';
+import { csvCell, csvRow, streamCsv } from './csv.ts';
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 	return new Response(stream).text();
