@@ -7,7 +7,7 @@ import {
 	matchesView,
 	parseBoardQuery
 } from './filters.ts';
-import { sampleTicket } from './ticket-sample.ts';
+import { sampleTicket } from '../../../tests/support/ticket-sample.ts';
 
 const parse = (qs: string) => parseBoardQuery(new URLSearchParams(qs));
 

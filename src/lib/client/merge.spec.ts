@@ -8,7 +8,7 @@ import {
 	sortedTickets,
 	type BoardData
 } from './merge.ts';
-import { sampleTicket } from './ticket-sample.ts';
+import { sampleTicket } from '../../../tests/support/ticket-sample.ts';
 
 const openOnly = (t: TicketDto) => t.status === 'open';
 

@@ -1,22 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
+import { sampleTicket } from '../../../../tests/support/ticket-sample.ts';
 import { ACTION_IDS, alertMessage, notice, threadReply } from './blocks.ts';
 import type { Block, SlackMessage } from './kit.ts';
 import { clip, escapeMrkdwn, formatDuration, safeUrl, slackDate, subteamMention } from './text.ts';
 
 const ctx = { origin: 'https://vigil.contoso.example' };
 
+/** An ADF blob-missing ticket: the sample with what these specs assert on. */
 function ticket(over: Partial<TicketDto> = {}): TicketDto {
-	return {
+	return sampleTicket({
 		id: 'ADF-20261014T021743-k3x9qa',
 		source: 'adf',
 		format: 'azure-metric',
 		pipeline: 'pl_ingest_daily_orders',
 		run_id: 'b3c9f1e2-7a45-4d2e-9f0a-1c2d3e4f5a6b',
 		resource: 'adf-contoso-prod',
-		status: 'open',
-		severity: 'High',
-		priority: 'P2',
 		category: 'source_missing',
 		error_type: 'UserErrorSourceBlobNotExists',
 		error_code: '2200',
@@ -24,45 +23,19 @@ function ticket(over: Partial<TicketDto> = {}): TicketDto {
 		error_message: 'The required Blob is missing.',
 		root_cause: 'The upstream export did not land the orders file.',
 		recommendations: ['Check the upstream export', 'Re-run the pipeline'],
-		evidence: [],
-		confidence: 'High',
 		affected_entity: 'orders/2026-10-14.csv',
 		auto_heal_possible: false,
-		triage_source: 'offline',
-		triage_status: 'offline_only',
-		triage_error: null,
-		rca_model: null,
-		rca_latency_ms: null,
-		rca_total_tokens: null,
-		enrichment_status: null,
-		enrichment_error: null,
-		sla_seconds: 1800,
 		sla_deadline: '2026-10-14T02:47:43.000Z',
-		sla_status: 'Pending',
 		occurred_at: null,
 		created_at: '2026-10-14T02:17:43.000Z',
 		updated_at: '2026-10-14T02:17:43.000Z',
-		acknowledged_at: null,
-		acknowledged_by: null,
-		ack_seconds: null,
-		resolved_at: null,
-		resolved_by: null,
-		mttr_seconds: null,
 		team: 'data-platform',
 		owner: 'priya',
 		cost_center: null,
 		jira_key: null,
 		jira_url: null,
-		slack_channel: null,
-		slack_ts: null,
-		slack_status: null,
-		slack_error: null,
-		links: {},
-		labels: {},
-		occurrences: 1,
-		version: 1,
 		...over
-	};
+	});
 }
 
 type Obj = Record<string, unknown>;
