@@ -1,5 +1,6 @@
 import type { TicketDto } from '#lib/contracts/tickets.ts';
-import { clockDuration, humanDuration } from './time.ts';
+import { formatDuration } from '#lib/format/duration.ts';
+import { clockDuration } from './time.ts';
 
 export type SlaTone = 'green' | 'yellow' | 'red';
 
@@ -31,7 +32,7 @@ export function slaView(t: SlaFields, nowMs: number): SlaView {
 		return {
 			kind: 'result',
 			met,
-			text: t.ack_seconds === null ? verdict : `${verdict} in ${humanDuration(t.ack_seconds)}`
+			text: t.ack_seconds === null ? verdict : `${verdict} in ${formatDuration(t.ack_seconds)}`
 		};
 	}
 	const remaining = Date.parse(t.sla_deadline) - nowMs;

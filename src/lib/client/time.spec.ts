@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockDuration, humanDuration, relativeTime, utcTime } from './time.ts';
+import { clockDuration, relativeTime, utcTime } from './time.ts';
 
 describe('clockDuration', () => {
 	it('shows minutes and two-digit seconds under an hour', () => {
@@ -18,17 +18,6 @@ describe('clockDuration', () => {
 	it('never shows a negative or fractional time', () => {
 		expect(clockDuration(-5)).toBe('0:00');
 		expect(clockDuration(59.9)).toBe('0:59');
-	});
-});
-
-describe('humanDuration', () => {
-	it('uses at most two units', () => {
-		expect(humanDuration(45)).toBe('45s');
-		expect(humanDuration(252)).toBe('4m 12s');
-		expect(humanDuration(300)).toBe('5m');
-		expect(humanDuration(7500)).toBe('2h 5m');
-		expect(humanDuration(7200)).toBe('2h');
-		expect(humanDuration(3 * 86_400 + 4 * 3600 + 59)).toBe('3d 4h');
 	});
 });
 

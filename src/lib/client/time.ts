@@ -16,19 +16,6 @@ export function clockDuration(totalSeconds: number): string {
 	return `${minutes}:${pad(seconds)}`;
 }
 
-/** A duration for people: "45s", "4m 12s", "2h 5m", "3d 4h" (two units at most). */
-export function humanDuration(totalSeconds: number): string {
-	const s = Math.max(0, Math.round(totalSeconds));
-	if (s < 60) return `${s}s`;
-	const days = Math.floor(s / 86_400);
-	const hours = Math.floor((s % 86_400) / 3600);
-	const minutes = Math.floor((s % 3600) / 60);
-	const seconds = s % 60;
-	if (days > 0) return hours ? `${days}d ${hours}h` : `${days}d`;
-	if (hours > 0) return minutes ? `${hours}h ${minutes}m` : `${hours}h`;
-	return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
-}
-
 /** "just now", "42s ago", "3m ago", "2h ago", "5d ago"; a time ahead of `nowMs` reads "in 3m". */
 export function relativeTime(iso: string, nowMs: number): string {
 	const diff = Math.round((nowMs - Date.parse(iso)) / 1000);

@@ -1,14 +1,7 @@
-import { humanDuration, relativeTime } from '#lib/client/time.ts';
+import { relativeTime } from '#lib/client/time.ts';
 
-/**
- * The board's duration and relative-time wording (src/lib/client/time.ts), made safe for
- * the nulls that reports are full of, so every page reads times the same way.
- */
-export function formatDuration(seconds: number | null | undefined): string {
-	return seconds === null || seconds === undefined || !Number.isFinite(seconds)
-		? '—'
-		: humanDuration(seconds);
-}
+/** Durations live in duration.ts; re-exported for the pages and reports that read times here. */
+export { formatDuration } from './duration.ts';
 
 export function formatRelative(iso: string | Date, now: number = Date.now()): string {
 	return relativeTime(typeof iso === 'string' ? iso : iso.toISOString(), now);

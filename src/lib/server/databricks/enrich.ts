@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { stripVTControlCharacters } from 'node:util';
 import {
 	DatabricksError,
@@ -7,6 +6,7 @@ import {
 	type DbxRun,
 	type DbxRunState
 } from './client.ts';
+import { retryPolicy } from '../resilience/retry.ts';
 
 export interface EnrichOptions {
 	maxAttempts: number;
@@ -89,27 +89,24 @@ function clean(value: string | null, limit: number): string | null {
 	return plain ? capMiddle(plain, limit) : null;
 }
 
-function backoffMs(attempt: number, opts: EnrichOptions, random: () => number): number {
-	const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** (attempt - 1));
-	// Half fixed, half random: spreads workers apart without ever retrying at once.
-	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-async function withRetry<T>(call: () => Promise<T>, opts: EnrichOptions): Promise<T> {
-	const sleep = opts.sleep ?? ((ms: number) => delay(ms));
-	const random = opts.random ?? Math.random;
-	for (let attempt = 1; ; attempt++) {
-		try {
-			return await call();
-		} catch (err) {
-			if (!(err instanceof DatabricksError) || !RETRYABLE.has(err.kind)) throw err;
-			if (attempt >= opts.maxAttempts) throw err;
-			// A wait longer than we may hold a worker goes back to the job queue, which can
-			// reschedule after err.retryAfterMs; calling sooner would only be refused again.
-			if (err.retryAfterMs !== null && err.retryAfterMs > opts.maxDelayMs) throw err;
-			await sleep(err.retryAfterMs ?? backoffMs(attempt, opts, random));
-		}
-	}
+/** One policy for the run and its outputs: the same limits, jitter and injected sleep. */
+function retrying(opts: EnrichOptions) {
+	return retryPolicy({
+		maxAttempts: opts.maxAttempts,
+		baseDelayMs: opts.baseDelayMs,
+		maxDelayMs: opts.maxDelayMs,
+		retryError: (err) => err instanceof DatabricksError && RETRYABLE.has(err.kind),
+		// Retry-After wins over the computed backoff. A wait longer than we may hold a worker
+		// goes back to the job queue, which can reschedule after err.retryAfterMs; calling
+		// sooner would only be refused again.
+		retryAfterMs: (failure) =>
+			'error' in failure && failure.error instanceof DatabricksError
+				? failure.error.retryAfterMs
+				: null,
+		longRetryAfter: 'give-up',
+		sleep: opts.sleep,
+		random: opts.random
+	});
 }
 
 interface OutputTarget {
@@ -141,10 +138,11 @@ export async function enrichRun(
 	runId: string,
 	opts: EnrichOptions
 ): Promise<RunEnrichment> {
-	const run = await withRetry(() => client.getRun(runId), opts);
+	const retry = retrying(opts);
+	const run = await retry.execute(() => client.getRun(runId));
 	const failedTasks: FailedTask[] = [];
 	for (const target of failedTargets(run)) {
-		const output = await withRetry(() => client.getRunOutput(target.runId), opts);
+		const output = await retry.execute(() => client.getRunOutput(target.runId));
 		failedTasks.push({
 			taskKey: target.taskKey,
 			runId: target.runId,

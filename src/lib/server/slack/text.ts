@@ -11,6 +11,8 @@
  * mean altering what people copy (run ids, pipeline names): plain_text avoids it.
  */
 
+import { formatDuration as formatSharedDuration } from '#lib/format/duration.ts';
+
 /** Slack's three control characters, per "Formatting text for app surfaces: escaping text". */
 export function escapeMrkdwn(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -22,15 +24,9 @@ export function clip(text: string, max: number): string {
 	return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
 
-/** 45 → "45s", 192 → "3m 12s", 3720 → "1h 02m", 183600 → "2d 3h". */
+/** Slack's duration style: 45 → "45s", 192 → "3m 12s", 3720 → "1h 02m", 183600 → "2d 3h". */
 export function formatDuration(seconds: number | null | undefined): string {
-	if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
-	const s = Math.max(0, Math.round(seconds));
-	if (s < 60) return `${s}s`;
-	if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-	if (s < 86400)
-		return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-	return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+	return formatSharedDuration(seconds, { style: 'padded' });
 }
 
 /** Slack's date token: every reader sees the time in their own time zone. */

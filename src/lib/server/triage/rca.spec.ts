@@ -5,7 +5,7 @@ import {
 	type Scripted
 } from '../../../../tests/support/gemini-standin.ts';
 import { createGeminiClient } from './llm.ts';
-import { analyzeWithAi, backoffMs, type RcaOptions } from './rca.ts';
+import { analyzeWithAi, type RcaOptions } from './rca.ts';
 import type { SimilarIncident, TriageInput, TriageResult } from './types.ts';
 
 const MODEL = 'gemini-2.5-flash';
@@ -366,21 +366,5 @@ describe('analyzeWithAi against the Gemini stand-in', () => {
 		expect(outcome.result.rootCause).toBe('r'.repeat(2_000));
 		expect(outcome.result.affectedEntity).toBeNull();
 		expect(outcome.result.recommendations).toEqual(['first', 'x'.repeat(500), '3', '4', '5', '6']);
-	});
-});
-
-describe('backoffMs', () => {
-	const opts = { baseDelayMs: 1_000, maxDelayMs: 8_000 };
-
-	it('doubles per attempt, jitters within the upper half, and stops at the cap', () => {
-		expect(backoffMs(1, null, { ...opts, random: () => 0 })).toBe(500);
-		expect(backoffMs(1, null, { ...opts, random: () => 1 })).toBe(1_000);
-		expect(backoffMs(3, null, { ...opts, random: () => 1 })).toBe(4_000);
-		expect(backoffMs(10, null, { ...opts, random: () => 1 })).toBe(8_000);
-	});
-
-	it('honours a server-requested delay up to the cap', () => {
-		expect(backoffMs(1, 3_000, { ...opts, random: () => 0 })).toBe(3_000);
-		expect(backoffMs(1, 30_000, { ...opts, random: () => 0 })).toBe(8_000);
 	});
 });

@@ -1,3 +1,4 @@
+import { retryPolicy } from '../resilience/retry.ts';
 import { buildRcaPrompt } from './prompt.ts';
 import { parseRcaAnswer, RCA_RESPONSE_SCHEMA } from './result-schema.ts';
 import type { SimilarIncident, TriageInput, TriageResult } from './types.ts';
@@ -144,19 +145,6 @@ function addUsage(a: TokenUsage | null, b: TokenUsage | null): TokenUsage | null
 	};
 }
 
-/** Exponential backoff with equal jitter; a server-given retry delay wins, both capped. */
-export function backoffMs(
-	attempt: number,
-	retryAfterMs: number | null,
-	opts: { baseDelayMs: number; maxDelayMs: number; random: () => number }
-): number {
-	if (retryAfterMs !== null) return Math.min(retryAfterMs, opts.maxDelayMs);
-	const exp = Math.min(opts.baseDelayMs * 2 ** (attempt - 1), opts.maxDelayMs);
-	return Math.round(exp / 2 + (opts.random() * exp) / 2);
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Asks the model for a root-cause analysis, retrying transient failures. Never throws for a
  * model failure: the caller keeps the offline result when `ok` is false.
@@ -168,36 +156,32 @@ export async function analyzeWithAi(
 	opts: RcaOptions
 ): Promise<RcaOutcome> {
 	const now = opts.now ?? (() => performance.now());
-	const sleep = opts.sleep ?? defaultSleep;
-	const backoff = {
+	const req = { ...buildRcaPrompt(input), schema: RCA_RESPONSE_SCHEMA };
+	const policy = retryPolicy<AttemptResult>({
+		maxAttempts: opts.maxAttempts,
 		baseDelayMs: opts.baseDelayMs,
 		maxDelayMs: opts.maxDelayMs ?? 60_000,
-		random: opts.random ?? Math.random
-	};
-	const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts));
-	const req = { ...buildRcaPrompt(input), schema: RCA_RESPONSE_SCHEMA };
+		retryResult: (outcome) => !outcome.ok && RETRYABLE.has(outcome.reason),
+		// Gemini's RetryInfo delay wins over the computed backoff, capped at maxDelayMs.
+		retryAfterMs: (failure) =>
+			'value' in failure && !failure.value.ok ? failure.value.retryAfterMs : null,
+		sleep: opts.sleep,
+		random: opts.random
+	});
 	const started = now();
 	let usage: TokenUsage | null = null;
+	let attempts = 0;
 
-	for (let attempt = 1; ; attempt++) {
+	const outcome = await policy.execute(async (attempt) => {
+		attempts = attempt;
 		const { outcome, usage: attemptUsage } = await attemptOnce(model, req);
 		usage = addUsage(usage, attemptUsage);
-		if (outcome.ok) {
-			const latencyMs = Math.round(now() - started);
-			return {
-				ok: true,
-				result: outcome.result,
-				model: model.model,
-				latencyMs,
-				attempts: attempt,
-				usage
-			};
-		}
-		if (!RETRYABLE.has(outcome.reason) || attempt >= maxAttempts) {
-			const latencyMs = Math.round(now() - started);
-			const { reason, detail } = outcome;
-			return { ok: false, reason, detail, attempts: attempt, model: model.model, latencyMs };
-		}
-		await sleep(backoffMs(attempt, outcome.retryAfterMs, backoff));
+		return outcome;
+	});
+	const latencyMs = Math.round(now() - started);
+	if (outcome.ok) {
+		return { ok: true, result: outcome.result, model: model.model, latencyMs, attempts, usage };
 	}
+	const { reason, detail } = outcome;
+	return { ok: false, reason, detail, attempts, model: model.model, latencyMs };
 }
