@@ -8,11 +8,6 @@ export function socketIoDevPlugin(): Plugin {
 			if (!server.httpServer) return;
 			const { attachSocketServer } = await import('./socket.ts');
 			attachSocketServer(server.httpServer as import('node:http').Server);
-			// As in server/index.ts: Slack's signed form posts bypass SvelteKit.
-			const slack = await import('../src/lib/server/slack/seam.ts');
-			server.middlewares.use((req, res, next) =>
-				slack.isSlackEventsRequest(req) ? slack.serveSlackEvents(req, res) : next()
-			);
 		}
 	};
 }

@@ -7,7 +7,6 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { attachSocketServer } from './socket.ts';
-import { isSlackEventsRequest, serveSlackEvents } from '../src/lib/server/slack/seam.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);
@@ -33,8 +32,6 @@ httpServer.on('request', (req, res) => {
 	req.headers['x-vigil-proto'] =
 		(typeof forwarded === 'string' && forwarded.split(',')[0]!.trim()) ||
 		('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http');
-	// Slack's signed form posts bypass SvelteKit (its CSRF check refuses them).
-	if (isSlackEventsRequest(req)) return serveSlackEvents(req, res);
 	void handler(req, res);
 });
 

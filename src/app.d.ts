@@ -1,5 +1,5 @@
 import type { AuthUser } from '#lib/server/auth/sessions.ts';
-import type { ApiError } from '#lib/server/http/errors.ts';
+import type { ApiError } from '#lib/server/errors.ts';
 
 declare global {
 	namespace App {

@@ -4,7 +4,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks'
 import { sequence } from '@sveltejs/kit/hooks';
 import { SESSION_COOKIE, validateApiToken, validateSession } from '#lib/server/auth/sessions.ts';
 import { parseConfig } from '#lib/server/config.ts';
-import { ApiError, jsonError } from '#lib/server/http/errors.ts';
+import { ApiError, jsonError } from '#lib/server/errors.ts';
 import { log } from '#lib/server/log.ts';
 import { ensureRuntime, runtime } from '#lib/server/runtime.ts';
 import { printGenerated, registerShutdown } from '#lib/server/lifecycle-process.ts';
@@ -60,6 +60,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 // Webhooks carry their own credentials (API key, signature, secret); health is for probes.
 const PUBLIC_PATHS = [
 	/^\/api\/webhooks\//,
+	/^\/api\/slack\/events$/,
 	/^\/api\/tickets\/exists\//,
 	/^\/api\/auth\/(login|signup)$/,
 	/^\/(healthz|readyz|metrics)$/,
@@ -82,10 +83,12 @@ const theme: Handle = ({ event, resolve }) => {
 };
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Server-to-server posts that prove themselves (API key, Slack signature), never a browser's. */
+const SIGNED_POSTS = [/^\/api\/webhooks\//, /^\/api\/slack\/events$/];
 
 /**
  * Browsers send Origin on every cross-site unsafe request; one that is not ours
- * is refused. Webhooks are called server-to-server with their own credentials,
+ * is refused. Webhooks and Slack are called server-to-server with their own credentials,
  * and JSON endpoints also insist on application/json, which a cross-site form cannot send.
  */
 const csrf: Handle = async ({ event, resolve }) => {
@@ -95,7 +98,7 @@ const csrf: Handle = async ({ event, resolve }) => {
 		UNSAFE.has(event.request.method) &&
 		origin !== null &&
 		origin !== new URL(self).origin &&
-		!event.url.pathname.startsWith('/api/webhooks/')
+		!SIGNED_POSTS.some((re) => re.test(event.url.pathname))
 	)
 		return jsonError(403, 'cross_site_request', `Requests from ${origin} are not allowed`);
 	return resolve(event);

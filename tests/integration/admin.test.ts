@@ -1,13 +1,13 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testConnection } from '../../src/lib/server/admin/connection-test.ts';
+import { testConnection } from '../../src/lib/server/integrations/connection-test.ts';
 import {
 	CONNECTION_BODIES,
 	listConnections,
 	saveConnectionSettings
-} from '../../src/lib/server/admin/connections.ts';
-import { createKey, IngestKeyBody, revokeKey } from '../../src/lib/server/admin/ingest-keys.ts';
+} from '../../src/lib/server/connections/settings.ts';
+import { createKey, IngestKeyBody, revokeKey } from '../../src/lib/server/auth/ingest-keys.ts';
 import {
 	createRule,
 	deleteRule,
@@ -15,20 +15,20 @@ import {
 	RuleCreateBody,
 	RuleUpdateBody,
 	updateRule
-} from '../../src/lib/server/admin/routing-rules.ts';
+} from '../../src/lib/server/routing/rules.ts';
 import {
 	getSlaPolicy,
 	SlaPolicyBody,
 	updateSlaPolicy
-} from '../../src/lib/server/admin/sla-policy.ts';
-import { listUsers, setUserRole } from '../../src/lib/server/admin/users.ts';
+} from '../../src/lib/server/routing/sla-policy.ts';
+import { listUsers, setUserRole } from '../../src/lib/server/auth/users.ts';
 import { listIngestKeys } from '../../src/lib/server/auth/ingest-keys.ts';
 import { UserEntity } from '../../src/lib/server/auth/entities.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
 import { loadConnection } from '../../src/lib/server/connections/service.ts';
 import { requireUser } from '../../src/lib/server/http/auth.ts';
 import { parseJson } from '../../src/lib/server/http/body.ts';
-import { handleWebhook } from '../../src/lib/server/ingest/http.ts';
+import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { startDatabricksStandin, type DatabricksStandin } from '../support/databricks-standin.ts';
 import { startTestRuntime, TEST_ADMIN } from '../support/db.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analytics, parseRange, rangeWindow } from '../../src/lib/server/analytics/queries.ts';
-import { ApiError } from '../../src/lib/server/http/errors.ts';
+import { ApiError } from '../../src/lib/server/errors.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { startTestRuntime } from '../support/db.ts';
 import { createTicket } from '../support/tickets.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleExists, handleWebhook } from '../../src/lib/server/ingest/http.ts';
+import { handleExists, handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { startTestRuntime, TEST_INGEST_KEY } from '../support/db.ts';
 import { fixture, fixtureNames } from '../support/fixtures.ts';

@@ -8,8 +8,8 @@ import {
 	exportTickets,
 	TICKET_CSV_COLUMNS
 } from '../../src/lib/server/export/exports.ts';
-import { ApiError } from '../../src/lib/server/http/errors.ts';
-import { handleWebhook } from '../../src/lib/server/ingest/http.ts';
+import { ApiError } from '../../src/lib/server/errors.ts';
+import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import { invalidateIngestSettings } from '../../src/lib/server/routing/cache.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { acknowledge, markBreached, resolve } from '../../src/lib/server/tickets/lifecycle.ts';

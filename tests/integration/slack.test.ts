@@ -4,8 +4,7 @@ import { createUser } from '../../src/lib/server/auth/users.ts';
 import { invalidateIngestSettings } from '../../src/lib/server/routing/cache.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { waitForChannelSlot } from '../../src/lib/server/slack/pacing.ts';
-import { publishSlackListener, slackListener } from '../../src/lib/server/slack/seam.ts';
-import { startSlack, testSlackConnection } from '../../src/lib/server/slack/service.ts';
+import { testSlackConnection } from '../../src/lib/server/slack/service.ts';
 import { acknowledge, markBreached } from '../../src/lib/server/tickets/lifecycle.ts';
 import { startTestRuntime } from '../support/db.ts';
 import {
@@ -26,7 +25,6 @@ const jane: Clicker = { id: 'U0JANE0001', name: 'jane.doe' };
 
 let standin: SlackStandin;
 let rt: Runtime;
-let stopSlack: (() => void) | undefined;
 let events: Awaited<ReturnType<typeof startSlackEventsServer>>;
 
 beforeAll(async () => {
@@ -76,13 +74,11 @@ beforeAll(async () => {
 		},
 		null
 	);
-	// The runtime started Slack with a short spacing (see startTestRuntime below); the
+	// The runtime started Slack with a short spacing (see startTestRuntime above); the
 	// pacing itself is tested at 1 s.
-	if (!slackListener()) stopSlack = await startSlack(rt, { channelIntervalMs: 20 });
-	events = await startSlackEventsServer();
+	events = await startSlackEventsServer(() => rt.slackEvents);
 });
 afterAll(async () => {
-	stopSlack?.();
 	await events?.close();
 	await rt?.stop();
 	await standin?.close().catch(() => {});
@@ -421,14 +417,14 @@ describe('rate limits and outages', () => {
 	});
 
 	it('answers 503 when no Slack listener is registered', async () => {
-		const listener = slackListener()!;
-		publishSlackListener(null);
+		const listener = rt.slackEvents;
+		rt.slackEvents = null;
 		try {
 			const res = await post('payload=%7B%7D', signedHeaders('payload=%7B%7D', SECRET));
 			expect(res.status).toBe(503);
 			expect(await res.json()).toMatchObject({ error: { code: 'slack_not_configured' } });
 		} finally {
-			publishSlackListener(listener);
+			rt.slackEvents = listener;
 		}
 	});
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { handleWebhook } from '../../src/lib/server/ingest/http.ts';
+import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { startDatabricksStandin, type DatabricksStandin } from '../support/databricks-standin.ts';
 import { startTestRuntime } from '../support/db.ts';

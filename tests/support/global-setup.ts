@@ -9,6 +9,7 @@ import {
 	type EmbeddedDatabase
 } from '../../src/lib/server/db/embedded.ts';
 import { createOrm, migrate } from '../../src/lib/server/db/orm.ts';
+import { ENTITIES } from '../../src/lib/server/entities.ts';
 import { startBoss } from '../../src/lib/server/jobs/boss.ts';
 
 declare module 'vitest' {
@@ -43,7 +44,7 @@ export default async function setup(project: TestProject) {
 	await admin.query(`drop database if exists ${templateDb}`);
 	await admin.query(`create database ${templateDb}`);
 	const templateUrl = withDatabase(adminUrl, templateDb);
-	const orm = await createOrm(templateUrl, 2);
+	const orm = await createOrm(templateUrl, ENTITIES, 2);
 	await migrate(orm);
 	await orm.close(true);
 	const boss = await startBoss(templateUrl);

@@ -1,5 +1,5 @@
 import type { TicketDto } from '../../src/lib/contracts/tickets.ts';
-import { handleWebhook } from '../../src/lib/server/ingest/http.ts';
+import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../../src/lib/server/tickets/rows.ts';
 import { fixture } from './fixtures.ts';

@@ -1,14 +1,8 @@
 import type { SlaStatus, TicketDto, TicketStatus } from '#lib/contracts/tickets.ts';
 
-export const STATUSES = [
-	'open',
-	'in_progress',
-	'closed'
-] as const satisfies readonly TicketStatus[];
-export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export const SOURCES = ['adf', 'databricks', 'generic'] as const;
-export const SLA_STATUSES = ['Pending', 'Met', 'Breached'] as const satisfies readonly SlaStatus[];
+import { PRIORITIES, SEVERITIES, SLA_STATUSES, SOURCES, STATUSES } from '#lib/contracts/words.ts';
+
+export { PRIORITIES, SEVERITIES, SLA_STATUSES, SOURCES, STATUSES };
 
 export interface BoardFilters {
 	q: string;

@@ -13,20 +13,20 @@ import type { Config } from './config.ts';
 import { loadConnection, recordConnectionResult, seedConnections } from './connections/service.ts';
 import type { ConnectionKind } from './connections/entities.ts';
 import { createDatabricksClient, type DatabricksClient } from './databricks/client.ts';
-import { runEnrichment } from './databricks/worker.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { createPool, type Pool } from './db/pool.ts';
-import { startBoss, work } from './jobs/boss.ts';
+import { ENTITIES } from './entities.ts';
+import { startBoss } from './jobs/boss.ts';
 import { log } from './log.ts';
 import { attachRealtime } from './realtime/broadcast.ts';
 import { onSocketServer } from './realtime/seam.ts';
-import { onBreachTimer } from './sla/timers.ts';
 import { createGeminiClient } from './triage/llm.ts';
 import type { RcaModel, RcaOptions } from './triage/rca.ts';
-import { runTriage } from './triage/worker.ts';
 import type { EnrichOptions } from './databricks/enrich.ts';
+import type { SlackEventsHandler } from './slack/listener.ts';
 import { startSlack, type SlackOptions } from './slack/service.ts';
+import { registerWorkers } from './workers.ts';
 
 export interface RuntimeOptions {
 	/** Overrides config.DATABASE_URL (tests hand in a per-file database). */
@@ -54,6 +54,8 @@ export interface Runtime {
 	geminiModel(): Promise<RcaModel | null>;
 	databricksClient(): Promise<DatabricksClient | null>;
 	hasConnection(kind: ConnectionKind): boolean;
+	/** What POST /api/slack/events hands requests to; null when Slack is not running here. */
+	slackEvents: SlackEventsHandler | null;
 	stop(): Promise<void>;
 }
 
@@ -90,7 +92,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		databaseUrl = embedded.url;
 	}
 	const url = databaseUrl;
-	const orm = await createOrm(url);
+	const orm = await createOrm(url, ENTITIES);
 	await migrate(orm);
 	// Sized for bursts of concurrent webhooks: commits queue on the WAL flush, and more
 	// sessions in flight let PostgreSQL group them (bench/ingest).
@@ -166,13 +168,14 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 				refreshConfigured().catch((err) => log.warn({ err }, 'connection refresh failed'));
 			return configured.has(kind);
 		},
+		slackEvents: null,
 		stop: () => (stopping ??= stopAll())
 	};
 	let stopping: Promise<void> | undefined;
 	async function stopAll() {
 		{
 			detachRealtime?.();
-			stopSlack();
+			slack.stop();
 			await boss
 				.stop({ graceful: true, timeout: 5000 })
 				.catch((err) => log.warn({ err }, 'boss stop'));
@@ -187,46 +190,22 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		}
 	}
 
-	if (opts.workers ?? true) {
-		await work(
+	if (opts.workers ?? true)
+		await registerWorkers({
+			pool,
 			boss,
-			'triage.analyze',
-			(data) =>
-				runTriage(
-					{
-						pool,
-						boss,
-						model: () => rt.geminiModel(),
-						reportHealth: report('gemini'),
-						rcaOptions: {
-							maxAttempts: 3,
-							baseDelayMs: 1000,
-							maxDelayMs: 30_000,
-							...opts.rcaOptions
-						}
-					},
-					data.ticketId
-				),
-			// Mostly waiting on Gemini: enough in flight that a burst of failures is explained
-			// in seconds, not minutes (bench/ingest measured the backlog with 2).
-			{ localConcurrency: 8 }
-		);
-		await work(boss, 'databricks.enrich-run', (data) =>
-			runEnrichment(
-				{
-					pool,
-					boss,
-					client: () => rt.databricksClient(),
-					reportHealth: report('databricks'),
-					options: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 30_000, ...opts.enrichOptions }
-				},
-				data.ticketId
-			)
-		);
-		await work(boss, 'sla.check-breach', (data) => onBreachTimer(pool, data.ticketId));
-	}
+			geminiModel: () => rt.geminiModel(),
+			databricksClient: () => rt.databricksClient(),
+			reportHealth: report,
+			rcaOptions: opts.rcaOptions,
+			enrichOptions: opts.enrichOptions
+		});
 
-	const stopSlack = await startSlack(rt, { workers: opts.workers ?? true, ...opts.slack });
+	const slack = await startSlack(
+		{ pool, boss, secretKey, origin: config.ORIGIN ?? 'http://localhost:3000' },
+		{ workers: opts.workers ?? true, ...opts.slack }
+	);
+	rt.slackEvents = slack.handleEvents;
 
 	let detachRealtime: (() => void) | undefined;
 	onSocketServer((io) => {

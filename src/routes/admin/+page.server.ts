@@ -1,8 +1,8 @@
 import type { PageServerLoad } from './$types';
-import { listConnections } from '#lib/server/admin/connections.ts';
-import { listRules } from '#lib/server/admin/routing-rules.ts';
-import { getSlaPolicy } from '#lib/server/admin/sla-policy.ts';
-import { listUsers } from '#lib/server/admin/users.ts';
+import { listConnections } from '#lib/server/connections/settings.ts';
+import { listRules } from '#lib/server/routing/rules.ts';
+import { getSlaPolicy } from '#lib/server/routing/sla-policy.ts';
+import { listUsers } from '#lib/server/auth/users.ts';
 import { listIngestKeys } from '#lib/server/auth/ingest-keys.ts';
 import { requirePageUser } from '#lib/server/http/form-action.ts';
 import { runtime } from '#lib/server/runtime.ts';

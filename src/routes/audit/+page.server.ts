@@ -1,7 +1,7 @@
 import type { PageServerLoad } from './$types';
 import type { AuditEntryDto } from '#lib/contracts/tickets.ts';
 import { listAudit, parseAuditFilters, type AuditQuery } from '#lib/server/audit/queries.ts';
-import { ApiError } from '#lib/server/http/errors.ts';
+import { ApiError } from '#lib/server/errors.ts';
 import { runtime } from '#lib/server/runtime.ts';
 import { ticketStats, type Page } from '#lib/server/tickets/queries.ts';
 

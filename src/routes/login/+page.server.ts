@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { loginAction, safeNext } from '#lib/server/auth/forms.ts';
+import { loginAction, safeNext } from '#lib/server/http/auth-forms.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -8,4 +8,4 @@ export const load: PageServerLoad = ({ locals, url }) => {
 	return { signupOpen: runtime().config.ALLOWED_EMAIL_DOMAINS.length > 0 };
 };
 
-export const actions: Actions = { default: loginAction };
+export const actions: Actions = { default: (event) => loginAction(event, runtime().em()) };

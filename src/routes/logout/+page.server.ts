@@ -1,4 +1,5 @@
 import type { Actions } from './$types';
-import { logoutAction } from '#lib/server/auth/forms.ts';
+import { logoutAction } from '#lib/server/http/auth-forms.ts';
+import { runtime } from '#lib/server/runtime.ts';
 
-export const actions: Actions = { default: logoutAction };
+export const actions: Actions = { default: (event) => logoutAction(event, runtime().em()) };

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { signupAction } from '#lib/server/auth/forms.ts';
+import { signupAction } from '#lib/server/http/auth-forms.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -8,4 +8,9 @@ export const load: PageServerLoad = ({ locals }) => {
 	return { domains: runtime().config.ALLOWED_EMAIL_DOMAINS };
 };
 
-export const actions: Actions = { default: signupAction };
+export const actions: Actions = {
+	default: (event) => {
+		const rt = runtime();
+		return signupAction(event, { em: rt.em(), allowedDomains: rt.config.ALLOWED_EMAIL_DOMAINS });
+	}
+};

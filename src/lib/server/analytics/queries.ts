@@ -10,7 +10,7 @@ import {
 	type TeamCount
 } from '#lib/contracts/analytics.ts';
 import type { Pool } from '../db/pool.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError } from '../errors.ts';
 
 export const DEFAULT_RANGE: AnalyticsRange = '7d';
 

@@ -1,6 +1,8 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-export const ROLES = ['viewer', 'responder', 'admin'] as const;
+import { ROLES } from '#lib/contracts/words.ts';
+
+export { ROLES };
 export type Role = (typeof ROLES)[number];
 
 export const UserEntity = defineEntity({

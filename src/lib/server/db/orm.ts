@@ -1,27 +1,18 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntitySchema } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../../../migrations/index.ts';
-import { ApiTokenEntity, IngestKeyEntity, SessionEntity, UserEntity } from '../auth/entities.ts';
-import { ConnectionEntity } from '../connections/entities.ts';
-import { RoutingRuleEntity } from '../routing/entities.ts';
-import { SlaPolicyEntity } from '../sla/entities.ts';
-
-export const ENTITIES = [
-	UserEntity,
-	SessionEntity,
-	ApiTokenEntity,
-	IngestKeyEntity,
-	RoutingRuleEntity,
-	SlaPolicyEntity,
-	ConnectionEntity
-];
 
 export type Orm = MikroORM;
 
-export async function createOrm(url: string, poolMax = 10): Promise<Orm> {
+/** The entities come from the caller (src/lib/server/entities.ts): the database layer knows no capability. */
+export async function createOrm(
+	url: string,
+	entities: readonly EntitySchema[],
+	poolMax = 10
+): Promise<Orm> {
 	return MikroORM.init({
 		clientUrl: url,
-		entities: ENTITIES,
+		entities: [...entities],
 		extensions: [Migrator],
 		migrations: {
 			migrationsList,

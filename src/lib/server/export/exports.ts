@@ -1,4 +1,4 @@
-import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
+import { AUDIT_FIELDS, TICKET_FIELDS, type TicketDto } from '#lib/contracts/schemas.ts';
 import { listAudit, parseAuditFilters, type AuditQuery } from '../audit/queries.ts';
 import type { Pool } from '../db/pool.ts';
 import {
@@ -9,66 +9,34 @@ import {
 } from '../tickets/queries.ts';
 import { streamCsv } from './csv.ts';
 
-/** SPEC §12's ticket fields, in its order: the columns a team lead's spreadsheet expects. */
-export const TICKET_CSV_COLUMNS = [
-	'id',
-	'source',
-	'pipeline',
-	'run_id',
-	'resource',
-	'status',
-	'severity',
-	'priority',
-	'category',
-	'error_type',
-	'error_message',
-	'root_cause',
-	'recommendations',
-	'confidence',
-	'affected_entity',
-	'auto_heal_possible',
-	'triage_source',
-	'sla_seconds',
-	'sla_deadline',
-	'sla_status',
-	'created_at',
-	'updated_at',
-	'acknowledged_at',
-	'acknowledged_by',
-	'ack_seconds',
-	'resolved_at',
-	'resolved_by',
-	'mttr_seconds',
-	'team',
-	'owner',
-	'cost_center',
-	'jira_key',
-	'jira_url',
-	'slack_channel',
-	'slack_ts',
-	'occurrences',
-	'version'
-] as const satisfies readonly (keyof TicketDto)[];
+/**
+ * Internals a team lead's spreadsheet does not need (parser shape, triage and
+ * delivery bookkeeping, raw maps); every other contract field is a column, in
+ * contract order, so a field added to the contract reaches the export by itself.
+ */
+const LEFT_OUT_OF_CSV = new Set<keyof TicketDto>([
+	'format',
+	'error_code',
+	'failure_type',
+	'evidence',
+	'triage_status',
+	'triage_error',
+	'rca_model',
+	'rca_latency_ms',
+	'rca_total_tokens',
+	'enrichment_status',
+	'enrichment_error',
+	'occurred_at',
+	'slack_status',
+	'slack_error',
+	'links',
+	'labels'
+]);
 
-/** SPEC §8's audit entry, every field. */
-export const AUDIT_CSV_COLUMNS = [
-	'id',
-	'at',
-	'ticket_id',
-	'pipeline',
-	'run_id',
-	'action',
-	'actor_name',
-	'actor_source',
-	'time_taken_seconds',
-	'mttr_seconds',
-	'sla_status',
-	'rca_summary',
-	'team',
-	'owner',
-	'jira_key',
-	'details'
-] as const satisfies readonly (keyof AuditEntryDto)[];
+export const TICKET_CSV_COLUMNS = TICKET_FIELDS.filter((f) => !LEFT_OUT_OF_CSV.has(f));
+
+/** The audit entry, every field. */
+export const AUDIT_CSV_COLUMNS = AUDIT_FIELDS;
 
 const BATCH = 500;
 

@@ -2,7 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { Role } from '../auth/entities.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { Actor } from '../tickets/audit.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 
 const RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
 

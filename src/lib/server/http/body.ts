@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 
 /** Parses a JSON body with a zod schema; a 400 names every bad field. */
 export async function parseJson<T extends z.ZodType>(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/sessions.ts';
 import { attempt, parseForm, problem, requirePageUser } from './form-action.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 
 const thrown = (fn: () => unknown): unknown => {
 	try {

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Role } from '../auth/entities.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { requireUser } from './auth.ts';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../errors.ts';
 
 /**
  * What a form action answers when it refuses: which form (a page can hold several), a

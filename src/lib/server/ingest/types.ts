@@ -1,5 +1,7 @@
+import type { Source } from '#lib/contracts/tickets.ts';
+
 /** The ticket's origin; also decides the ticket id prefix (ADF- / DBX- / GEN-). */
-export type TicketSource = 'adf' | 'databricks' | 'generic';
+export type TicketSource = Source;
 
 /** The webhook endpoint a request arrived on (`/api/webhooks/<endpoint>`). */
 export type IngestEndpoint = 'azure-monitor' | 'databricks' | 'generic';

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { PRIORITIES } from '#lib/server/triage/types.ts';
+import { PRIORITIES } from '#lib/contracts/words.ts';
 
 export const SlaPolicyEntity = defineEntity({
 	name: 'SlaPolicy',

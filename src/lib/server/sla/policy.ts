@@ -1,5 +1,4 @@
-import type { Priority } from '#lib/server/triage/types.ts';
-import type { SlaStatus } from '#lib/contracts/tickets.ts';
+import type { Priority, SlaStatus } from '#lib/contracts/tickets.ts';
 
 export type SlaPolicyMap = Record<Priority, number>;
 

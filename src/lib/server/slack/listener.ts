@@ -1,9 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readLimited } from '../read-limited.ts';
 import { log } from '../log.ts';
 import { metrics } from '../metrics.ts';
 import type { SlackLookup } from './connection.ts';
 import { parseSlackBody } from './payload.ts';
-import type { SlackRequestListener } from './seam.ts';
 import { verifySlackRequest, type VerifyFailure } from './verify.ts';
 
 /** Slack's payloads are a few KiB; anything near this is not from Slack. */
@@ -21,85 +20,59 @@ const REFUSALS: Record<VerifyFailure, { code: string; message: string }> = {
 	}
 };
 
-function json(
-	res: ServerResponse,
-	status: number,
-	body: unknown,
-	headers: Record<string, string> = {}
-): void {
-	res
-		.writeHead(status, {
-			'content-type': 'application/json',
-			'cache-control': 'no-store',
-			...headers
-		})
-		.end(JSON.stringify(body));
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+	return Response.json(body, {
+		status,
+		headers: { 'cache-control': 'no-store', ...headers }
+	});
 }
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 
-const header = (req: IncomingMessage, name: string): string | undefined => {
-	const v = req.headers[name];
-	return Array.isArray(v) ? v[0] : v;
-};
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-	const chunks: Buffer[] = [];
-	let bytes = 0;
-	// Read to the end even when too large: leaving early would destroy the socket before the 413.
-	for await (const chunk of req as AsyncIterable<Buffer>) {
-		bytes += chunk.length;
-		if (bytes <= limit) chunks.push(chunk);
-	}
-	return bytes > limit ? null : Buffer.concat(chunks).toString('utf8');
-}
+const header = (req: Request, name: string): string | undefined =>
+	req.headers.get(name) ?? undefined;
 
 /**
  * POST /api/slack/events: verify the signature → parse → hand to Bolt, whose
  * action listener records the click and enqueues its job, then ack with 200.
  * Slack waits 3 seconds for the ack; all Slack API calls happen in the job.
  */
+export type SlackEventsHandler = (request: Request) => Promise<Response>;
+
 export function createSlackListener(deps: {
 	slack: SlackLookup;
 	now?: () => number;
-}): SlackRequestListener {
-	return (req, res) => {
-		handle(deps, req, res).catch((err: unknown) => {
+}): SlackEventsHandler {
+	return async (request) => {
+		try {
+			return await handle(deps, request);
+		} catch (err) {
 			log.error({ err }, 'Slack request failed');
 			// A 5xx makes Slack retry the delivery; the retry is deduplicated if we got far enough.
-			if (!res.headersSent)
-				json(res, 500, error('internal', 'Vigil could not process this Slack request'));
-			else res.end();
-		});
+			return json(500, error('internal', 'Vigil could not process this Slack request'));
+		}
 	};
 }
 
 async function handle(
 	deps: { slack: SlackLookup; now?: () => number },
-	req: IncomingMessage,
-	res: ServerResponse
-): Promise<void> {
-	if (req.method !== 'POST') {
-		req.resume();
-		return json(res, 405, error('method_not_allowed', 'Slack posts to this URL'), {
-			allow: 'POST'
-		});
-	}
+	req: Request
+): Promise<Response> {
+	if (req.method !== 'POST')
+		return json(405, error('method_not_allowed', 'Slack posts to this URL'), { allow: 'POST' });
 	const slack = await deps.slack();
 	if (!slack) {
-		req.resume();
 		metrics.webhooks.inc({ endpoint: 'slack', outcome: 'not_configured' });
-		return json(res, 503, error('slack_not_configured', 'The Slack connection is not configured'));
+		return json(503, error('slack_not_configured', 'The Slack connection is not configured'));
 	}
-	const declared = Number(header(req, 'content-length') ?? 0);
-	const raw = declared > MAX_SLACK_BODY_BYTES ? null : await readBody(req, MAX_SLACK_BODY_BYTES);
-	if (raw === null) {
-		req.resume();
+	const body = await readLimited(req, MAX_SLACK_BODY_BYTES);
+	if ('tooLarge' in body) {
 		metrics.webhooks.inc({ endpoint: 'slack', outcome: 'too_large' });
-		return json(res, 413, error('payload_too_large', 'Body exceeds 256 KiB'), {
+		return json(413, error('payload_too_large', 'Body exceeds 256 KiB'), {
 			connection: 'close'
 		});
 	}
+	const raw = body.text;
 	const retryNum = Number(header(req, 'x-slack-retry-num')) || undefined;
 	const verdict = verifySlackRequest(
 		slack.settings.signingSecret,
@@ -116,7 +89,6 @@ async function handle(
 			{
 				event: 'slack_request_rejected',
 				reason: verdict.reason,
-				remote: req.socket.remoteAddress,
 				timestamp: header(req, 'x-slack-request-timestamp')?.slice(0, 20),
 				retryNum,
 				bytes: Buffer.byteLength(raw)
@@ -124,17 +96,17 @@ async function handle(
 			'Slack request rejected'
 		);
 		const refusal = REFUSALS[verdict.reason];
-		return json(res, 401, error(refusal.code, refusal.message));
+		return json(401, error(refusal.code, refusal.message));
 	}
 	const parsed = parseSlackBody(header(req, 'content-type'), raw);
 	switch (parsed.kind) {
 		case 'invalid':
 			metrics.webhooks.inc({ endpoint: 'slack', outcome: 'invalid' });
-			return json(res, 400, error('invalid_payload', parsed.message));
+			return json(400, error('invalid_payload', parsed.message));
 		case 'url_verification':
-			return json(res, 200, { challenge: parsed.challenge });
+			return json(200, { challenge: parsed.challenge });
 		case 'ssl_check':
-			return void res.writeHead(200).end();
+			return new Response(null, { status: 200 });
 		case 'dispatch': {
 			const { acked } = await slack.client.dispatch(parsed.body, {
 				retryNum,
@@ -142,7 +114,7 @@ async function handle(
 			});
 			// Nothing listens for it (an event or command Vigil does not use): acked anyway, so Slack stops retrying.
 			if (!acked) metrics.webhooks.inc({ endpoint: 'slack', outcome: 'ignored' });
-			return void res.writeHead(200).end();
+			return new Response(null, { status: 200 });
 		}
 	}
 }

@@ -4,16 +4,24 @@ import { send } from '../jobs/boss.ts';
 import type { QueueName, QueuePayloads } from '../jobs/queues.ts';
 import { log } from '../log.ts';
 import { subscribe } from '../realtime/events.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Pool } from '../db/pool.ts';
 import { ACTING_BUTTONS, handleAction } from './actions.ts';
 import { THREAD_ACTIONS } from './blocks.ts';
 import { createSlackApi } from './client.ts';
 import { createSlackLookup, readSlackSettings } from './connection.ts';
 import type { SlackDeps } from './delivery.ts';
 import { recordInteraction } from './interactions.ts';
-import { createSlackListener } from './listener.ts';
+import { createSlackListener, type SlackEventsHandler } from './listener.ts';
 import { postAlert, postThreadReply, syncMessage } from './messages.ts';
-import { publishSlackListener } from './seam.ts';
+
+export interface SlackStartDeps {
+	pool: Pool;
+	boss: PgBoss;
+	/** Unseals the stored bot token and signing secret. */
+	secretKey: Buffer;
+	/** Vigil's public origin, for links in messages. */
+	origin: string;
+}
 
 export interface SlackOptions {
 	/** Register the job workers (the listener and the event subscriptions are always on). */
@@ -24,18 +32,26 @@ export interface SlackOptions {
 
 const REPLY_ACTIONS = new Set<string>(THREAD_ACTIONS);
 
+export interface RunningSlack {
+	/** What POST /api/slack/events hands every request to. */
+	handleEvents: SlackEventsHandler;
+	/** Detaches the subscriptions (pg-boss stops the workers when the runtime stops). */
+	stop(): void;
+}
+
 /**
- * Starts the Slack integration: the request listener behind
- * POST /api/slack/events (through the seam), the job workers, and the
- * subscriptions that turn ticket changes from anywhere into message updates
- * and thread replies. Returns a function that detaches the listener and the
- * subscriptions (pg-boss stops the workers when the runtime stops).
+ * Starts the Slack integration: the request handler behind
+ * POST /api/slack/events, the job workers, and the subscriptions that turn
+ * ticket changes from anywhere into message updates and thread replies.
  */
-export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<() => void> {
-	const { pool, boss } = rt;
+export async function startSlack(
+	start: SlackStartDeps,
+	opts: SlackOptions = {}
+): Promise<RunningSlack> {
+	const { pool, boss } = start;
 	const slack = createSlackLookup({
 		pool,
-		secretKey: rt.secretKey,
+		secretKey: start.secretKey,
 		actionIds: ACTING_BUTTONS,
 		onAction: async (action, meta) => void (await recordInteraction({ pool, boss }, action, meta))
 	});
@@ -43,7 +59,7 @@ export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<
 		pool,
 		boss,
 		slack,
-		origin: rt.config.ORIGIN ?? 'http://localhost:3000',
+		origin: start.origin,
 		channelIntervalMs: opts.channelIntervalMs ?? 1000
 	};
 
@@ -95,11 +111,11 @@ export async function startSlack(rt: Runtime, opts: SlackOptions = {}): Promise<
 		})
 	];
 
-	const listener = createSlackListener({ slack });
-	publishSlackListener(listener);
-	return () => {
-		for (const off of offs) off();
-		publishSlackListener(null, listener);
+	return {
+		handleEvents: createSlackListener({ slack }),
+		stop: () => {
+			for (const off of offs) off();
+		}
 	};
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TicketSource } from '../ingest/types.ts';
+import type { Source as TicketSource } from '#lib/contracts/tickets.ts';
 
 const PREFIX: Record<TicketSource, string> = { adf: 'ADF', databricks: 'DBX', generic: 'GEN' };
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';

@@ -4,7 +4,7 @@ import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
 import { publish } from '../realtime/events.ts';
 import { secondsBetween, slaDeadline, slaStatusAtAck, type SlaPolicyMap } from '../sla/policy.ts';
-import type { Priority } from '../triage/types.ts';
+import type { Priority } from '#lib/contracts/tickets.ts';
 import { appendAudit, type Actor } from './audit.ts';
 import { TICKET_COLUMNS, toTicketDto } from './rows.ts';
 

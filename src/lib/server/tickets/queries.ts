@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AuditEntryDto, StatsDto, TicketDto } from '#lib/contracts/tickets.ts';
+import { PRIORITIES, SEVERITIES, SLA_STATUSES, SOURCES, STATUSES } from '#lib/contracts/words.ts';
 import type { Pool } from '../db/pool.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError } from '../errors.ts';
 import { AUDIT_COLUMNS, TICKET_COLUMNS, toAuditDto, toTicketDto } from './rows.ts';
 
 /* ---------- query-string parsing shared by the ticket and audit lists ---------- */
@@ -120,12 +121,6 @@ export function prefixTsquery(q: string): string | null {
 }
 
 /* ---------- tickets ---------- */
-
-const STATUSES = ['open', 'in_progress', 'closed'] as const;
-const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-const SOURCES = ['adf', 'databricks', 'generic'] as const;
-const SLA_STATUSES = ['Pending', 'Met', 'Breached'] as const;
 
 /** created_at at full (microsecond) precision: a JS Date would round it and skip rows. */
 const TicketCursor = z.object({ at: z.iso.datetime(), id: z.string().min(1).max(200) });

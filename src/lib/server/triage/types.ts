@@ -1,30 +1,8 @@
-export const CATEGORIES = [
-	'source_missing',
-	'connectivity',
-	'authentication',
-	'permission',
-	'resource_exhausted',
-	'timeout',
-	'throttling',
-	'schema_mismatch',
-	'data_quality',
-	'configuration',
-	'cluster_launch',
-	'dependency',
-	'code_error',
-	'upstream',
-	'unknown'
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+import type { Category, Confidence, Priority, Severity, Source } from '#lib/contracts/tickets.ts';
 
-export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const CONFIDENCES = ['Very High', 'High', 'Medium', 'Low'] as const;
-export type Confidence = (typeof CONFIDENCES)[number];
+// The word lists live in the contract (src/lib/contracts); triage code imports them from here too.
+export { CATEGORIES, CONFIDENCES, PRIORITIES, SEVERITIES } from '#lib/contracts/words.ts';
+export type { Category, Confidence, Priority, Severity };
 
 /** What the classifier and the AI both produce. */
 export interface TriageResult {
@@ -44,7 +22,7 @@ export interface TriageResult {
 
 /** What triage sees of a failure. */
 export interface TriageInput {
-	source: 'adf' | 'databricks' | 'generic';
+	source: Source;
 	pipeline: string;
 	resource: string | null;
 	errorMessage: string;

@@ -1,11 +1,11 @@
 import type { Actions, PageServerLoad } from './$types';
-import { testConnection } from '#lib/server/admin/connection-test.ts';
+import { testConnection } from '#lib/server/integrations/connection-test.ts';
 import {
 	CONNECTION_BODIES,
 	connectionKind,
 	listConnections,
 	saveConnectionSettings
-} from '#lib/server/admin/connections.ts';
+} from '#lib/server/connections/settings.ts';
 import { attempt, field, parseForm, requirePageUser } from '#lib/server/http/form-action.ts';
 import { runtime } from '#lib/server/runtime.ts';
 import { CONNECTION_FIELDS, connectionInput } from './fields.ts';

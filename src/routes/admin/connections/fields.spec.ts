@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_BODIES } from '#lib/server/admin/connections.ts';
+import { CONNECTION_BODIES } from '#lib/server/connections/settings.ts';
 import { CONNECTION_FIELDS, connectionInput, type Kind } from './fields.ts';
 
 const form = (entries: Record<string, string>) => {

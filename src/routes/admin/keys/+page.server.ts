@@ -1,5 +1,5 @@
 import type { Actions, PageServerLoad } from './$types';
-import { createKey, IngestKeyBody, revokeKey } from '#lib/server/admin/ingest-keys.ts';
+import { createKey, IngestKeyBody, revokeKey } from '#lib/server/auth/ingest-keys.ts';
 import { listIngestKeys } from '#lib/server/auth/ingest-keys.ts';
 import { attempt, field, parseForm, requirePageUser } from '#lib/server/http/form-action.ts';
 import { runtime } from '#lib/server/runtime.ts';

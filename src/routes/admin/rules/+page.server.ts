@@ -6,7 +6,7 @@ import {
 	RuleCreateBody,
 	RuleUpdateBody,
 	updateRule
-} from '#lib/server/admin/routing-rules.ts';
+} from '#lib/server/routing/rules.ts';
 import {
 	attempt,
 	field,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RuleCreateBody } from '#lib/server/admin/routing-rules.ts';
+import { RuleCreateBody } from '#lib/server/routing/rules.ts';
 import { ruleInput } from './rule-input.ts';
 
 const form = (entries: Record<string, string>) => {

@@ -1,5 +1,5 @@
 import type { Actions, PageServerLoad } from './$types';
-import { getSlaPolicy, SlaPolicyBody, updateSlaPolicy } from '#lib/server/admin/sla-policy.ts';
+import { getSlaPolicy, SlaPolicyBody, updateSlaPolicy } from '#lib/server/routing/sla-policy.ts';
 import { attempt, field, problem, requirePageUser } from '#lib/server/http/form-action.ts';
 import { runtime } from '#lib/server/runtime.ts';
 import { PRIORITY_ROWS, toSeconds } from './units.ts';

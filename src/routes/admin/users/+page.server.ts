@@ -1,5 +1,5 @@
 import type { Actions, PageServerLoad } from './$types';
-import { listUsers, RoleBody, setUserRole } from '#lib/server/admin/users.ts';
+import { listUsers, RoleBody, setUserRole } from '#lib/server/auth/users.ts';
 import { attempt, field, parseForm, requirePageUser } from '#lib/server/http/form-action.ts';
 import { runtime } from '#lib/server/runtime.ts';
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { listConnections } from '#lib/server/admin/connections.ts';
+import { listConnections } from '#lib/server/connections/settings.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { runtime } from '#lib/server/runtime.ts';
 

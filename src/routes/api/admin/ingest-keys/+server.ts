@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { createKey, IngestKeyBody } from '#lib/server/admin/ingest-keys.ts';
+import { createKey, IngestKeyBody } from '#lib/server/auth/ingest-keys.ts';
 import { listIngestKeys } from '#lib/server/auth/ingest-keys.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { parseJson } from '#lib/server/http/body.ts';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { getSlaPolicy, SlaPolicyBody, updateSlaPolicy } from '#lib/server/admin/sla-policy.ts';
+import { getSlaPolicy, SlaPolicyBody, updateSlaPolicy } from '#lib/server/routing/sla-policy.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { parseJson } from '#lib/server/http/body.ts';
 import { runtime } from '#lib/server/runtime.ts';

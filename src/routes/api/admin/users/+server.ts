@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { listUsers } from '#lib/server/admin/users.ts';
+import { listUsers } from '#lib/server/auth/users.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { runtime } from '#lib/server/runtime.ts';
 

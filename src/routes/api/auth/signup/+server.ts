@@ -4,7 +4,7 @@ import { setSessionCookie } from '#lib/server/http/session-cookie.ts';
 import { createSession } from '#lib/server/auth/sessions.ts';
 import { SignupError, createUser } from '#lib/server/auth/users.ts';
 import { parseJson } from '#lib/server/http/body.ts';
-import { ApiError } from '#lib/server/http/errors.ts';
+import { ApiError } from '#lib/server/errors.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
 const Body = z.object({

@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
 import { requireUser } from '#lib/server/http/auth.ts';
-import { ApiError } from '#lib/server/http/errors.ts';
+import { ApiError } from '#lib/server/errors.ts';
 import { runtime } from '#lib/server/runtime.ts';
 import { getTicket } from '#lib/server/tickets/queries.ts';
 

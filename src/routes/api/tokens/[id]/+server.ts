@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import { revokeApiToken } from '#lib/server/auth/sessions.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
-import { ApiError } from '#lib/server/http/errors.ts';
+import { ApiError } from '#lib/server/errors.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
 export const DELETE: RequestHandler = async (event) => {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { handleWebhook } from '#lib/server/ingest/http.ts';
+import { handleWebhook } from '#lib/server/http/webhooks.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
 export const POST: RequestHandler = ({ request, locals }) =>

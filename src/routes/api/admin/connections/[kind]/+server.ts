@@ -3,7 +3,7 @@ import {
 	connectionKind,
 	CONNECTION_BODIES,
 	saveConnectionSettings
-} from '#lib/server/admin/connections.ts';
+} from '#lib/server/connections/settings.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { parseJson } from '#lib/server/http/body.ts';
 import { runtime } from '#lib/server/runtime.ts';

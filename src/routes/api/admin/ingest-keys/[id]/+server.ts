@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { revokeKey } from '#lib/server/admin/ingest-keys.ts';
+import { revokeKey } from '#lib/server/auth/ingest-keys.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { runtime } from '#lib/server/runtime.ts';
 

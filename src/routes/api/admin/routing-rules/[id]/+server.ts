@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { deleteRule, RuleUpdateBody, updateRule } from '#lib/server/admin/routing-rules.ts';
+import { deleteRule, RuleUpdateBody, updateRule } from '#lib/server/routing/rules.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { parseJson } from '#lib/server/http/body.ts';
 import { runtime } from '#lib/server/runtime.ts';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { RoleBody, setUserRole } from '#lib/server/admin/users.ts';
+import { RoleBody, setUserRole } from '#lib/server/auth/users.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { parseJson } from '#lib/server/http/body.ts';
 import { runtime } from '#lib/server/runtime.ts';

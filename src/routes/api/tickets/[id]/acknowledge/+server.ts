@@ -1,4 +1,5 @@
 import type { RequestHandler } from './$types';
-import { ticketAction } from '#lib/server/tickets/http.ts';
+import { ticketAction } from '#lib/server/http/ticket-actions.ts';
+import { runtime } from '#lib/server/runtime.ts';
 
-export const POST: RequestHandler = (event) => ticketAction(event, 'acknowledge');
+export const POST: RequestHandler = (event) => ticketAction(runtime().pool, event, 'acknowledge');

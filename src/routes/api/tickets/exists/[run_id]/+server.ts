@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { handleExists } from '#lib/server/ingest/http.ts';
+import { handleExists } from '#lib/server/http/webhooks.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
 export const GET: RequestHandler = ({ request, params }) =>

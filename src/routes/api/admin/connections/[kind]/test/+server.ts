@@ -1,6 +1,6 @@
 import type { RequestHandler } from './$types';
-import { testConnection } from '#lib/server/admin/connection-test.ts';
-import { connectionKind } from '#lib/server/admin/connections.ts';
+import { testConnection } from '#lib/server/integrations/connection-test.ts';
+import { connectionKind } from '#lib/server/connections/settings.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { runtime } from '#lib/server/runtime.ts';
 

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { ApiError } from '../http/errors.ts';
-import { invalidateIngestSettings } from '../routing/cache.ts';
-import { RoutingRuleEntity, type RoutingRule } from '../routing/entities.ts';
-import { invalidField, isUuid, notFound } from './errors.ts';
+import { invalidateIngestSettings } from './cache.ts';
+import { RoutingRuleEntity, type RoutingRule } from './entities.ts';
+import { ApiError, invalidField, isUuid, notFound } from '../errors.ts';
 import { MAX_PATTERN_LENGTH, regexProblem } from './regex.ts';
 
 // The default rule sits at the top of the int4 range; user rules stay below it.

@@ -1,31 +1,3 @@
-/** Every API error has one shape: `{"error": {"code", "message", "details"}}`. */
-export function jsonError(
-	status: number,
-	code: string,
-	message: string,
-	details?: unknown
-): Response {
-	return Response.json(
-		{ error: { code, message, ...(details === undefined ? {} : { details }) } },
-		{ status, headers: { 'cache-control': 'no-store' } }
-	);
-}
-
-export class ApiError extends Error {
-	readonly status: number;
-	readonly code: string;
-	readonly details: unknown;
-	constructor(status: number, code: string, message: string, details?: unknown) {
-		super(message);
-		this.status = status;
-		this.code = code;
-		this.details = details;
-	}
-	toResponse(): Response {
-		return jsonError(this.status, this.code, this.message, this.details);
-	}
-}
-
 /** Reads a body up to `limit` bytes; null when it is larger (the rest is never buffered). */
 export async function readLimited(
 	request: Request,

@@ -1,10 +1,20 @@
 import { verifyIngestKey } from '../auth/ingest-keys.ts';
-import { jsonError, readLimited } from '../http/errors.ts';
+import type { PgBoss } from 'pg-boss';
+import type { ConnectionKind } from '../connections/entities.ts';
+import type { Pool } from '../db/pool.ts';
+import { jsonError } from '../errors.ts';
+import { ingest, recordRejected, ticketForRun, type IngestRequest } from '../ingest/ingest.ts';
+import type { IngestEndpoint } from '../ingest/types.ts';
 import { log } from '../log.ts';
 import { metrics } from '../metrics.ts';
-import type { Runtime } from '../runtime.ts';
-import { ingest, recordRejected, ticketForRun, type IngestRequest } from './ingest.ts';
-import type { IngestEndpoint } from './types.ts';
+import { readLimited } from '../read-limited.ts';
+
+/** What the webhook endpoints need from the running server. */
+export interface WebhookDeps {
+	pool: Pool;
+	boss: PgBoss;
+	hasConnection(kind: ConnectionKind): boolean;
+}
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -28,14 +38,17 @@ function keptHeaders(h: Headers): Record<string, string> {
 	return out;
 }
 
-export async function authenticateIngest(rt: Runtime, request: Request): Promise<string | null> {
+export async function authenticateIngest(
+	rt: WebhookDeps,
+	request: Request
+): Promise<string | null> {
 	const key = request.headers.get('x-api-key');
 	return key ? verifyIngestKey(rt.pool, key) : null;
 }
 
 /** POST /api/webhooks/<endpoint>: auth → size → media type → store raw → parse → ticket. */
 export async function handleWebhook(
-	rt: Runtime,
+	rt: WebhookDeps,
 	endpoint: IngestEndpoint,
 	request: Request,
 	requestId: string | null
@@ -94,7 +107,7 @@ export async function handleWebhook(
 
 /** GET /api/tickets/exists/{run_id}: the Logic App's pre-check, with the same API key. */
 export async function handleExists(
-	rt: Runtime,
+	rt: WebhookDeps,
 	request: Request,
 	runId: string
 ): Promise<Response> {

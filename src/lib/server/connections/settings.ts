@@ -4,13 +4,16 @@ import {
 	loadConnection,
 	saveConnection,
 	type ConnectionState
-} from '../connections/service.ts';
-import type { ConnectionKind } from '../connections/entities.ts';
-import { ApiError } from '../http/errors.ts';
-import type { Runtime } from '../runtime.ts';
-import { invalidFields } from './errors.ts';
+} from './service.ts';
+import type { ConnectionKind } from './entities.ts';
+import type { Pool } from '../db/pool.ts';
+import { ApiError, invalidFields } from '../errors.ts';
 
-type Deps = Pick<Runtime, 'pool' | 'secretKey'>;
+/** What reading and saving settings needs: the pool and the key that seals secrets. */
+export interface ConnectionDeps {
+	pool: Pool;
+	secretKey: Buffer;
+}
 
 const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const text = z.string().trim().min(1).max(200);
@@ -88,7 +91,7 @@ export function connectionKind(kind: string): ConnectionKind {
 	return kind as ConnectionKind;
 }
 
-export async function listConnections(deps: Deps): Promise<ConnectionView[]> {
+export async function listConnections(deps: ConnectionDeps): Promise<ConnectionView[]> {
 	const states = await connectionStates(deps.pool);
 	return Promise.all(
 		states.map(async (state) => {
@@ -106,7 +109,7 @@ export async function listConnections(deps: Deps): Promise<ConnectionView[]> {
  * stored ones. The status goes back to not_connected until the next test or call.
  */
 export async function saveConnectionSettings<K extends ConnectionKind>(
-	deps: Deps,
+	deps: ConnectionDeps,
 	kind: K,
 	body: ConnectionBody<K>
 ): Promise<ConnectionView> {
@@ -134,7 +137,10 @@ export async function saveConnectionSettings<K extends ConnectionKind>(
 }
 
 /** Stored secrets, or none when they cannot be read (e.g. sealed under another encryption key). */
-async function storedSecrets(deps: Deps, kind: ConnectionKind): Promise<Record<string, string>> {
+async function storedSecrets(
+	deps: ConnectionDeps,
+	kind: ConnectionKind
+): Promise<Record<string, string>> {
 	try {
 		return { ...((await loadConnection(deps.pool, deps.secretKey, kind))?.secrets ?? {}) };
 	} catch {

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { invalidateIngestSettings } from '../routing/cache.ts';
+import { invalidateIngestSettings } from './cache.ts';
 import { SlaPolicyEntity } from '../sla/entities.ts';
 import { DEFAULT_SLA, type SlaPolicyMap } from '../sla/policy.ts';
-import { PRIORITIES } from '../triage/types.ts';
-import { invalidFields } from './errors.ts';
+import { PRIORITIES } from '#lib/contracts/words.ts';
+import { invalidFields } from '../errors.ts';
 
 const seconds = z.number().int().min(60).max(2_592_000);
 

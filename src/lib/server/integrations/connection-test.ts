@@ -5,8 +5,8 @@ import {
 	type ConnectionSettings
 } from '../connections/service.ts';
 import { createDatabricksClient } from '../databricks/client.ts';
-import { ApiError } from '../http/errors.ts';
-import type { Runtime } from '../runtime.ts';
+import { ApiError } from '../errors.ts';
+import type { ConnectionDeps } from '../connections/settings.ts';
 import { testSlackConnection } from '../slack/service.ts';
 import { createGeminiClient } from '../triage/llm.ts';
 
@@ -54,7 +54,7 @@ const CHECKS: Partial<Record<ConnectionKind, Check>> = {
  * for the admin page, and answers the same. Every check gives up after `timeoutMs`.
  */
 export async function testConnection(
-	deps: Pick<Runtime, 'pool' | 'secretKey'>,
+	deps: ConnectionDeps,
 	kind: ConnectionKind,
 	timeoutMs = TEST_TIMEOUT_MS
 ): Promise<TestAnswer> {

@@ -1,0 +1,75 @@
+import type { PgBoss } from 'pg-boss';
+import type { ConnectionKind } from './connections/entities.ts';
+import type { DatabricksClient } from './databricks/client.ts';
+import type { EnrichOptions } from './databricks/enrich.ts';
+import { runEnrichment } from './databricks/worker.ts';
+import type { Pool } from './db/pool.ts';
+import { work } from './jobs/boss.ts';
+import { markBreached } from './tickets/lifecycle.ts';
+import type { RcaModel, RcaOptions } from './triage/rca.ts';
+import { runTriage } from './triage/worker.ts';
+
+export interface WorkerDeps {
+	pool: Pool;
+	boss: PgBoss;
+	geminiModel(): Promise<RcaModel | null>;
+	databricksClient(): Promise<DatabricksClient | null>;
+	/** Records a vendor call's outcome on its connection, for the admin page. */
+	reportHealth(kind: ConnectionKind): (ok: boolean, error?: string) => Promise<void>;
+	rcaOptions?: Partial<RcaOptions>;
+	enrichOptions?: Partial<EnrichOptions>;
+}
+
+/**
+ * The job workers of the core capabilities: triage, Databricks enrichment and
+ * the SLA breach timer. Slack registers its own when it starts.
+ */
+export async function registerWorkers(deps: WorkerDeps): Promise<void> {
+	const { pool, boss } = deps;
+	await work(
+		boss,
+		'triage.analyze',
+		(data) =>
+			runTriage(
+				{
+					pool,
+					boss,
+					model: () => deps.geminiModel(),
+					reportHealth: deps.reportHealth('gemini'),
+					rcaOptions: {
+						maxAttempts: 3,
+						baseDelayMs: 1000,
+						maxDelayMs: 30_000,
+						...deps.rcaOptions
+					}
+				},
+				data.ticketId
+			),
+		// Mostly waiting on Gemini: enough in flight that a burst of failures is explained
+		// in seconds, not minutes (bench/ingest measured the backlog with 2).
+		{ localConcurrency: 8 }
+	);
+	await work(boss, 'databricks.enrich-run', (data) =>
+		runEnrichment(
+			{
+				pool,
+				boss,
+				client: () => deps.databricksClient(),
+				reportHealth: deps.reportHealth('databricks'),
+				options: {
+					maxAttempts: 4,
+					baseDelayMs: 1000,
+					maxDelayMs: 30_000,
+					...deps.enrichOptions
+				}
+			},
+			data.ticketId
+		)
+	);
+	// The durable breach timer: a job per ticket with `startAfter` at the deadline, stored in
+	// PostgreSQL, so it fires after restarts and on any instance. markBreached re-checks the
+	// ticket, so a stale timer (acknowledged, or re-armed for a new priority) is harmless.
+	await work(boss, 'sla.check-breach', async (data) => {
+		await markBreached(pool, data.ticketId);
+	});
+}
