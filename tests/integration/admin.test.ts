@@ -109,6 +109,30 @@ describe('ingest keys', () => {
 		await expect(revokeKey(rt.em(), 'not-a-uuid')).rejects.toMatchObject({ status: 404 });
 	});
 
+	it('shows when a key was last used, written at most once a minute', async () => {
+		const created = await createKey(rt.em(), 'Last used check', (await adminUser()).id);
+		const lastUsed = async () =>
+			(await listIngestKeys(rt.em())).find((k) => k.id === created.id)!.last_used_at;
+		expect(await lastUsed()).toBeNull();
+
+		const before = Date.now();
+		expect((await ingestGeneric('pl_last_used', created.key)).status).toBe(201);
+		await expect.poll(lastUsed).not.toBeNull();
+		const first = new Date((await lastUsed())!).getTime();
+		expect(first).toBeGreaterThanOrEqual(before - 1000);
+
+		// Once the last use is more than a minute old, the next webhook moves it.
+		expect((await ingestGeneric('pl_last_used', created.key)).status).toBe(201);
+		await rt.pool.query(
+			`update ingest_keys set last_used_at = now() - interval '2 minutes' where id = $1`,
+			[created.id]
+		);
+		const aged = new Date((await lastUsed())!).getTime();
+		expect(aged).toBeLessThan(first);
+		expect((await ingestGeneric('pl_last_used', created.key)).status).toBe(201);
+		await expect.poll(async () => new Date((await lastUsed())!).getTime()).toBeGreaterThan(aged);
+	});
+
 	it('names the missing field', async () => {
 		await expect(body(IngestKeyBody, { name: ' ' })).rejects.toMatchObject({
 			status: 400,

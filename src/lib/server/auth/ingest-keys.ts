@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Pool } from '../db/pool.ts';
 import { constantTimeEqualHex, newSecret, sha256Hex } from '../crypto/tokens.ts';
 import { isUuid, notFound } from '../errors.ts';
+import { log } from '../log.ts';
 import { IngestKeyEntity } from './entities.ts';
 
 export async function createIngestKey(
@@ -32,12 +33,29 @@ export async function verifyIngestKey(pool: Pool, presented: string): Promise<st
 	if (!presented || presented.length > 200) return null;
 	const digest = sha256Hex(presented);
 	const r = await pool.query(
-		`select id, key_hash from ingest_keys where key_hash = $1 and revoked_at is null`,
+		`select id, key_hash, last_used_at < now() - interval '1 minute' or last_used_at is null as stale
+		from ingest_keys where key_hash = $1 and revoked_at is null`,
 		[digest]
 	);
 	const row = r.rows[0];
 	if (!row || !constantTimeEqualHex(row.key_hash, digest)) return null;
+	if (row.stale) markUsed(pool, row.id);
 	return row.id;
+}
+
+/**
+ * "Last used" for the admin page, to the minute: at most one write a minute per
+ * key, off the webhook's own path, so a storm of webhooks costs no extra writes.
+ * Losing one such write (a crash) only makes the time a minute older.
+ */
+function markUsed(pool: Pool, id: string): void {
+	pool
+		.query(
+			`update ingest_keys set last_used_at = now()
+			where id = $1 and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+			[id]
+		)
+		.catch((err: unknown) => log.warn({ err }, 'could not record when a webhook key was used'));
 }
 
 export async function revokeIngestKey(em: EntityManager, id: string): Promise<boolean> {
