@@ -31,6 +31,26 @@ export default ts.config(
 		languageOptions: { parserOptions: { parser: ts.parser } }
 	},
 	{
+		// Browser code: types only from the server and the zod schemas, so neither server code
+		// nor zod reaches a browser bundle (the word lists in contracts/words.ts are plain arrays).
+		files: ['src/lib/client/**', 'src/lib/components/**', 'src/lib/format/**', 'src/routes/**'],
+		ignores: ['src/routes/**/+*.server.ts', 'src/routes/**/+server.ts', '**/*.spec.ts'],
+		rules: {
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{
+							group: ['\\#lib/server/*', '**/lib/server/*', '\\#lib/contracts/schemas.ts', 'zod'],
+							allowTypeImports: true,
+							message: 'Browser code may import only types from here.'
+						}
+					]
+				}
+			]
+		}
+	},
+	{
 		files: ['*.js', '*.config.js'],
 		...ts.configs.disableTypeChecked
 	}

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import { newSecret, sha256Hex } from '../crypto/tokens.ts';
 import { ApiTokenEntity, SessionEntity, UserEntity, type User } from './entities.ts';
 
@@ -7,6 +8,9 @@ import { ApiTokenEntity, SessionEntity, UserEntity, type User } from './entities
 const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_TTL_MS = 30 * DAY;
 export const SESSION_COOKIE = 'vigil_session';
+
+/** POST /api/tokens: a personal API token is named by its owner. */
+export const ApiTokenBody = z.object({ name: z.string().trim().min(1).max(100) });
 
 export interface AuthUser {
 	id: string;

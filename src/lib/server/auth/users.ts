@@ -5,6 +5,17 @@ import { ApiError, isUuid, notFound } from '../errors.ts';
 import { ROLES, UserEntity, type Role, type User } from './entities.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
+export const LoginBody = z.object({
+	email: z.string().trim().min(3).max(320),
+	password: z.string().min(1).max(1000)
+});
+
+export const SignupBody = z.object({
+	email: z.email().max(320),
+	name: z.string().trim().max(200).default(''),
+	password: z.string().min(12, 'must be at least 12 characters').max(1000)
+});
+
 export class SignupError extends Error {
 	readonly field: 'email' | 'password' | 'name';
 	constructor(field: 'email' | 'password' | 'name', message: string) {

@@ -1,464 +1,389 @@
-import { SESSION_COOKIE } from '../auth/sessions.ts';
+import {
+	OpenAPIRegistry,
+	OpenApiGeneratorV31,
+	type RouteConfig
+} from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { ApiErrorBody, AuditEntry, Role, Stats, Ticket } from '#lib/contracts/schemas.ts';
+import { AuditFilters } from '../audit/queries.ts';
+import { IngestKeyBody } from '../auth/ingest-keys.ts';
+import { ApiTokenBody, SESSION_COOKIE } from '../auth/sessions.ts';
+import { LoginBody, RoleBody, SignupBody } from '../auth/users.ts';
+import { CONNECTION_KINDS } from '../connections/entities.ts';
+import { CONNECTION_BODIES } from '../connections/settings.ts';
+import { GenericBody } from '../ingest/sources/generic.ts';
+import { RuleCreateBody, RuleUpdateBody } from '../routing/rules.ts';
+import { SlaPolicyBody } from '../routing/sla-policy.ts';
+import { TicketFilters } from '../tickets/queries.ts';
 
-/** A hand-written OpenAPI 3.1 description of Vigil's API and webhooks (SPEC §1, §12). */
+/**
+ * /api/openapi.json, generated from the schemas the API really uses: the
+ * ticket contract (src/lib/contracts) for answers, and the zod schemas the
+ * routes validate their input with for parameters and bodies. A route method
+ * missing here fails openapi.spec.ts.
+ */
 
-type Json = Record<string, unknown>;
-
-const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
-const str = (extra: Json = {}): Json => ({ type: 'string', ...extra });
-const nullable = (type: string, extra: Json = {}): Json => ({ type: [type, 'null'], ...extra });
-const dateTime = str({ format: 'date-time' });
-const enumOf = (...values: string[]): Json => ({ type: 'string', enum: values });
-const object = (properties: Json, required: string[] = Object.keys(properties)): Json => ({
-	type: 'object',
-	properties,
-	required
-});
-
-const json = (schema: Json, description = 'OK'): Json => ({
+const json = (schema: z.ZodType, description = 'OK') => ({
 	description,
 	content: { 'application/json': { schema } }
 });
-const error = (description: string): Json => json(ref('Error'), description);
-const body = (schema: Json, description?: string): Json => ({
+const jsonBody = (schema: z.ZodType, description?: string) => ({
 	required: true,
 	...(description ? { description } : {}),
 	content: { 'application/json': { schema } }
 });
-const path = (name: string, description: string): Json => ({
-	name,
-	in: 'path',
-	required: true,
-	description,
-	schema: str()
+const error = (description: string) => json(ApiErrorBody, description);
+const done = (description: string) => ({ description });
+
+const signedIn = {
+	400: error('Invalid input; details name each bad field'),
+	401: error('Not signed in')
+};
+const responder = { ...signedIn, 403: error('Needs the responder role') };
+const admin = { ...signedIn, 403: error('Needs the admin role') };
+
+const idParam = (what: string) => z.object({ id: z.string().meta({ description: `${what} id` }) });
+const kindParam = z.object({ kind: z.enum(CONNECTION_KINDS) });
+/** Admin answers are the capability's own views; described, not pinned, to keep them free to grow. */
+const view = (description: string) => z.object({}).catchall(z.unknown()).meta({ description });
+
+const page = (item: z.ZodType, id: string) =>
+	z
+		.object({
+			items: z.array(item),
+			next_cursor: z
+				.string()
+				.nullable()
+				.meta({ description: 'Pass back as cursor; null on the last page' })
+		})
+		.meta({ id });
+const TicketPage = page(Ticket, 'TicketPage');
+const AuditPage = page(AuditEntry, 'AuditPage');
+const TicketDetail = z
+	.object({ ticket: Ticket, timeline: z.array(AuditEntry).meta({ description: 'Oldest first' }) })
+	.meta({ id: 'TicketDetail' });
+const User = z
+	.object({ id: z.string(), email: z.string(), name: z.string(), role: Role })
+	.meta({ id: 'User' });
+const WebhookAnswer = z
+	.object({
+		status: z.enum(['created', 'duplicate_ignored', 'resolved_recorded']),
+		ticket_id: z.string().nullable().optional()
+	})
+	.meta({ id: 'WebhookAnswer' });
+const LifecycleAnswer = z.object({ status: z.enum(['changed', 'unchanged']), ticket: Ticket });
+const ticketQuery = TicketFilters.omit({ cursor: true, limit: true });
+const auditQuery = AuditFilters.omit({ cursor: true, limit: true });
+
+const AzureMonitorAlert = z.object({}).catchall(z.unknown()).meta({
+	id: 'AzureMonitorAlert',
+	description:
+		'Azure Monitor common alert schema (metric alert on PipelineFailedRuns, log search alerts V1/V2 over ADFPipelineRun), or the simplified Logic App JSON: PipelineName, PipelineRunId, ErrorMessage, optional DataFactoryName, FailureType, Timestamp'
 });
-const query = (name: string, description: string, schema: Json = str()): Json => ({
-	name,
-	in: 'query',
-	required: false,
-	description,
-	schema
+const DatabricksAlert = z.object({}).catchall(z.unknown()).meta({
+	id: 'DatabricksAlert',
+	description:
+		'Databricks job notification webhook for a failed run (notification-destination and standard shapes): job name, job id, run id, run page URL, error text when present'
 });
 
-const signedIn = { '401': error('Not signed in'), '400': error('Invalid input') };
-const responder = { ...signedIn, '403': error('Needs the responder role') };
-const admin = { ...signedIn, '403': error('Needs the admin role') };
-const csv = (description: string): Json => ({
-	description,
-	content: { 'text/csv': { schema: str() } }
-});
+type Op = Omit<RouteConfig, 'method' | 'path'>;
+const paths: Record<string, Partial<Record<RouteConfig['method'], Op>>> = {};
+const op = (method: RouteConfig['method'], path: string, config: Op) =>
+	void ((paths[path] ??= {})[method] = config);
 
-const ticketFilters = [
-	query('status', 'open, in_progress, closed; a comma list is allowed'),
-	query('q', 'Search: ticket id prefix, pipeline, root cause, run id, Jira key'),
-	query('severity', 'Critical, High, Medium, Low; comma list allowed'),
-	query('priority', 'P1, P2, P3, P4; comma list allowed'),
-	query('team', 'Exact FinOps team'),
-	query('source', 'adf, databricks, generic; comma list allowed'),
-	query('sla_status', 'Pending, Met, Breached; comma list allowed')
-];
-const auditFilters = [
-	query('action', 'Exact action name; comma list allowed'),
-	query('q', 'Search across all columns (word prefixes)'),
-	query('ticket_id', 'Entries of one ticket')
-];
-const paging = [
-	query('cursor', 'next_cursor of the previous page'),
-	query('limit', 'Page size, 1–200 (default 50)', { type: 'integer', minimum: 1, maximum: 200 })
-];
-
-const webhook = (summary: string, schema: Json): Json => ({
-	post: {
+const webhook = (path: string, summary: string, schema: z.ZodType) =>
+	op('post', path, {
 		tags: ['webhooks'],
 		summary,
 		security: [{ ingestKey: [] }],
-		requestBody: body(schema, 'At most 1 MiB; unknown extra fields are kept'),
+		request: { body: jsonBody(schema, 'At most 1 MiB; unknown extra fields are kept') },
 		responses: {
-			'201': json(ref('WebhookAnswer'), 'Ticket created'),
-			'200': json(
-				ref('WebhookAnswer'),
-				'Duplicate of an existing run, or a Resolved alert recorded'
-			),
-			'400': error('Invalid payload; details name each bad field'),
-			'401': error('Missing or invalid x-api-key'),
-			'413': error('Body over 1 MiB'),
-			'415': error('Content-Type is not application/json')
+			201: json(WebhookAnswer, 'Ticket created'),
+			200: json(WebhookAnswer, 'Duplicate of an existing run, or a Resolved alert recorded'),
+			400: error('Invalid payload; details name each bad field'),
+			401: error('Missing or invalid x-api-key'),
+			413: error('Body over 1 MiB'),
+			415: error('Content-Type is not application/json')
 		}
+	});
+webhook(
+	'/api/webhooks/azure-monitor',
+	'Azure Monitor / Logic App alert for a failed ADF pipeline',
+	AzureMonitorAlert
+);
+webhook('/api/webhooks/databricks', 'Databricks job failure notification', DatabricksAlert);
+webhook(
+	'/api/webhooks/generic',
+	'Any other scheduler (Airflow, dbt, CI)',
+	GenericBody.meta({ id: 'GenericAlert' })
+);
+op('get', '/api/tickets/exists/{run_id}', {
+	tags: ['webhooks'],
+	summary: 'Logic App pre-check: is there a ticket for this run?',
+	security: [{ ingestKey: [] }],
+	request: { params: z.object({ run_id: z.string().min(1).max(500) }) },
+	responses: {
+		200: json(z.object({ exists: z.boolean(), ticket_id: z.string().optional() })),
+		400: error('Bad run id'),
+		401: error('Missing or invalid x-api-key')
+	}
+});
+op('post', '/api/slack/events', {
+	tags: ['webhooks'],
+	summary: "Slack's interactivity requests (Acknowledge / Resolve buttons), signed by Slack",
+	security: [],
+	request: {
+		body: {
+			required: true,
+			content: {
+				'application/x-www-form-urlencoded': { schema: z.object({ payload: z.string() }) }
+			}
+		}
+	},
+	responses: {
+		200: done('Acknowledged; the action runs in a job'),
+		400: error('Not a Slack payload'),
+		401: error('Missing, wrong or stale X-Slack-Signature'),
+		405: error('Only POST'),
+		413: error('Body over 256 KiB'),
+		503: error('Slack is not configured')
 	}
 });
 
-const lifecycle = (summary: string): Json => ({
-	post: {
+op('post', '/api/auth/login', {
+	tags: ['auth'],
+	summary: 'Start a session (sets the cookie)',
+	security: [],
+	request: { body: jsonBody(LoginBody) },
+	responses: {
+		200: json(z.object({ user: User })),
+		400: error('Invalid input'),
+		401: error('Wrong e-mail or password')
+	}
+});
+op('post', '/api/auth/logout', {
+	tags: ['auth'],
+	summary: 'End the session',
+	responses: { 204: done('Signed out') }
+});
+op('post', '/api/auth/signup', {
+	tags: ['auth'],
+	summary: 'Create an account (allowed e-mail domains only); starts a session',
+	security: [],
+	request: { body: jsonBody(SignupBody) },
+	responses: {
+		201: json(z.object({ user: User })),
+		400: error('Refused'),
+		409: error('Account exists')
+	}
+});
+op('get', '/api/tokens', {
+	tags: ['tokens'],
+	summary: 'Your personal API tokens',
+	responses: {
+		200: json(z.object({ tokens: z.array(view('A token, without its secret')) })),
+		...signedIn
+	}
+});
+op('post', '/api/tokens', {
+	tags: ['tokens'],
+	summary: 'Create a personal API token (shown once)',
+	request: { body: jsonBody(ApiTokenBody) },
+	responses: {
+		201: json(z.object({ id: z.string(), name: z.string(), token: z.string() })),
+		...signedIn
+	}
+});
+op('delete', '/api/tokens/{id}', {
+	tags: ['tokens'],
+	summary: 'Revoke a token',
+	request: { params: idParam('Token') },
+	responses: { 204: done('Revoked'), ...signedIn, 404: error('No active token') }
+});
+
+op('get', '/api/tickets', {
+	tags: ['tickets'],
+	summary: 'List tickets, newest first',
+	request: { query: TicketFilters },
+	responses: { 200: json(TicketPage), ...signedIn }
+});
+op('get', '/api/tickets/{id}', {
+	tags: ['tickets'],
+	summary: 'One ticket with its audit timeline',
+	request: { params: idParam('Ticket') },
+	responses: { 200: json(TicketDetail), ...signedIn, 404: error('No such ticket') }
+});
+for (const [action, summary] of [
+	['acknowledge', 'Acknowledge (idempotent)'],
+	['resolve', 'Resolve; acknowledges first when needed (idempotent)'],
+	['reopen', 'Reopen a closed ticket (idempotent)']
+] as const)
+	op('post', `/api/tickets/{id}/${action}`, {
 		tags: ['tickets'],
 		summary,
-		parameters: [path('id', 'Ticket id')],
-		responses: {
-			'200': json(object({ status: enumOf('changed', 'unchanged'), ticket: ref('Ticket') })),
-			...responder,
-			'404': error('No such ticket')
-		}
-	}
+		request: { params: idParam('Ticket') },
+		responses: { 200: json(LifecycleAnswer), ...responder, 404: error('No such ticket') }
+	});
+op('get', '/api/audit', {
+	tags: ['audit'],
+	summary: 'Audit entries, newest first',
+	request: { query: AuditFilters },
+	responses: { 200: json(AuditPage), ...signedIn }
+});
+op('get', '/api/stats', {
+	tags: ['tickets'],
+	summary: 'Counts, MTTA, MTTR, SLA breaches, total audits',
+	responses: { 200: json(Stats), ...signedIn }
+});
+op('get', '/api/time', {
+	tags: ['meta'],
+	summary: "The server's clock (ms since the epoch), for skew-corrected SLA timers",
+	responses: { 200: json(z.object({ now: z.number().int() })), 401: error('Not signed in') }
+});
+const csv = (description: string) => ({
+	description,
+	content: { 'text/csv': { schema: z.string() } }
+});
+op('get', '/api/export/tickets.csv', {
+	tags: ['exports'],
+	summary: 'All tickets matching the filters, streamed',
+	request: { query: ticketQuery },
+	responses: { 200: csv('Ticket CSV'), ...signedIn }
+});
+op('get', '/api/export/audit.csv', {
+	tags: ['exports'],
+	summary: 'The audit trail matching the filters, streamed',
+	request: { query: auditQuery },
+	responses: { 200: csv('Audit CSV'), ...signedIn }
+});
+op('get', '/api/openapi.json', {
+	tags: ['meta'],
+	summary: 'This document',
+	responses: { 200: json(view('OpenAPI 3.1 document')), 401: error('Not signed in') }
 });
 
-const ok = (tag: string, summary: string, schema: Json, extra: Json = {}): Json => ({
-	tags: [tag],
-	summary,
-	...extra,
-	responses: { '200': json(schema), ...signedIn, ...((extra.responses as Json) ?? {}) }
-});
-const adminOp = (summary: string, extra: Json = {}, status = '200'): Json => ({
+op('get', '/api/admin/ingest-keys', {
 	tags: ['admin'],
-	summary,
-	...extra,
+	summary: 'List webhook API keys (prefix and last use only)',
+	responses: { 200: json(z.object({ keys: z.array(view('A webhook key')) })), ...admin }
+});
+op('post', '/api/admin/ingest-keys', {
+	tags: ['admin'],
+	summary: 'Create a webhook API key (shown once)',
+	request: { body: jsonBody(IngestKeyBody) },
 	responses: {
-		[status]: status === '204' ? { description: 'Done' } : json({ type: 'object' }),
+		201: json(z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() })),
+		...admin
+	}
+});
+op('delete', '/api/admin/ingest-keys/{id}', {
+	tags: ['admin'],
+	summary: 'Revoke a webhook API key',
+	request: { params: idParam('Key') },
+	responses: { 204: done('Revoked'), ...admin, 404: error('No active key') }
+});
+op('get', '/api/admin/routing-rules', {
+	tags: ['admin'],
+	summary: 'List routing rules in order',
+	responses: { 200: json(z.object({ rules: z.array(view('A routing rule')) })), ...admin }
+});
+op('post', '/api/admin/routing-rules', {
+	tags: ['admin'],
+	summary: 'Create a rule',
+	request: { body: jsonBody(RuleCreateBody) },
+	responses: { 201: json(view('The rule')), ...admin }
+});
+op('put', '/api/admin/routing-rules/{id}', {
+	tags: ['admin'],
+	summary: 'Change a rule; fields left out keep their value',
+	request: { params: idParam('Rule'), body: jsonBody(RuleUpdateBody) },
+	responses: { 200: json(view('The rule')), ...admin, 404: error('No such rule') }
+});
+op('delete', '/api/admin/routing-rules/{id}', {
+	tags: ['admin'],
+	summary: 'Delete a rule (not the default one)',
+	request: { params: idParam('Rule') },
+	responses: { 204: done('Deleted'), ...admin, 404: error('No such rule') }
+});
+op('get', '/api/admin/sla-policy', {
+	tags: ['admin'],
+	summary: 'SLA seconds per priority',
+	responses: { 200: json(SlaPolicyBody), ...admin }
+});
+op('put', '/api/admin/sla-policy', {
+	tags: ['admin'],
+	summary: 'Change SLA seconds per priority',
+	request: { body: jsonBody(SlaPolicyBody) },
+	responses: { 200: json(SlaPolicyBody), ...admin }
+});
+op('get', '/api/admin/connections', {
+	tags: ['admin'],
+	summary: 'Jira, Slack, Gemini, Databricks: settings (no secrets) and health',
+	responses: { 200: json(z.object({ connections: z.array(view('A connection')) })), ...admin }
+});
+op('put', '/api/admin/connections/{kind}', {
+	tags: ['admin'],
+	summary: 'Configure a connection; secrets are encrypted at rest',
+	request: {
+		params: kindParam,
+		body: jsonBody(
+			z.union(Object.values(CONNECTION_BODIES)),
+			'The settings of that kind of connection'
+		)
+	},
+	responses: { 200: json(view('The connection')), ...admin, 404: error('No such connection') }
+});
+op('post', '/api/admin/connections/{kind}/test', {
+	tags: ['admin'],
+	summary: 'Test a connection and record its health',
+	request: { params: kindParam },
+	responses: {
+		200: json(
+			z.object({
+				status: z.enum(['healthy', 'failing']),
+				error: z.string().optional(),
+				latency_ms: z.number()
+			})
+		),
 		...admin,
-		...(extra.parameters ? { '404': error('Not found') } : {})
+		409: error('Not configured, or not testable')
 	}
 });
-const loose = (description: string): Json => body({ type: 'object', description });
-
-const ticketSchema = object({
-	id: str({ examples: ['ADF-20250126T143522-abc123'] }),
-	source: enumOf('adf', 'databricks', 'generic'),
-	format: str(),
-	pipeline: str(),
-	run_id: nullable('string'),
-	resource: nullable('string', { description: 'Data factory or workspace' }),
-	status: enumOf('open', 'in_progress', 'closed'),
-	severity: enumOf('Critical', 'High', 'Medium', 'Low'),
-	priority: enumOf('P1', 'P2', 'P3', 'P4'),
-	category: str(),
-	error_type: str(),
-	error_code: nullable('string'),
-	failure_type: nullable('string'),
-	error_message: str(),
-	root_cause: str(),
-	recommendations: { type: 'array', items: str() },
-	evidence: { type: 'array', items: str() },
-	confidence: enumOf('Very High', 'High', 'Medium', 'Low'),
-	affected_entity: nullable('string'),
-	auto_heal_possible: { type: 'boolean' },
-	triage_source: enumOf('offline', 'ai'),
-	triage_status: enumOf('pending', 'done', 'fallback', 'offline_only'),
-	triage_error: nullable('string'),
-	rca_model: nullable('string'),
-	rca_latency_ms: nullable('integer'),
-	rca_total_tokens: nullable('integer'),
-	enrichment_status: { enum: ['pending', 'done', 'failed', null] },
-	enrichment_error: nullable('string'),
-	sla_seconds: { type: 'integer' },
-	sla_deadline: dateTime,
-	sla_status: enumOf('Pending', 'Met', 'Breached'),
-	occurred_at: nullable('string', { format: 'date-time' }),
-	created_at: dateTime,
-	updated_at: dateTime,
-	acknowledged_at: nullable('string', { format: 'date-time' }),
-	acknowledged_by: nullable('string'),
-	ack_seconds: nullable('integer'),
-	resolved_at: nullable('string', { format: 'date-time' }),
-	resolved_by: nullable('string'),
-	mttr_seconds: nullable('integer'),
-	team: nullable('string'),
-	owner: nullable('string'),
-	cost_center: nullable('string'),
-	jira_key: nullable('string'),
-	jira_url: nullable('string'),
-	slack_channel: nullable('string'),
-	slack_ts: nullable('string'),
-	slack_status: { type: ['string', 'null'], enum: ['pending', 'posted', 'failed', null] },
-	slack_error: nullable('string'),
-	links: { type: 'object', additionalProperties: str() },
-	labels: { type: 'object', additionalProperties: str() },
-	occurrences: { type: 'integer' },
-	version: { type: 'integer' }
+op('get', '/api/admin/users', {
+	tags: ['admin'],
+	summary: 'List accounts',
+	responses: { 200: json(z.object({ users: z.array(User) })), ...admin }
+});
+op('patch', '/api/admin/users/{id}', {
+	tags: ['admin'],
+	summary: 'Change an account (role)',
+	request: { params: idParam('User'), body: jsonBody(RoleBody) },
+	responses: { 200: json(User), ...admin, 404: error('No such user'), 409: error('Last admin') }
 });
 
-const auditSchema = object({
-	id: { type: 'integer' },
-	at: dateTime,
-	ticket_id: nullable('string'),
-	pipeline: nullable('string'),
-	run_id: nullable('string'),
-	action: str({ examples: ['Ticket Created', 'Acknowledged', 'Resolved', 'SLA Breached'] }),
-	actor_name: str(),
-	actor_source: enumOf('system', 'dashboard', 'slack', 'jira', 'api'),
-	time_taken_seconds: nullable('integer'),
-	mttr_seconds: nullable('integer'),
-	sla_status: nullable('string'),
-	rca_summary: nullable('string', { description: 'First 200 characters of the root cause' }),
-	team: nullable('string'),
-	owner: nullable('string'),
-	jira_key: nullable('string'),
-	details: { type: 'object' }
-});
+let generated: ReturnType<OpenApiGeneratorV31['generateDocument']> | null = null;
 
-const schemas: Json = {
-	Error: object({
-		error: object(
-			{ code: str(), message: str(), details: { description: 'Often [{field, message}]' } },
-			['code', 'message']
-		)
-	}),
-	Ticket: ticketSchema,
-	AuditEntry: auditSchema,
-	TicketPage: object({
-		items: { type: 'array', items: ref('Ticket') },
-		next_cursor: nullable('string')
-	}),
-	AuditPage: object({
-		items: { type: 'array', items: ref('AuditEntry') },
-		next_cursor: nullable('string')
-	}),
-	TicketDetail: object({
-		ticket: ref('Ticket'),
-		timeline: { type: 'array', items: ref('AuditEntry') }
-	}),
-	Stats: object({
-		open: { type: 'integer' },
-		in_progress: { type: 'integer' },
-		closed: { type: 'integer' },
-		sla_breached: { type: 'integer' },
-		mtta_seconds: nullable('integer'),
-		mttr_seconds: nullable('integer'),
-		total_audits: { type: 'integer' }
-	}),
-	User: object({
-		id: str(),
-		email: str(),
-		name: str(),
-		role: enumOf('viewer', 'responder', 'admin')
-	}),
-	WebhookAnswer: object(
-		{
-			status: enumOf('created', 'duplicate_ignored', 'resolved_recorded'),
-			ticket_id: nullable('string')
-		},
-		['status']
-	),
-	GenericAlert: {
-		...object(
-			{
-				source: str({ examples: ['airflow'] }),
-				pipeline: str(),
-				run_id: str(),
-				error_message: str(),
-				occurred_at: str({ format: 'date-time' }),
-				links: { type: 'object', additionalProperties: str({ format: 'uri' }) },
-				labels: { type: 'object', additionalProperties: str() }
-			},
-			['source', 'pipeline', 'run_id', 'error_message']
-		),
-		additionalProperties: true
-	},
-	AzureMonitorAlert: {
-		description:
-			'Azure Monitor common alert schema (metric alert on PipelineFailedRuns, log search alerts V1/V2 over ADFPipelineRun), or the simplified Logic App JSON: PipelineName, PipelineRunId, ErrorMessage, optional DataFactoryName, FailureType, Timestamp',
-		type: 'object'
-	},
-	DatabricksAlert: {
-		description:
-			'Databricks job notification webhook for a failed run (notification-destination and standard shapes): job name, job id, run id, run page URL, error text when present',
-		type: 'object'
-	}
-};
-
-const paths: Json = {
-	'/api/webhooks/azure-monitor': webhook(
-		'Azure Monitor / Logic App alert for a failed ADF pipeline',
-		ref('AzureMonitorAlert')
-	),
-	'/api/webhooks/databricks': webhook(
-		'Databricks job failure notification',
-		ref('DatabricksAlert')
-	),
-	'/api/webhooks/generic': webhook('Any other scheduler (Airflow, dbt, CI)', ref('GenericAlert')),
-	'/api/tickets/exists/{run_id}': {
-		get: {
-			tags: ['webhooks'],
-			summary: 'Logic App pre-check: is there a ticket for this run?',
-			security: [{ ingestKey: [] }],
-			parameters: [path('run_id', 'Pipeline run id')],
-			responses: {
-				'200': json(object({ exists: { type: 'boolean' }, ticket_id: str() }, ['exists'])),
-				'400': error('Bad run id'),
-				'401': error('Missing or invalid x-api-key')
-			}
-		}
-	},
-	'/api/auth/login': {
-		post: {
-			tags: ['auth'],
-			summary: 'Start a session (sets the cookie)',
-			security: [],
-			requestBody: body(object({ email: str(), password: str() })),
-			responses: {
-				'200': json(object({ user: ref('User') })),
-				'400': error('Invalid input'),
-				'401': error('Wrong e-mail or password')
-			}
-		}
-	},
-	'/api/auth/logout': {
-		post: {
-			tags: ['auth'],
-			summary: 'End the session',
-			responses: { '204': { description: 'Signed out' } }
-		}
-	},
-	'/api/auth/signup': {
-		post: {
-			tags: ['auth'],
-			summary: 'Create an account (allowed e-mail domains only); starts a session',
-			security: [],
-			requestBody: body(
-				object({ email: str(), name: str(), password: str({ minLength: 12 }) }, [
-					'email',
-					'password'
-				])
-			),
-			responses: {
-				'201': json(object({ user: ref('User') })),
-				'400': error('Refused'),
-				'409': error('Account exists')
-			}
-		}
-	},
-	'/api/tokens': {
-		get: ok(
-			'tokens',
-			'Your personal API tokens',
-			object({ tokens: { type: 'array', items: { type: 'object' } } })
-		),
-		post: {
-			tags: ['tokens'],
-			summary: 'Create a personal API token (shown once)',
-			requestBody: body(object({ name: str() })),
-			responses: { '201': json(object({ id: str(), name: str(), token: str() })), ...signedIn }
-		}
-	},
-	'/api/tokens/{id}': {
-		delete: {
-			tags: ['tokens'],
-			summary: 'Revoke a token',
-			parameters: [path('id', 'Token id')],
-			responses: { '204': { description: 'Revoked' }, ...signedIn, '404': error('No active token') }
-		}
-	},
-	'/api/tickets': {
-		get: ok('tickets', 'List tickets, newest first', ref('TicketPage'), {
-			parameters: [...ticketFilters, ...paging]
-		})
-	},
-	'/api/tickets/{id}': {
-		get: ok('tickets', 'One ticket with its audit timeline (oldest first)', ref('TicketDetail'), {
-			parameters: [path('id', 'Ticket id')],
-			responses: { '404': error('No such ticket') }
-		})
-	},
-	'/api/tickets/{id}/acknowledge': lifecycle('Acknowledge (idempotent)'),
-	'/api/tickets/{id}/resolve': lifecycle('Resolve; acknowledges first when needed (idempotent)'),
-	'/api/tickets/{id}/reopen': lifecycle('Reopen a closed ticket (idempotent)'),
-	'/api/audit': {
-		get: ok('audit', 'Audit entries, newest first', ref('AuditPage'), {
-			parameters: [...auditFilters, ...paging]
-		})
-	},
-	'/api/stats': {
-		get: ok('tickets', 'Counts, MTTA, MTTR, SLA breaches, total audits', ref('Stats'))
-	},
-	'/api/export/tickets.csv': {
-		get: {
-			tags: ['exports'],
-			summary: 'All tickets matching the filters, streamed',
-			parameters: ticketFilters,
-			responses: { '200': csv('Ticket CSV'), ...signedIn }
-		}
-	},
-	'/api/export/audit.csv': {
-		get: {
-			tags: ['exports'],
-			summary: 'The audit trail matching the filters, streamed',
-			parameters: auditFilters,
-			responses: { '200': csv('Audit CSV'), ...signedIn }
-		}
-	},
-	'/api/openapi.json': {
-		get: {
-			tags: ['meta'],
-			summary: 'This document',
-			responses: { '200': json({ type: 'object' }), '401': error('Not signed in') }
-		}
-	},
-	'/api/admin/ingest-keys': {
-		get: adminOp('List webhook API keys (prefix only)'),
-		post: adminOp(
-			'Create a webhook API key (shown once)',
-			{ requestBody: loose('{ name }') },
-			'201'
-		)
-	},
-	'/api/admin/ingest-keys/{id}': {
-		delete: adminOp('Revoke a webhook API key', { parameters: [path('id', 'Key id')] }, '204')
-	},
-	'/api/admin/routing-rules': {
-		get: adminOp('List routing rules in order'),
-		post: adminOp(
-			'Create a rule',
-			{
-				requestBody: loose(
-					'name, position, field (pipeline|resource|any), match_type (keyword|regex), pattern, team, owner, cost_center, slack_channel, jira_project, enabled'
-				)
-			},
-			'201'
-		)
-	},
-	'/api/admin/routing-rules/{id}': {
-		put: adminOp('Replace a rule', {
-			parameters: [path('id', 'Rule id')],
-			requestBody: loose('Same fields as on create')
-		}),
-		delete: adminOp(
-			'Delete a rule (not the default one)',
-			{ parameters: [path('id', 'Rule id')] },
-			'204'
-		)
-	},
-	'/api/admin/sla-policy': {
-		get: adminOp('SLA seconds per priority'),
-		put: adminOp('Change SLA seconds per priority', {
-			requestBody: loose('{ P1, P2, P3, P4 } in seconds')
-		})
-	},
-	'/api/admin/connections': {
-		get: adminOp('Jira, Slack, Gemini, Databricks: settings (no secrets) and health')
-	},
-	'/api/admin/connections/{kind}': {
-		put: adminOp('Configure a connection; secrets are encrypted at rest', {
-			parameters: [
-				{ ...path('kind', 'Connection'), schema: enumOf('jira', 'slack', 'gemini', 'databricks') }
-			],
-			requestBody: loose('Settings and secrets of that connection')
-		})
-	},
-	'/api/admin/connections/{kind}/test': {
-		post: adminOp('Test a connection and record its health', {
-			parameters: [
-				{ ...path('kind', 'Connection'), schema: enumOf('jira', 'slack', 'gemini', 'databricks') }
-			]
-		})
-	},
-	'/api/admin/users': { get: adminOp('List accounts') },
-	'/api/admin/users/{id}': {
-		patch: adminOp('Change an account (role)', {
-			parameters: [path('id', 'User id')],
-			requestBody: loose('{ role }')
-		})
-	}
-};
-
-export function openApiDocument(origin: string): Json {
-	return {
+function generate() {
+	const registry = new OpenAPIRegistry();
+	registry.registerComponent('securitySchemes', 'session', {
+		type: 'apiKey',
+		in: 'cookie',
+		name: SESSION_COOKIE
+	});
+	registry.registerComponent('securitySchemes', 'bearer', {
+		type: 'http',
+		scheme: 'bearer',
+		description: 'Personal API token'
+	});
+	registry.registerComponent('securitySchemes', 'ingestKey', {
+		type: 'apiKey',
+		in: 'header',
+		name: 'x-api-key'
+	});
+	for (const [path, methods] of Object.entries(paths))
+		for (const [method, config] of Object.entries(methods))
+			registry.registerPath({ ...config, method: method as RouteConfig['method'], path });
+	return new OpenApiGeneratorV31(registry.definitions).generateDocument({
 		openapi: '3.1.0',
 		info: {
 			title: 'Vigil',
@@ -466,16 +391,12 @@ export function openApiDocument(origin: string): Json {
 			description:
 				'Incident console for data pipelines. Errors are {"error": {"code", "message", "details"}}.'
 		},
-		servers: [{ url: origin }],
-		security: [{ session: [] }, { bearer: [] }],
-		paths,
-		components: {
-			schemas,
-			securitySchemes: {
-				session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
-				bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token' },
-				ingestKey: { type: 'apiKey', in: 'header', name: 'x-api-key' }
-			}
-		}
-	};
+		security: [{ session: [] }, { bearer: [] }]
+	});
+}
+
+/** The document for this origin; generated once, since the schemas never change at run time. */
+export function openApiDocument(origin: string) {
+	generated ??= generate();
+	return { ...generated, servers: [{ url: origin }] };
 }

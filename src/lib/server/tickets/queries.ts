@@ -10,21 +10,24 @@ import { AUDIT_COLUMNS, TICKET_COLUMNS, toAuditDto, toTicketDto } from './rows.t
 /** One value or a comma list, each one of `values`; a bad one names the parameter. */
 export function enumList<T extends string>(name: string, values: readonly T[]) {
 	const message = `${name} must be one of ${values.join(', ')}`;
-	return z.string().transform((raw, ctx): T[] => {
-		const items = [
-			...new Set(
-				raw
-					.split(',')
-					.map((v) => v.trim())
-					.filter(Boolean)
-			)
-		];
-		if (items.length === 0 || items.some((v) => !(values as readonly string[]).includes(v))) {
-			ctx.addIssue({ code: 'custom', message });
-			return z.NEVER;
-		}
-		return items as T[];
-	});
+	return z
+		.string()
+		.meta({ description: `One of ${values.join(', ')}; a comma list is allowed` })
+		.transform((raw, ctx): T[] => {
+			const items = [
+				...new Set(
+					raw
+						.split(',')
+						.map((v) => v.trim())
+						.filter(Boolean)
+				)
+			];
+			if (items.length === 0 || items.some((v) => !(values as readonly string[]).includes(v))) {
+				ctx.addIssue({ code: 'custom', message });
+				return z.NEVER;
+			}
+			return items as T[];
+		});
 }
 
 export const limitParam = z.coerce

@@ -1,11 +1,8 @@
-import { z } from 'zod';
 import type { RequestHandler } from './$types';
-import { createApiToken, listApiTokens } from '#lib/server/auth/sessions.ts';
+import { ApiTokenBody, createApiToken, listApiTokens } from '#lib/server/auth/sessions.ts';
 import { parseJson } from '#lib/server/http/body.ts';
 import { requireUser } from '#lib/server/http/auth.ts';
 import { runtime } from '#lib/server/runtime.ts';
-
-const Body = z.object({ name: z.string().trim().min(1).max(100) });
 
 export const GET: RequestHandler = async (event) => {
 	const user = requireUser(event);
@@ -15,7 +12,7 @@ export const GET: RequestHandler = async (event) => {
 /** The token is in this answer only; Vigil keeps its SHA-256. */
 export const POST: RequestHandler = async (event) => {
 	const user = requireUser(event);
-	const { name } = await parseJson(event.request, Body);
+	const { name } = await parseJson(event.request, ApiTokenBody);
 	const created = await createApiToken(runtime().em(), user.id, name);
 	return Response.json({ id: created.id, name, token: created.token }, { status: 201 });
 };

@@ -11,7 +11,7 @@ import {
 } from './fields.ts';
 
 /** Vigil's own webhook schema, for any scheduler without a dedicated source (Airflow, dbt, CI). */
-const GenericBody = object({
+export const GenericBody = object({
 	source: text,
 	pipeline: text,
 	run_id: text,

@@ -1,19 +1,13 @@
-import { z } from 'zod';
 import type { RequestHandler } from './$types';
 import { setSessionCookie } from '#lib/server/http/session-cookie.ts';
 import { createSession } from '#lib/server/auth/sessions.ts';
-import { checkCredentials } from '#lib/server/auth/users.ts';
+import { checkCredentials, LoginBody } from '#lib/server/auth/users.ts';
 import { parseJson } from '#lib/server/http/body.ts';
 import { ApiError } from '#lib/server/errors.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
-const Body = z.object({
-	email: z.string().trim().min(3).max(320),
-	password: z.string().min(1).max(1000)
-});
-
 export const POST: RequestHandler = async (event) => {
-	const { email, password } = await parseJson(event.request, Body);
+	const { email, password } = await parseJson(event.request, LoginBody);
 	const em = runtime().em();
 	const user = await checkCredentials(em, email, password);
 	if (!user) throw new ApiError(401, 'invalid_credentials', 'E-mail or password is wrong');

@@ -1,21 +1,14 @@
-import { z } from 'zod';
 import type { RequestHandler } from './$types';
 import { setSessionCookie } from '#lib/server/http/session-cookie.ts';
 import { createSession } from '#lib/server/auth/sessions.ts';
-import { SignupError, createUser } from '#lib/server/auth/users.ts';
+import { SignupBody, SignupError, createUser } from '#lib/server/auth/users.ts';
 import { parseJson } from '#lib/server/http/body.ts';
 import { ApiError } from '#lib/server/errors.ts';
 import { runtime } from '#lib/server/runtime.ts';
 
-const Body = z.object({
-	email: z.email().max(320),
-	name: z.string().trim().max(200).default(''),
-	password: z.string().min(12, 'must be at least 12 characters').max(1000)
-});
-
 /** New accounts start as responders: they can acknowledge, not administer. */
 export const POST: RequestHandler = async (event) => {
-	const input = await parseJson(event.request, Body);
+	const input = await parseJson(event.request, SignupBody);
 	const rt = runtime();
 	const em = rt.em();
 	try {
