@@ -22,8 +22,9 @@ const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const JSON_ONLY = env.BENCH_JSON === '1';
 const INGEST_KEY = 'vik_bench_ingest_key_0123456789abcdef';
-const POLL_SECONDS = 2; // pollingIntervalSeconds in work(), src/lib/server/jobs/boss.ts
-const NOTIFY_BACKSTOP_SECONDS = 30; // pg-boss's notifyPollingIntervalSeconds default, which work() leaves
+// Both as work() in src/lib/server/jobs/boss.ts sets them (pg-boss's own notify backstop is 30 s).
+const POLL_SECONDS = 2; // pollingIntervalSeconds
+const NOTIFY_BACKSTOP_SECONDS = 2; // notifyPollingIntervalSeconds
 const LIGHT = { intervalMs: 200, durationMs: 5000, parkMs: (POLL_SECONDS + 1) * 1000 };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);

@@ -57,7 +57,8 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-// Webhooks carry their own credentials (API key, signature, secret); health is for probes.
+// Webhooks and the run pre-check carry an API key, Slack a signature; health and metrics
+// are for probes; signing in and up is how a session starts.
 const PUBLIC_PATHS = [
 	/^\/api\/webhooks\//,
 	/^\/api\/slack\/events$/,

@@ -44,7 +44,10 @@ export interface CapturedIngest {
 	templates: TxTemplate[];
 	/** Routing rules + SLA policy reads; ingest caches them for 5 s. */
 	settingsReads: Statement[];
-	/** The API-key lookup `verifyIngestKey` runs (same text). */
+	/**
+	 * The digest lookup `verifyIngestKey` runs per webhook, minus its `stale` column (which
+	 * triggers the last_used_at write, at most once a minute per key: too rare to replay).
+	 */
 	keySelect: Statement;
 }
 

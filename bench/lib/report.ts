@@ -12,7 +12,7 @@ export interface Report {
 	summary: Summary;
 	triage: {
 		pollingIntervalSeconds: number;
-		/** How often workers on a notify queue poll when no NOTIFY comes (pg-boss default). */
+		/** How often workers on a notify queue poll when no NOTIFY comes (jobs/boss.ts work()). */
 		notifyBackstopSeconds: number;
 		underLoad: DelayFigures & {
 			jobs: number[];
@@ -99,8 +99,8 @@ export function formatReport(r: Report): string {
 	if (t.underLoad.queuedAtLoadEnd.some((n) => n > 0))
 		lines.push(
 			'',
-			`!!! Triage falls behind under load, and once webhooks stop nothing wakes the workers: pg-boss polls a`,
-			`!!! notify queue only every ${t.notifyBackstopSeconds} s, so a backlog drains at ~2 jobs (localConcurrency) per ${t.notifyBackstopSeconds} s.`
+			`!!! Triage falls behind under load, and once webhooks stop no NOTIFY wakes the workers: each polls a`,
+			`!!! notify queue only every ${t.notifyBackstopSeconds} s, so a backlog drains at ~1 job per worker (localConcurrency) per ${t.notifyBackstopSeconds} s.`
 		);
 	lines.push(
 		'',

@@ -74,8 +74,9 @@ export async function wakeTriageWorkers(pool: pg.Pool): Promise<void> {
 
 /**
  * Clears a triage backlog before the next sample. With no webhooks arriving,
- * pg-boss's workers on a notify queue only poll every 30 s, so the bench keeps
- * waking them; returns the time taken (ms), or null past `timeoutMs`.
+ * no NOTIFY comes and each worker takes one job per backstop poll (every 2 s,
+ * set in jobs/boss.ts work()), so the bench keeps waking them; returns the
+ * time taken (ms), or null past `timeoutMs`.
  */
 export async function drainTriage(pool: pg.Pool, timeoutMs: number): Promise<number | null> {
 	const waker = setInterval(() => void wakeTriageWorkers(pool).catch(() => {}), 250);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local Databricks Jobs API 2.1 (runs/get, runs/get-output, jobs/list) answering in the
- * shapes of /work/shared/contracts/databricks/jobs-2.1.openapi.yaml.
+ * shapes of the Databricks Jobs API 2.1 OpenAPI description (Azure Databricks, 2023).
  */
 
 const FIXTURES = new URL('./fixtures/databricks/', import.meta.url);

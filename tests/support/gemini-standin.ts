@@ -9,8 +9,9 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local Gemini API (`POST /v1beta/models/{model}:generateContent`) answering with the bodies
- * in tests/support/contracts/gemini/ (copies of /work/shared/contracts/gemini/). Like the real
- * API it refuses requests without a valid key and bodies that are not a GenerateContentRequest.
+ * in tests/support/contracts/gemini/ (Google's SDK fixtures and recordings and answers from
+ * public bug reports; its README says which is which). Like the real API it refuses requests
+ * without a valid key and bodies that are not a GenerateContentRequest.
  */
 
 const CONTRACTS = new URL('./contracts/gemini/', import.meta.url);

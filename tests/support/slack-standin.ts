@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local Slack Web API answering as /work/shared/contracts/slack documents:
+ * A local Slack Web API answering as Slack's Web API OpenAPI description
+ * (slackapi/slack-api-specs) and its documentation describe it:
  * POST /api/<method> with form-encoded (what @slack/web-api sends) or JSON
  * arguments, `Authorization: Bearer xoxb-…`; errors as HTTP 200
  * `{"ok": false, "error": "…"}`, rate limits as HTTP 429 with Retry-After.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatDuration } from './duration.ts';
 
 describe('formatDuration', () => {
-	// Moved from client/time.spec.ts (humanDuration), with the same expectations.
+	// The default, 'natural' style.
 	it('uses at most two units', () => {
 		expect(formatDuration(45)).toBe('45s');
 		expect(formatDuration(252)).toBe('4m 12s');

@@ -1,4 +1,8 @@
-/** Reads a body up to `limit` bytes; null when it is larger (the rest is never buffered). */
+/**
+ * Reads a body up to `limit` bytes. A larger one (by its Content-Length or as read) stops the
+ * read at once, so the rest is never buffered: the answer is then `tooLarge`, with at most the
+ * first 64 KiB for the record of the refusal.
+ */
 export async function readLimited(
 	request: Request,
 	limit: number

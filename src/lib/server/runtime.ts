@@ -54,7 +54,7 @@ export interface Runtime {
 	geminiModel(): Promise<RcaModel | null>;
 	databricksClient(): Promise<DatabricksClient | null>;
 	hasConnection(kind: ConnectionKind): boolean;
-	/** What POST /api/slack/events hands requests to; null when Slack is not running here. */
+	/** What POST /api/slack/events hands requests to; null only until startSlack has returned. */
 	slackEvents: SlackEventsHandler | null;
 	stop(): Promise<void>;
 }

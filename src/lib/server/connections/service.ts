@@ -19,7 +19,10 @@ export interface ConnectionState {
 	config: Record<string, string>;
 }
 
-/** What each connection needs from the environment (SPEC §11) to count as configured. */
+/**
+ * What each connection needs from the environment (the integration variables in README.md's
+ * Configuration table) to count as configured.
+ */
 function fromEnv(cfg: Config): Partial<Record<ConnectionKind, ConnectionSettings>> {
 	const out: Partial<Record<ConnectionKind, ConnectionSettings>> = {};
 	if (cfg.GEMINI_API_KEY)

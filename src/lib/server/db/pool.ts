@@ -4,8 +4,9 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 /**
- * The raw pool used for the hot paths (ingest, lists, exports) and by pg-boss.
- * Entities with little traffic go through MikroORM instead.
+ * The raw pool used for the hot paths (webhook keys, ingest, lists, exports), and for
+ * enqueueing pg-boss jobs inside their transactions (`bossDb`; pg-boss keeps its own
+ * connections otherwise). Entities with little traffic go through MikroORM instead.
  */
 export function createPool(url: string, max = 20): pg.Pool {
 	const pool = new pg.Pool({ connectionString: url, max, application_name: 'vigil' });

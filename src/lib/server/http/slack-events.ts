@@ -2,9 +2,10 @@ import { jsonError } from '../errors.ts';
 import type { SlackEventsHandler } from '../slack/listener.ts';
 
 /**
- * POST /api/slack/events. Slack's interactivity requests are signed form posts
- * from Slack's servers; the Slack listener verifies the signature itself. When
- * the runtime runs without the Slack integration, Slack is told so (503).
+ * /api/slack/events, every method (the listener answers 405 to all but POST).
+ * Slack's requests come from Slack's servers with no session: the listener
+ * verifies their signature itself. Before the runtime has started the Slack
+ * integration there is no handler, and Slack is told so (503).
  */
 export function serveSlackEvents(
 	handler: SlackEventsHandler | null,

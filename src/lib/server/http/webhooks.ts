@@ -46,7 +46,10 @@ export async function authenticateIngest(
 	return key ? verifyIngestKey(rt.pool, key) : null;
 }
 
-/** POST /api/webhooks/<endpoint>: auth → size → media type → store raw → parse → ticket. */
+/**
+ * POST /api/webhooks/<endpoint>: auth → size → media type → parse → ticket. Once the key is
+ * good, the raw body is stored whatever the outcome.
+ */
 export async function handleWebhook(
 	rt: WebhookDeps,
 	endpoint: IngestEndpoint,

@@ -3,7 +3,8 @@ import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
 
 /**
  * The domain-event seam: domain code announces what changed after its
- * transaction commits; Socket.IO (and later Slack / Jira sync) listen here.
+ * transaction commits; Socket.IO and the Slack integration listen here (and
+ * the Jira sync will, once it is built).
  */
 export interface DomainEvents {
 	'ticket:created': TicketDto;

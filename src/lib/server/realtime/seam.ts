@@ -1,9 +1,11 @@
 import type { Server } from 'socket.io';
 
 /**
- * The custom server and the SvelteKit bundle are two module graphs; the only
- * thing that crosses between them is the Socket.IO server, through this slot
- * on globalThis. Domain code waits for it with `socketServer()`.
+ * The custom server and the SvelteKit bundle are two module graphs; the
+ * Socket.IO server crosses from one to the other through this slot on
+ * globalThis (the only other crossing is server/index.ts stopping the runtime
+ * at shutdown, through runtime.ts's slot). The runtime waits for it with
+ * `onSocketServer()`.
  */
 const SLOT = Symbol.for('vigil.socket-server');
 

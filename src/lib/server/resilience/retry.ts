@@ -1,6 +1,6 @@
 /**
- * Retry with backoff, and a circuit breaker, for calls to outside services (Gemini, Databricks,
- * Jira). Built on cockatiel's policies; this module only fixes the house rules:
+ * Retry with backoff, and a circuit breaker, for calls to outside services (today Gemini RCA and
+ * Databricks enrichment). Built on cockatiel's policies; this module only fixes the house rules:
  *
  * - exponential backoff with equal jitter (half fixed, half random: workers spread apart, yet
  *   never retry at once), capped at `maxDelayMs`;

@@ -97,7 +97,7 @@ async function tell(slack: SlackHandle, row: InteractionRow, text: string): Prom
  * ack. The lifecycle functions are idempotent, so a second click (or a job
  * retried after a crash) changes nothing and gets "already acknowledged by X".
  * The message update and the thread reply follow from the ticket change
- * (service.ts), the same way as for a change made on the board or in Jira.
+ * (service.ts), the same way as for a change made on the board or through the API.
  */
 export async function handleAction(
 	deps: SlackDeps,

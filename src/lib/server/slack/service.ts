@@ -120,9 +120,10 @@ export async function startSlack(
 }
 
 /**
- * jobs/boss.ts `work`, plus a 2 s backstop poll on these NOTIFY queues: a job
- * deferred past a Retry-After, or waiting for its retry, gets no NOTIFY when
- * it becomes due, and pg-boss's default backstop for NOTIFY queues is 30 s.
+ * The same worker options as jobs/boss.ts `work`, whose 2 s backstop poll on
+ * NOTIFY queues matters most here: a job deferred past a Retry-After, or
+ * waiting for its retry, gets no NOTIFY when it becomes due, and pg-boss's
+ * default backstop for NOTIFY queues is 30 s.
  */
 async function slackWork<Q extends QueueName>(
 	boss: PgBoss,

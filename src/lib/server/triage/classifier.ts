@@ -159,7 +159,7 @@ function evidenceOf(match: Match, input: TriageInput): string[] {
 
 function fallback(input: TriageInput, text: string, codes: readonly CodeHit[]): TriageResult {
 	const code = codes.find((hit) => hit.from === 'field' || hit.from === 'message')?.code ?? null;
-	// The root cause is posted to Slack and Jira, unlike the raw error.
+	// The root cause goes to Slack (and to Jira, once that sync is built), unlike the raw error.
 	const firstLine = redact(text.trim().split('\n')[0] ?? '').text.slice(0, 200);
 	return {
 		rootCause: firstLine
