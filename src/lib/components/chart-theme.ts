@@ -1,3 +1,5 @@
+import type { Priority } from '#lib/contracts/tickets.ts';
+
 /** Colours the charts take from the current theme (read when a chart is drawn). */
 export interface ChartTheme {
 	dark: boolean;
@@ -5,7 +7,7 @@ export interface ChartTheme {
 	muted: string;
 	grid: string;
 	surface: string;
-	priority: Record<'P1' | 'P2' | 'P3' | 'P4', string>;
+	priority: Record<Priority, string>;
 	met: string;
 	breached: string;
 	pending: string;

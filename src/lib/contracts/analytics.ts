@@ -1,4 +1,5 @@
 /** What the analytics page shows: shared by its server load and its charts. */
+import type { Priority } from './tickets.ts';
 
 export const ANALYTICS_RANGES = ['24h', '7d', '30d', '90d'] as const;
 export type AnalyticsRange = (typeof ANALYTICS_RANGES)[number];
@@ -22,7 +23,7 @@ export interface AnalyticsBucket extends SlaCounts {
 	/** Start of the hour or day (UTC), ISO. */
 	start: string;
 	incidents: number;
-	by_priority: Record<'P1' | 'P2' | 'P3' | 'P4', number>;
+	by_priority: Record<Priority, number>;
 	mtta: Percentiles;
 	mttr: Percentiles;
 }

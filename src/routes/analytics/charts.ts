@@ -1,6 +1,7 @@
 import type { ChartConfiguration, ChartOptions } from 'chart.js';
 import type { AnalyticsDto, Percentiles, TeamCount } from '#lib/contracts/analytics.ts';
 import type { ChartTheme } from '#lib/components/chart-theme.ts';
+import { PRIORITIES } from '#lib/contracts/words.ts';
 import { formatDuration } from '#lib/format/time.ts';
 
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
@@ -50,7 +51,7 @@ export function incidentsChart(a: AnalyticsDto) {
 		type: 'bar',
 		data: {
 			labels: a.buckets.map((b) => bucketLabel(b.start, a.unit)),
-			datasets: (['P1', 'P2', 'P3', 'P4'] as const).map((p) => ({
+			datasets: PRIORITIES.map((p) => ({
 				label: p,
 				data: a.buckets.map((b) => b.by_priority[p]),
 				backgroundColor: theme.priority[p],

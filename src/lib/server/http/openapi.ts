@@ -71,6 +71,12 @@ const WebhookAnswer = z
 		ticket_id: z.string().nullable().optional()
 	})
 	.meta({ id: 'WebhookAnswer' });
+const SlaPolicyAnswer = z.object({
+	policy: SlaPolicyBody,
+	applies_to: z.literal('new tickets').meta({
+		description: 'A ticket keeps the deadline it was created with'
+	})
+});
 const LifecycleAnswer = z.object({ status: z.enum(['changed', 'unchanged']), ticket: Ticket });
 const ticketQuery = TicketFilters.omit({ cursor: true, limit: true });
 const auditQuery = AuditFilters.omit({ cursor: true, limit: true });
@@ -308,13 +314,13 @@ op('delete', '/api/admin/routing-rules/{id}', {
 op('get', '/api/admin/sla-policy', {
 	tags: ['admin'],
 	summary: 'SLA seconds per priority',
-	responses: { 200: json(SlaPolicyBody), ...admin }
+	responses: { 200: json(SlaPolicyAnswer), ...admin }
 });
 op('put', '/api/admin/sla-policy', {
 	tags: ['admin'],
 	summary: 'Change SLA seconds per priority',
 	request: { body: jsonBody(SlaPolicyBody) },
-	responses: { 200: json(SlaPolicyBody), ...admin }
+	responses: { 200: json(SlaPolicyAnswer), ...admin }
 });
 op('get', '/api/admin/connections', {
 	tags: ['admin'],

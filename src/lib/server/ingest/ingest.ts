@@ -13,9 +13,12 @@ import { classifyOffline } from '../triage/classifier.ts';
 import { parseFor } from './sources/registry.ts';
 import type { FieldError, IngestEndpoint, NormalizedAlert } from './types.ts';
 
+/** Ticket columns kept inside the server, not part of the API contract. */
+type InternalColumn = 'dedup_key' | 'source_severity' | 'routing_rule_id';
+
 export interface IngestRequest {
 	endpoint: IngestEndpoint;
-	/** The body exactly as received; stored before anything else looks at it. */
+	/** The body exactly as received; stored whatever the outcome (in the same transaction as a new ticket), so a payload no parser understood can still be read later. */
 	rawBody: string;
 	headers: Record<string, string>;
 	keyId: string | null;
@@ -89,52 +92,53 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 	const enrich =
 		alert.source === 'databricks' && alert.databricks !== null && deps.databricksEnabled();
 
+	// Named by the contract's field names (plus the internal ones), so a column and its value
+	// cannot drift apart; the rest of the ticket takes the table's defaults.
+	const columns: Partial<Record<keyof TicketDto | InternalColumn, unknown>> = {
+		id,
+		source: alert.source,
+		dedup_key: alert.dedupKey,
+		format: alert.format,
+		pipeline: alert.pipeline,
+		run_id: alert.runId,
+		resource: alert.resource,
+		severity: triage.severity,
+		priority: triage.priority,
+		category: triage.category,
+		error_type: triage.errorType,
+		error_code: alert.errorCode,
+		failure_type: alert.failureType,
+		source_severity: alert.sourceSeverity,
+		error_message: alert.errorMessage,
+		root_cause: triage.rootCause,
+		recommendations: JSON.stringify(triage.recommendations),
+		evidence: JSON.stringify(triage.evidence),
+		confidence: triage.confidence,
+		affected_entity: triage.affectedEntity,
+		auto_heal_possible: triage.autoHealPossible,
+		triage_status: 'pending',
+		enrichment_status: enrich ? 'pending' : null,
+		sla_seconds: settings.sla[triage.priority],
+		sla_deadline: deadline,
+		occurred_at: alert.occurredAt,
+		created_at: now,
+		updated_at: now,
+		team: routed.team,
+		owner: routed.owner,
+		cost_center: routed.costCenter,
+		routing_rule_id: routed.ruleId,
+		slack_channel: routed.slackChannel,
+		links: JSON.stringify(alert.links),
+		labels: JSON.stringify(alert.labels)
+	};
+
 	const outcome = await inTransaction(deps.pool, async (tx) => {
 		const inserted = await tx.query(
-			`insert into tickets (id, source, dedup_key, format, pipeline, run_id, resource, severity, priority,
-				category, error_type, error_code, failure_type, source_severity, error_message, root_cause,
-				recommendations, evidence, confidence, affected_entity, auto_heal_possible, triage_status,
-				enrichment_status, sla_seconds, sla_deadline, occurred_at, created_at, updated_at, team, owner,
-				cost_center, routing_rule_id, slack_channel, links, labels)
-			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-				$21, 'pending', $22, $23, $24, $25, $26, $26, $27, $28, $29, $30, $31, $32, $33)
+			`insert into tickets (${Object.keys(columns).join(', ')})
+			values (${Object.keys(columns).map((_, i) => `$${i + 1}`)})
 			on conflict (source, dedup_key) do nothing
 			returning ${TICKET_COLUMNS}`,
-			[
-				id,
-				alert.source,
-				alert.dedupKey,
-				alert.format,
-				alert.pipeline,
-				alert.runId,
-				alert.resource,
-				triage.severity,
-				triage.priority,
-				triage.category,
-				triage.errorType,
-				alert.errorCode,
-				alert.failureType,
-				alert.sourceSeverity,
-				alert.errorMessage,
-				triage.rootCause,
-				JSON.stringify(triage.recommendations),
-				JSON.stringify(triage.evidence),
-				triage.confidence,
-				triage.affectedEntity,
-				triage.autoHealPossible,
-				enrich ? 'pending' : null,
-				settings.sla[triage.priority as keyof typeof settings.sla],
-				deadline,
-				alert.occurredAt,
-				now,
-				routed.team,
-				routed.owner,
-				routed.costCenter,
-				routed.ruleId,
-				routed.slackChannel,
-				JSON.stringify(alert.links),
-				JSON.stringify(alert.labels)
-			]
+			Object.values(columns)
 		);
 		const row = inserted.rows[0];
 		if (!row) return duplicate(tx, req, alert);

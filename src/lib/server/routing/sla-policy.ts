@@ -3,13 +3,16 @@ import { z } from 'zod';
 import { invalidateIngestSettings } from './cache.ts';
 import { SlaPolicyEntity } from '../sla/entities.ts';
 import { DEFAULT_SLA, type SlaPolicyMap } from '../sla/policy.ts';
+import type { Priority } from '#lib/contracts/tickets.ts';
 import { PRIORITIES } from '#lib/contracts/words.ts';
 import { invalidFields } from '../errors.ts';
 
 const seconds = z.number().int().min(60).max(2_592_000);
 
 /** Seconds to acknowledge per priority: one minute to thirty days. */
-export const SlaPolicyBody = z.object({ P1: seconds, P2: seconds, P3: seconds, P4: seconds });
+export const SlaPolicyBody = z.object(
+	Object.fromEntries(PRIORITIES.map((p) => [p, seconds])) as Record<Priority, typeof seconds>
+);
 
 export interface SlaPolicyAnswer {
 	policy: SlaPolicyMap;
