@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two layers: pure unit specs beside the code, and integration tests on a real
-// PostgreSQL (embedded unless DATABASE_URL is set) started once by globalSetup.
+// Three layers: pure unit specs beside the code, integration tests on a real
+// PostgreSQL (embedded unless DATABASE_URL is set) started once by globalSetup,
+// and the fault suite (tests/faults, also `npm run test:faults`).
 export default defineConfig({
 	test: {
 		projects: [
@@ -10,6 +11,18 @@ export default defineConfig({
 					name: 'unit',
 					include: ['src/**/*.spec.ts', 'tests/support/**/*.spec.ts'],
 					environment: 'node'
+				}
+			},
+			{
+				// Faults a bad day brings (database restarted, hanging or killed with Vigil, fuzzed
+				// webhooks): each test starts its own PostgreSQL and Vigil processes.
+				test: {
+					name: 'faults',
+					include: ['tests/faults/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 240_000,
+					hookTimeout: 120_000,
+					fileParallelism: false
 				}
 			},
 			{
