@@ -215,11 +215,11 @@ describe('routing rules', () => {
 			status: 400,
 			details: [{ field: 'pattern', message: expect.stringMatching(/Invalid regular expression/) }]
 		});
-		const catastrophic = { ...input, pattern: '^(\\w+\\s?)+$' };
-		await expect(createRule(rt.em(), catastrophic)).rejects.toMatchObject({
-			status: 400,
-			details: [{ field: 'pattern', message: expect.stringMatching(/ReDoS/) }]
-		});
+		for (const pattern of ['^pl_(?!tmp)sales', '(?<=adf-)crm', '(pl)_\\1'])
+			await expect(createRule(rt.em(), { ...input, pattern })).rejects.toMatchObject({
+				status: 400,
+				details: [{ field: 'pattern', message: expect.stringMatching(/RE2 syntax.*linear time/) }]
+			});
 		await expect(
 			body(RuleCreateBody, { ...input, pattern: 'a'.repeat(501) })
 		).rejects.toMatchObject({
@@ -236,6 +236,26 @@ describe('routing rules', () => {
 			details: [{ field: 'pattern' }]
 		});
 		await deleteRule(rt.em(), keyword.id);
+	});
+
+	it('takes a pattern that would backtrack catastrophically in JavaScript: RE2 matches it in linear time at ingest', async () => {
+		const rule = await createRule(
+			rt.em(),
+			await body(RuleCreateBody, {
+				name: 'Words only',
+				position: 1,
+				field: 'pipeline',
+				match_type: 'regex',
+				pattern: '^(\\w+\\s?)+$',
+				team: 'words'
+			})
+		);
+		// With a backtracking engine, this name alone would stall the ingest transaction.
+		expect((await ticketOf(await ingestGeneric(`${'a'.repeat(2000)}!`))).team).toBe(
+			'data-platform'
+		);
+		expect((await ticketOf(await ingestGeneric('pl words daily'))).team).toBe('words');
+		await deleteRule(rt.em(), rule.id);
 	});
 
 	it('names every bad field of a rule and answers 404 for unknown ids', async () => {

@@ -1,9 +1,10 @@
 import type { Pool } from '../db/pool.ts';
 import { DEFAULT_SLA, type SlaPolicyMap } from '../sla/policy.ts';
-import type { RuleView } from './match.ts';
+import { compileRules, type CompiledRule, type RuleView } from './match.ts';
 
 export interface IngestSettings {
-	rules: RuleView[];
+	/** Regexes compiled once per load, so matching a webhook compiles nothing. */
+	rules: CompiledRule[];
 	sla: SlaPolicyMap;
 }
 
@@ -30,6 +31,9 @@ export async function ingestSettings(pool: Pool): Promise<IngestSettings> {
 	]);
 	const policy: SlaPolicyMap = { ...DEFAULT_SLA };
 	for (const row of sla.rows) policy[row.priority as keyof SlaPolicyMap] = row.seconds;
-	cached = { at: Date.now(), value: { rules: rules.rows as RuleView[], sla: policy } };
+	cached = {
+		at: Date.now(),
+		value: { rules: compileRules(rules.rows as RuleView[]), sla: policy }
+	};
 	return cached.value;
 }

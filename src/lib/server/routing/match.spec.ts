@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { route, type RuleView } from './match.ts';
+import { compileRules, route, type RuleView } from './match.ts';
 
 const rule = (over: Partial<RuleView>): RuleView => ({
 	id: over.name ?? 'r',
@@ -18,7 +18,7 @@ const rule = (over: Partial<RuleView>): RuleView => ({
 	...over
 });
 
-const rules = [
+const rules = compileRules([
 	rule({ name: 'default', isDefault: true, position: 1000, team: 'data-platform' }),
 	rule({ name: 'crm', position: 2, pattern: 'CRM', team: 'crm', slackChannel: '#crm-alerts' }),
 	rule({
@@ -37,7 +37,7 @@ const rules = [
 		team: 'finance'
 	}),
 	rule({ name: 'off', position: 0, pattern: 'customer', team: 'nobody', enabled: false })
-];
+]);
 
 describe('routing', () => {
 	it('matches keywords case-insensitively on the pipeline', () => {
@@ -62,7 +62,38 @@ describe('routing', () => {
 	});
 
 	it('treats an invalid regex as no match instead of throwing', () => {
-		const broken = [rule({ matchType: 'regex', pattern: '([', team: 'x' }), rules[0]!];
+		const broken = compileRules([
+			rule({ matchType: 'regex', pattern: '([', team: 'x' }),
+			rules[0]!
+		]);
 		expect(route(broken, { pipeline: '([', resource: null }).team).toBe('data-platform');
+	});
+
+	it('never matches a stored regex only JavaScript understands (saved before routing used RE2)', () => {
+		const legacy = compileRules([
+			rule({ matchType: 'regex', pattern: '^pl_(?!tmp)', team: 'x' }),
+			rules[0]!
+		]);
+		expect(legacy[0]?.regex).toBeNull();
+		expect(route(legacy, { pipeline: 'pl_sales', resource: null }).team).toBe('data-platform');
+	});
+
+	it('compiles each regex once, when the rules are loaded, and none for keywords', () => {
+		const compiled = rules.find((r) => r.name === 'sales');
+		expect(compiled?.regex?.pattern()).toBe('^pl_.*sales');
+		expect(rules.find((r) => r.name === 'crm')?.regex).toBeNull();
+		expect(route(rules, { pipeline: 'PL_weekly_SALES', resource: null }).team).toBe('sales');
+	});
+
+	it('matches a catastrophic-looking regex on a long adversarial name without backtracking', () => {
+		const redos = compileRules([
+			rule({ matchType: 'regex', pattern: '^(\\w+\\s?)+$', team: 'redos', position: 1 }),
+			rules[0]!
+		]);
+		expect(redos[0]?.regex).not.toBeNull();
+		expect(route(redos, { pipeline: `${'a'.repeat(50_000)}!`, resource: null }).team).toBe(
+			'data-platform'
+		);
+		expect(route(redos, { pipeline: 'pl sales daily', resource: null }).team).toBe('redos');
 	});
 });

@@ -1,3 +1,5 @@
+import { compileRegex, type RoutingRegex } from './regex.ts';
+
 export interface RuleView {
 	id: string;
 	name: string;
@@ -14,6 +16,20 @@ export interface RuleView {
 	enabled: boolean;
 }
 
+/** A rule ready for ingest: its regex compiled once, when the settings are loaded. */
+export interface CompiledRule extends RuleView {
+	/** null for a keyword rule, and for a regex RE2 cannot compile (it never matches). */
+	regex: RoutingRegex | null;
+}
+
+/** Compiles each regex rule's pattern; done once per settings load (routing/cache.ts), never per webhook. */
+export function compileRules(rules: readonly RuleView[]): CompiledRule[] {
+	return rules.map((rule) => {
+		const compiled = rule.matchType === 'regex' ? compileRegex(rule.pattern) : null;
+		return { ...rule, regex: compiled?.ok ? compiled.regex : null };
+	});
+}
+
 export interface Routed {
 	ruleId: string | null;
 	team: string | null;
@@ -25,11 +41,12 @@ export interface Routed {
 
 /**
  * First enabled rule by position whose keyword (case-insensitive substring) or
- * regex matches wins; the default rule catches everything else. A broken regex
- * never matches rather than failing the ingest (the admin API rejects them anyway).
+ * regex matches wins; the default rule catches everything else. A regex RE2 cannot
+ * compile never matches rather than failing the ingest (the admin API refuses them; one
+ * saved before routing used RE2 may still hold JavaScript-only syntax).
  */
 export function route(
-	rules: RuleView[],
+	rules: readonly CompiledRule[],
 	target: { pipeline: string; resource: string | null }
 ): Routed {
 	const ordered = [...rules].filter((r) => r.enabled).sort((a, b) => a.position - b.position);
@@ -54,7 +71,7 @@ export function route(
 	};
 }
 
-function matches(rule: RuleView, t: { pipeline: string; resource: string | null }): boolean {
+function matches(rule: CompiledRule, t: { pipeline: string; resource: string | null }): boolean {
 	const values =
 		rule.field === 'pipeline'
 			? [t.pipeline]
@@ -65,14 +82,6 @@ function matches(rule: RuleView, t: { pipeline: string; resource: string | null 
 		const needle = rule.pattern.toLowerCase();
 		return needle !== '' && values.some((v) => v.toLowerCase().includes(needle));
 	}
-	const re = compileRegex(rule.pattern);
+	const re = rule.regex;
 	return re !== null && values.some((v) => re.test(v));
-}
-
-export function compileRegex(pattern: string): RegExp | null {
-	try {
-		return new RegExp(pattern, 'i');
-	} catch {
-		return null;
-	}
 }

@@ -1,59 +1,47 @@
-/** Longest pattern a routing rule may hold; keeps compile and match cost small. */
+import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
+
+/** Longest pattern a routing rule may hold; keeps compile cost and program size small. */
 export const MAX_PATTERN_LENGTH = 500;
 
+/** Why a pattern JavaScript would take can be refused; the admin sees it with the engine's message. */
+export const RE2_NOTE =
+	'routing regexes use RE2 syntax, which matches in linear time: no lookaround like (?=…) or (?<!…), no backreferences like \\1';
+
+/** A routing regex, compiled once: case-insensitive, unanchored, linear-time matching. */
+export type RoutingRegex = RE2JS;
+
 /**
- * Compiles a routing regex exactly as routing/match.ts does, so the admin sees the engine's
- * own message at save time instead of a rule that silently never matches.
+ * Compiles a routing regex with RE2 (re2js). Rules run on every webhook inside the ingest
+ * transaction, so a backtracking engine could be stalled by one catastrophic pattern (ReDoS);
+ * RE2 has no backtracking, so every pattern it accepts matches in time linear in the input.
+ * Patterns it cannot express (lookaround, backreferences) are refused at save time.
  */
-export function regexProblem(pattern: string): string | null {
+export function compileRegex(
+	pattern: string
+): { ok: true; regex: RoutingRegex } | { ok: false; problem: string } {
 	if (pattern.length > MAX_PATTERN_LENGTH)
-		return `must be at most ${MAX_PATTERN_LENGTH} characters`;
+		return { ok: false, problem: `must be at most ${MAX_PATTERN_LENGTH} characters` };
 	try {
-		new RegExp(pattern, 'i');
+		return { ok: true, regex: RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE) };
 	} catch (err) {
-		return (err as Error).message;
+		if (!(err instanceof RE2JSException)) throw err;
+		return {
+			ok: false,
+			problem: `Invalid regular expression: ${describe(err, pattern)}; ${RE2_NOTE}`
+		};
 	}
-	if (hasNestedRepetition(pattern))
-		return 'a repeated group that itself repeats (like (a+)+) can take exponential time (ReDoS); rewrite it without nesting';
-	return null;
 }
 
-/**
- * ReDoS guard. V8's regex engine backtracks, and a rule runs on every webhook inside the ingest
- * transaction, so one catastrophic pattern would stall ingestion. This rejects the classic
- * shape, a group containing a +, * or {n,m} quantifier that is itself repeated the same way
- * ((a+)+, (\w*\s?)*, (x{1,}y)+). It is a heuristic: overlapping alternations such as (a|a)+
- * pass; the length cap and the short strings matched (pipeline and resource names) bound those.
- */
-export function hasNestedRepetition(pattern: string): boolean {
-	const groups: boolean[] = [];
-	let inClass = false;
-	for (let i = 0; i < pattern.length; i++) {
-		const c = pattern[i];
-		if (c === '\\') {
-			i++;
-			continue;
-		}
-		if (inClass) {
-			if (c === ']') inClass = false;
-			continue;
-		}
-		if (c === '[') inClass = true;
-		else if (c === '(') groups.push(false);
-		else if (c === ')') {
-			const innerRepeats = groups.pop() ?? false;
-			const repeated = isRangeQuantifier(pattern, i + 1);
-			if (innerRepeats && repeated) return true;
-			if ((innerRepeats || repeated) && groups.length > 0) groups[groups.length - 1] = true;
-		} else if (isRangeQuantifier(pattern, i) && groups.length > 0) {
-			groups[groups.length - 1] = true;
-		}
-	}
-	return false;
+/** The problem with a routing regex, or null when RE2 compiles it. */
+export function regexProblem(pattern: string): string | null {
+	const compiled = compileRegex(pattern);
+	return compiled.ok ? null : compiled.problem;
 }
 
-function isRangeQuantifier(pattern: string, at: number): boolean {
-	const c = pattern[at];
-	if (c === '*' || c === '+') return true;
-	return c === '{' && /^\{\d+,\d*\}/.test(pattern.slice(at));
+/** The engine's description and the offending part, without the (?i) the case flag adds. */
+function describe(err: RE2JSException, pattern: string): string {
+	if (!(err instanceof RE2JSSyntaxException)) return err.message;
+	let part = err.getPattern() ?? '';
+	if (part.startsWith('(?i)') && !pattern.startsWith('(?i)')) part = part.slice(4);
+	return part ? `${err.getDescription()}: \`${part}\`` : err.getDescription();
 }
