@@ -25,8 +25,11 @@ import { listUsers, setUserRole } from '../../src/lib/server/auth/users.ts';
 import { listIngestKeys } from '../../src/lib/server/auth/ingest-keys.ts';
 import { UserEntity } from '../../src/lib/server/auth/entities.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
-import { loadConnection } from '../../src/lib/server/connections/service.ts';
+import { loadConnection, loadStoredConnection } from '../../src/lib/server/connections/service.ts';
 import { requireUser } from '../../src/lib/server/http/auth.ts';
+import { ApiError } from '../../src/lib/server/errors.ts';
+import { actions } from '../../src/routes/admin/connections/+page.server.ts';
+import { PUT } from '../../src/routes/api/admin/connections/[kind]/+server.ts';
 import { parseJson } from '../../src/lib/server/http/body.ts';
 import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
@@ -487,6 +490,273 @@ describe('connections', () => {
 			status: 409,
 			code: 'not_configured'
 		});
+	});
+
+	const stored = (kind: 'gemini' | 'slack' | 'jira' | 'databricks') =>
+		loadStoredConnection(rt.pool, rt.secretKey, kind);
+
+	it('never sends a stored secret to a new host: 400 naming it and nothing saved, unless it is typed again', async () => {
+		const elsewhere = await startDatabricksStandin({ token: 'dapi-elsewhere' });
+		try {
+			await saveConnectionSettings(rt, 'databricks', {
+				host: databricks.url,
+				token: databricks.token
+			});
+			const before = await stored('databricks');
+			const moved = await body(CONNECTION_BODIES.databricks, { host: elsewhere.url });
+			await expect(saveConnectionSettings(rt, 'databricks', moved)).rejects.toMatchObject({
+				status: 400,
+				details: [
+					{
+						field: 'token',
+						message:
+							'Re-enter the access token: the workspace URL changed, and Vigil does not send a stored secret to a new host'
+					}
+				]
+			});
+			expect(await stored('databricks')).toEqual(before);
+			expect(await testConnection(rt, 'databricks')).toMatchObject({ status: 'healthy' });
+			expect(elsewhere.requests).toEqual([]);
+
+			// The same place spelled differently is not a new host.
+			await saveConnectionSettings(rt, 'databricks', {
+				host: `${databricks.url.toUpperCase()}/`
+			});
+			expect((await stored('databricks'))?.secrets).toEqual({ token: databricks.token });
+
+			await saveConnectionSettings(
+				rt,
+				'databricks',
+				await body(CONNECTION_BODIES.databricks, { host: elsewhere.url, token: elsewhere.token })
+			);
+			expect(await stored('databricks')).toMatchObject({
+				config: { host: elsewhere.url },
+				secrets: { token: elsewhere.token }
+			});
+			expect(await testConnection(rt, 'databricks')).toMatchObject({ status: 'healthy' });
+			expect(elsewhere.requests.map((r) => r.headers.authorization)).toEqual([
+				`Bearer ${elsewhere.token}`
+			]);
+		} finally {
+			await saveConnectionSettings(rt, 'databricks', {
+				host: databricks.url,
+				token: databricks.token
+			});
+			await elsewhere.close();
+		}
+	});
+
+	it('asks for exactly the secrets the new URL would get, for every kind', async () => {
+		// Gemini: leaving the proxy for Google is a new host too.
+		await expect(
+			saveConnectionSettings(
+				rt,
+				'gemini',
+				await body(CONNECTION_BODIES.gemini, { model: 'gemini-2.5-flash' })
+			)
+		).rejects.toMatchObject({
+			details: [
+				{
+					field: 'apiKey',
+					message: expect.stringMatching(/^Re-enter the API key: the base URL changed/)
+				}
+			]
+		});
+		expect((await stored('gemini'))?.config.baseUrl).toBe(gemini.url);
+
+		// Slack: the bot token goes to the API URL; the signing secret only checks Slack's requests.
+		const slack = {
+			defaultChannel: '#data-incidents',
+			apiUrl: 'https://slack-proxy.contoso.example/api/'
+		};
+		await saveConnectionSettings(
+			rt,
+			'slack',
+			await body(CONNECTION_BODIES.slack, { ...slack, botToken: 'xoxb-1', signingSecret: 'sig-1' })
+		);
+		const movedSlack = { ...slack, apiUrl: 'https://slack.attacker.example/api/' };
+		await expect(
+			saveConnectionSettings(rt, 'slack', await body(CONNECTION_BODIES.slack, movedSlack))
+		).rejects.toMatchObject({
+			details: [{ field: 'botToken', message: expect.stringMatching(/the API URL changed/) }]
+		});
+		await saveConnectionSettings(
+			rt,
+			'slack',
+			await body(CONNECTION_BODIES.slack, { ...movedSlack, botToken: 'xoxb-2' })
+		);
+		expect((await stored('slack'))?.secrets).toEqual({
+			botToken: 'xoxb-2',
+			signingSecret: 'sig-1'
+		});
+
+		// Jira Cloud: the API token and the webhook secret, not the unused PAT, which stays behind.
+		const jira = {
+			baseUrl: 'https://contoso.atlassian.net',
+			deployment: 'cloud',
+			email: 'svc@contoso.example',
+			projectKey: 'OPS',
+			issueType: 'Bug'
+		};
+		await saveConnectionSettings(
+			rt,
+			'jira',
+			await body(CONNECTION_BODIES.jira, {
+				...jira,
+				apiToken: 'atl-1',
+				pat: 'pat-1',
+				webhookSecret: 'hook-1'
+			})
+		);
+		const movedJira = { ...jira, baseUrl: 'https://contoso-evil.atlassian.net' };
+		await expect(
+			saveConnectionSettings(rt, 'jira', await body(CONNECTION_BODIES.jira, movedJira))
+		).rejects.toMatchObject({
+			status: 400,
+			details: [
+				{
+					field: 'apiToken',
+					message: expect.stringMatching(/^Re-enter the API token: the site URL changed/)
+				},
+				{ field: 'webhookSecret', message: expect.stringMatching(/^Re-enter the webhook secret/) }
+			]
+		});
+		expect((await stored('jira'))?.config.baseUrl).toBe(jira.baseUrl);
+		await saveConnectionSettings(
+			rt,
+			'jira',
+			await body(CONNECTION_BODIES.jira, { ...movedJira, apiToken: 'atl-2', webhookSecret: null })
+		);
+		expect(await stored('jira')).toMatchObject({
+			config: { baseUrl: movedJira.baseUrl },
+			secrets: { apiToken: 'atl-2' }
+		});
+		expect((await stored('jira'))?.secrets).toEqual({ apiToken: 'atl-2' });
+		expect(await state('jira')).toMatchObject({
+			configured: true,
+			secrets: { apiToken: true, pat: false, webhookSecret: false }
+		});
+	});
+
+	it('clears a secret with null: the connection then shows as not configured and nothing uses it', async () => {
+		await saveConnectionSettings(
+			rt,
+			'slack',
+			await body(CONNECTION_BODIES.slack, {
+				defaultChannel: '#data-incidents',
+				apiUrl: 'https://slack.attacker.example/api/',
+				signingSecret: null
+			})
+		);
+		expect(await state('slack')).toMatchObject({
+			configured: false,
+			status: 'not_connected',
+			secrets: { botToken: true, signingSecret: false }
+		});
+		expect(await loadConnection(rt.pool, rt.secretKey, 'slack')).toBeNull();
+		await expect(testConnection(rt, 'slack')).rejects.toMatchObject({ code: 'not_configured' });
+
+		const databricksBody = await body(CONNECTION_BODIES.databricks, {
+			host: databricks.url,
+			token: null
+		});
+		await saveConnectionSettings(rt, 'databricks', databricksBody);
+		expect(await state('databricks')).toMatchObject({
+			configured: false,
+			secrets: { token: false }
+		});
+		const row = (await rt.pool.query(`select secrets from connections where kind = 'databricks'`))
+			.rows[0];
+		expect(row.secrets).toBeNull();
+		expect(await rt.databricksClient()).toBeNull();
+		await expect(testConnection(rt, 'databricks')).rejects.toMatchObject({
+			status: 409,
+			code: 'not_configured'
+		});
+		// Left out when none is stored is still a forgotten secret, not a clear.
+		await expect(
+			saveConnectionSettings(
+				rt,
+				'databricks',
+				await body(CONNECTION_BODIES.databricks, { host: databricks.url })
+			)
+		).rejects.toMatchObject({ status: 400, details: [{ field: 'token' }] });
+		await saveConnectionSettings(rt, 'databricks', {
+			host: databricks.url,
+			token: databricks.token
+		});
+		expect((await state('databricks'))?.configured).toBe(true);
+	});
+
+	it('refuses the same way through the admin form (keeping the typed URL) and the API', async () => {
+		// The form action and the route find the runtime the way the server's hook leaves it.
+		const slot = globalThis as unknown as Record<symbol, { runtime?: Runtime } | undefined>;
+		slot[Symbol.for('vigil.runtime')] = { runtime: rt };
+		const locals = { user: { ...(await adminUser()), role: 'admin' }, via: 'session' };
+		const submit = (fields: Record<string, string>) => {
+			const form = new FormData();
+			for (const [k, v] of Object.entries(fields)) form.set(k, v);
+			const request = new Request('http://vigil.test/admin/connections?/save', {
+				method: 'POST',
+				body: form
+			});
+			const url = new URL(request.url);
+			return actions.save!({ request, locals, url } as unknown as Parameters<
+				NonNullable<typeof actions.save>
+			>[0]);
+		};
+		const attackerHost = 'https://attacker.example';
+
+		const refused = await submit({ kind: 'databricks', host: attackerHost, token: '' });
+		expect(refused).toMatchObject({
+			status: 400,
+			data: {
+				form: 'save-databricks',
+				errors: { token: expect.stringMatching(/^Re-enter the access token/) },
+				values: { host: attackerHost }
+			}
+		});
+		expect((await stored('databricks'))?.config.host).toBe(databricks.url);
+
+		// The route throws ApiError; the server's hook turns it into this response.
+		const put = async (json: unknown): Promise<Response> => {
+			const event = {
+				params: { kind: 'databricks' },
+				locals,
+				request: new Request('http://vigil.test/api/admin/connections/databricks', {
+					method: 'PUT',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(json)
+				})
+			} as unknown as Parameters<typeof PUT>[0];
+			try {
+				return await PUT(event);
+			} catch (err) {
+				if (err instanceof ApiError) return err.toResponse();
+				throw err;
+			}
+		};
+		const res = await put({ host: attackerHost });
+		expect(res.status).toBe(400);
+		expect((await res.json()).error.details).toEqual([
+			{
+				field: 'token',
+				message:
+					'Re-enter the access token: the workspace URL changed, and Vigil does not send a stored secret to a new host'
+			}
+		]);
+		expect((await stored('databricks'))?.config.host).toBe(databricks.url);
+
+		// The form's Clear box sends null: saved, and the connection is no longer configured.
+		expect(
+			await submit({ kind: 'databricks', host: databricks.url, token: '', token__remove: 'on' })
+		).toEqual({ form: 'save-databricks', saved: true });
+		expect(await state('databricks')).toMatchObject({
+			configured: false,
+			secrets: { token: false }
+		});
+		expect((await put({ host: databricks.url, token: databricks.token })).status).toBe(200);
+		expect((await state('databricks'))?.configured).toBe(true);
 	});
 });
 

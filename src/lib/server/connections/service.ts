@@ -74,22 +74,47 @@ export async function seedConnections(pool: Pool, cfg: Config, key: Buffer): Pro
 	}
 }
 
+/**
+ * Secrets and settings each kind cannot work without. Jira Cloud authenticates with e-mail +
+ * API token, Server / Data Center with a personal access token.
+ */
+export function requiredSettings(kind: ConnectionKind, config: Record<string, string>): string[] {
+	if (kind === 'gemini') return ['apiKey'];
+	if (kind === 'slack') return ['botToken', 'signingSecret'];
+	if (kind === 'databricks') return ['host', 'token'];
+	return config.deployment === 'server' ? ['baseUrl', 'pat'] : ['baseUrl', 'email', 'apiToken'];
+}
+
+/** Configured = everything the kind needs is stored; an admin who clears a required secret unconfigures it. */
+export function isConfigured(kind: ConnectionKind, settings: ConnectionSettings): boolean {
+	return requiredSettings(kind, settings.config).every(
+		(name) => Boolean(settings.secrets[name]) || Boolean(settings.config[name])
+	);
+}
+
 export async function saveConnection(
 	pool: Pool,
 	key: Buffer,
 	kind: ConnectionKind,
 	settings: ConnectionSettings
 ): Promise<void> {
+	// No secret left: nothing sealed, so nothing counts the connection as set up.
+	const sealed =
+		Object.keys(settings.secrets).length > 0 ? seal(key, JSON.stringify(settings.secrets)) : null;
 	await pool.query(
 		`insert into connections (kind, config, secrets, status, last_error, updated_at)
 		values ($1, $2, $3, 'not_connected', null, now())
 		on conflict (kind) do update set config = excluded.config, secrets = excluded.secrets,
 			status = 'not_connected', last_error = null, updated_at = now()`,
-		[kind, settings.config, seal(key, JSON.stringify(settings.secrets))]
+		[kind, settings.config, sealed]
 	);
 }
 
-export async function loadConnection(
+/**
+ * The connection as stored, whether or not it is complete (the admin page merges its
+ * secrets with a new save). Callers that use it to talk to a service want loadConnection.
+ */
+export async function loadStoredConnection(
 	pool: Pool,
 	key: Buffer,
 	kind: ConnectionKind
@@ -107,6 +132,16 @@ export async function loadConnection(
 	};
 }
 
+/** The connection to use, or null while it is not configured (nothing stored, or a required secret cleared). */
+export async function loadConnection(
+	pool: Pool,
+	key: Buffer,
+	kind: ConnectionKind
+): Promise<(ConnectionSettings & { updatedAt: Date }) | null> {
+	const stored = await loadStoredConnection(pool, key, kind);
+	return stored && isConfigured(kind, stored) ? stored : null;
+}
+
 /** Every external call reports here, so the admin page shows healthy / failing with the last error. */
 export async function recordConnectionResult(
 	pool: Pool,
@@ -121,19 +156,32 @@ export async function recordConnectionResult(
 	);
 }
 
-export async function connectionStates(pool: Pool): Promise<ConnectionState[]> {
+export async function connectionStates(pool: Pool, key: Buffer): Promise<ConnectionState[]> {
 	const r = await pool.query(`select * from connections`);
 	const byKind = new Map(r.rows.map((row) => [row.kind as ConnectionKind, row]));
 	return CONNECTION_KINDS.map((kind) => {
 		const row = byKind.get(kind);
+		const config: Record<string, string> = row?.config ?? {};
 		return {
 			kind,
-			configured: Boolean(row?.secrets),
+			configured:
+				Boolean(row?.secrets) &&
+				isConfigured(kind, { config, secrets: readSecrets(key, row.secrets) }),
 			status: row?.status ?? 'not_connected',
 			last_error: row?.last_error ?? null,
 			last_checked_at: row?.last_checked_at ?? null,
 			last_ok_at: row?.last_ok_at ?? null,
-			config: row?.config ?? {}
+			config
 		};
 	});
+}
+
+/** Sealed secrets, or none when they cannot be read (e.g. sealed under another encryption key). */
+function readSecrets(key: Buffer, sealed: string | null | undefined): Record<string, string> {
+	if (!sealed) return {};
+	try {
+		return JSON.parse(unseal(key, sealed));
+	} catch {
+		return {};
+	}
 }

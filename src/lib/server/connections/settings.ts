@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
 	connectionStates,
-	loadConnection,
+	loadStoredConnection,
+	requiredSettings,
 	saveConnection,
+	type ConnectionSettings,
 	type ConnectionState
 } from './service.ts';
 import type { ConnectionKind } from './entities.ts';
@@ -17,8 +19,20 @@ export interface ConnectionDeps {
 
 const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const text = z.string().trim().min(1).max(200);
-/** Left out = keep the stored secret (the UI never gets secrets back to echo); null = remove it. */
-const secret = z.string().trim().min(1).max(4096).nullable().optional();
+/**
+ * Left out = keep the stored secret (the UI never gets secrets back to echo), except when the
+ * URL it is sent to changes in the same request; null = remove it.
+ */
+const secret = z
+	.string()
+	.trim()
+	.min(1)
+	.max(4096)
+	.nullable()
+	.optional()
+	.describe(
+		'Left out: keep the stored secret (refused when the URL it is sent to changes); null: remove it'
+	);
 
 export const CONNECTION_BODIES = {
 	gemini: z.object({
@@ -68,13 +82,68 @@ export const SECRET_FIELDS: Record<ConnectionKind, readonly string[]> = {
 	databricks: ['token']
 };
 
-/** Secrets each kind cannot work without, once the body is merged with what is stored. */
-function required(kind: ConnectionKind, config: Record<string, string>): string[] {
-	if (kind === 'gemini') return ['apiKey'];
-	if (kind === 'slack') return ['botToken', 'signingSecret'];
-	if (kind === 'databricks') return ['token'];
-	// Jira Cloud authenticates with e-mail + API token, Server / Data Center with a PAT.
-	return config.deployment === 'server' ? ['pat'] : ['email', 'apiToken'];
+/** How the messages name each secret. */
+const SECRET_LABEL: Record<string, string> = {
+	apiKey: 'API key',
+	botToken: 'bot token',
+	signingSecret: 'signing secret',
+	apiToken: 'API token',
+	pat: 'personal access token',
+	webhookSecret: 'webhook secret',
+	token: 'access token'
+};
+
+/**
+ * The setting that decides where each kind sends its secrets (its default when left empty),
+ * and the secrets bound to it. Slack's signing secret only checks requests Slack sends to
+ * Vigil, so it is not bound to the API URL; Jira's webhook secret is shared with the site.
+ */
+export const SECRET_DESTINATION: Record<
+	ConnectionKind,
+	{ field: string; label: string; fallback: string | null; secrets: readonly string[] }
+> = {
+	gemini: {
+		field: 'baseUrl',
+		label: 'base URL',
+		fallback: 'https://generativelanguage.googleapis.com',
+		secrets: ['apiKey']
+	},
+	slack: {
+		field: 'apiUrl',
+		label: 'API URL',
+		fallback: 'https://slack.com/api/',
+		secrets: ['botToken']
+	},
+	jira: {
+		field: 'baseUrl',
+		label: 'site URL',
+		fallback: null,
+		secrets: ['apiToken', 'pat', 'webhookSecret']
+	},
+	databricks: { field: 'host', label: 'workspace URL', fallback: null, secrets: ['token'] }
+};
+
+/** Secrets the settings make use of: Jira uses the API token on Cloud and the PAT on Server. */
+function secretsInUse(kind: ConnectionKind, config: Record<string, string>): string[] {
+	if (kind !== 'jira') return [...SECRET_FIELDS[kind]];
+	return [config.deployment === 'server' ? 'pat' : 'apiToken', 'webhookSecret'];
+}
+
+/**
+ * Where a URL setting sends requests, for comparing two of them: scheme and host
+ * lower-cased, default port, trailing slashes and fragment dropped; a Databricks host may
+ * be stored without a scheme (from DATABRICKS_HOST), which means https like its client.
+ */
+export function destination(value: string | undefined, fallback: string | null): string | null {
+	const raw = value?.trim() || fallback;
+	if (!raw) return null;
+	try {
+		const url = new URL(/^[a-z][a-z\d+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`);
+		url.hash = '';
+		return url.href.replace(/\/+$/, '');
+	} catch {
+		return raw;
+	}
 }
 
 /** A connection as the admin page shows it: settings, health, and which secrets are set (never their values). */
@@ -92,10 +161,10 @@ export function connectionKind(kind: string): ConnectionKind {
 }
 
 export async function listConnections(deps: ConnectionDeps): Promise<ConnectionView[]> {
-	const states = await connectionStates(deps.pool);
+	const states = await connectionStates(deps.pool, deps.secretKey);
 	return Promise.all(
 		states.map(async (state) => {
-			const stored = await storedSecrets(deps, state.kind);
+			const stored = (await storedSettings(deps, state.kind)).secrets;
 			const secrets = Object.fromEntries(
 				SECRET_FIELDS[state.kind].map((name) => [name, Boolean(stored[name])])
 			);
@@ -106,44 +175,80 @@ export async function listConnections(deps: ConnectionDeps): Promise<ConnectionV
 
 /**
  * Saves a connection: non-secret settings are replaced by the body, secrets merged with the
- * stored ones. The status goes back to not_connected until the next test or call.
+ * stored ones (left out = kept, null = removed). The status goes back to not_connected until
+ * the next test or call.
+ *
+ * A stored secret never follows a change of the URL it is sent to (an admin could otherwise
+ * point Test connection at a host of their own and receive it): the request must re-enter or
+ * clear each secret the new settings use, else 400 naming them and nothing is saved. Stored
+ * secrets the new settings do not use (Jira's PAT on Cloud) are dropped with the old URL.
+ *
+ * Leaving out a required secret that is not stored is refused (it is easy to forget); clearing
+ * one on purpose is not: the connection is then saved as not configured.
  */
 export async function saveConnectionSettings<K extends ConnectionKind>(
 	deps: ConnectionDeps,
 	kind: K,
 	body: ConnectionBody<K>
 ): Promise<ConnectionView> {
+	const given: Record<string, unknown> = body;
+	const stored = await storedSettings(deps, kind);
 	const config: Record<string, string> = {};
-	const secrets = await storedSecrets(deps, kind);
-	for (const [name, value] of Object.entries(body)) {
+	const secrets = { ...stored.secrets };
+	for (const [name, value] of Object.entries(given)) {
 		if (SECRET_FIELDS[kind].includes(name)) {
 			if (value === null) delete secrets[name];
 			else if (typeof value === 'string') secrets[name] = value;
 		} else if (typeof value === 'string') config[name] = value;
 	}
-	const missing = required(kind, config).filter((name) => !secrets[name] && !config[name]);
-	if (missing.length > 0)
-		throw invalidFields(
-			missing.map((field) => ({
-				field,
-				message: SECRET_FIELDS[kind].includes(field)
-					? 'required: none is stored for this connection yet'
-					: 'required'
-			}))
-		);
+
+	const problems: { field: string; message: string }[] = [];
+	const to = SECRET_DESTINATION[kind];
+	const moved =
+		destination(stored.config[to.field], to.fallback) !==
+		destination(config[to.field], to.fallback);
+	if (moved) {
+		const inUse = secretsInUse(kind, config);
+		for (const name of to.secrets) {
+			const keptFromStore = given[name] === undefined && Boolean(stored.secrets[name]);
+			if (!keptFromStore) continue;
+			if (inUse.includes(name))
+				problems.push({
+					field: name,
+					message: `Re-enter the ${SECRET_LABEL[name] ?? name}: the ${to.label} changed, and Vigil does not send a stored secret to a new host`
+				});
+			else delete secrets[name];
+		}
+	}
+
+	const required = requiredSettings(kind, config);
+	const clearing = required.some((name) => given[name] === null);
+	if (!clearing)
+		for (const field of required)
+			if (!secrets[field] && !config[field] && !problems.some((p) => p.field === field))
+				problems.push({
+					field,
+					message: SECRET_FIELDS[kind].includes(field)
+						? 'required: none is stored for this connection yet'
+						: 'required'
+				});
+	if (problems.length > 0) throw invalidFields(problems);
+
 	await saveConnection(deps.pool, deps.secretKey, kind, { config, secrets });
 	const views = await listConnections(deps);
 	return views.find((v) => v.kind === kind) as ConnectionView;
 }
 
-/** Stored secrets, or none when they cannot be read (e.g. sealed under another encryption key). */
-async function storedSecrets(
+/** Stored settings, or none when the secrets cannot be read (e.g. sealed under another encryption key). */
+async function storedSettings(
 	deps: ConnectionDeps,
 	kind: ConnectionKind
-): Promise<Record<string, string>> {
+): Promise<ConnectionSettings> {
 	try {
-		return { ...((await loadConnection(deps.pool, deps.secretKey, kind))?.secrets ?? {}) };
+		const stored = await loadStoredConnection(deps.pool, deps.secretKey, kind);
+		if (stored) return { config: stored.config, secrets: { ...stored.secrets } };
 	} catch {
-		return {};
+		// Unreadable secrets cannot be sent anywhere: nothing to keep, nothing to protect.
 	}
+	return { config: {}, secrets: {} };
 }

@@ -31,7 +31,12 @@ export const actions: Actions = {
 		const values = Object.fromEntries(Object.entries(input).filter(([k]) => !secret.has(k)));
 		const parsed = parseForm(form, CONNECTION_BODIES[kind], input, values);
 		if (!parsed.ok) return parsed.failure;
-		const saved = await attempt(form, () => saveConnectionSettings(runtime(), kind, parsed.data));
+		// A refused save keeps what was typed (a new URL, say), so the admin can add the secret.
+		const saved = await attempt(
+			form,
+			() => saveConnectionSettings(runtime(), kind, parsed.data),
+			values
+		);
 		if (!saved.ok) return saved.failure;
 		return { form, saved: true };
 	},

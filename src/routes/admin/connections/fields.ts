@@ -16,6 +16,11 @@ export interface SettingField {
 	half?: boolean;
 	/** Jira: fields that only one deployment uses. */
 	deployment?: 'cloud' | 'server';
+	/**
+	 * A secret sent to the URL in this field: changing that URL needs the secret re-entered
+	 * (the server refuses otherwise, see SECRET_DESTINATION in connections/settings.ts).
+	 */
+	sentTo?: string;
 }
 
 export const CONNECTION_LABEL: Record<Kind, string> = {
@@ -34,7 +39,7 @@ export const CONNECTION_PURPOSE: Record<Kind, string> = {
 
 export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 	gemini: [
-		{ name: 'apiKey', label: 'API key', type: 'secret' },
+		{ name: 'apiKey', label: 'API key', type: 'secret', required: true, sentTo: 'baseUrl' },
 		{
 			name: 'model',
 			label: 'Model',
@@ -51,8 +56,15 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 		}
 	],
 	slack: [
-		{ name: 'botToken', label: 'Bot token', type: 'secret', placeholder: 'xoxb-…' },
-		{ name: 'signingSecret', label: 'Signing secret', type: 'secret' },
+		{
+			name: 'botToken',
+			label: 'Bot token',
+			type: 'secret',
+			required: true,
+			placeholder: 'xoxb-…',
+			sentTo: 'apiUrl'
+		},
+		{ name: 'signingSecret', label: 'Signing secret', type: 'secret', required: true },
 		{
 			name: 'defaultChannel',
 			label: 'Default channel',
@@ -106,8 +118,22 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			]
 		},
 		{ name: 'email', label: 'Account e-mail', type: 'email', deployment: 'cloud', half: true },
-		{ name: 'apiToken', label: 'API token', type: 'secret', deployment: 'cloud' },
-		{ name: 'pat', label: 'Personal access token', type: 'secret', deployment: 'server' },
+		{
+			name: 'apiToken',
+			label: 'API token',
+			type: 'secret',
+			required: true,
+			deployment: 'cloud',
+			sentTo: 'baseUrl'
+		},
+		{
+			name: 'pat',
+			label: 'Personal access token',
+			type: 'secret',
+			required: true,
+			deployment: 'server',
+			sentTo: 'baseUrl'
+		},
 		{
 			name: 'projectKey',
 			label: 'Project key',
@@ -128,7 +154,8 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			name: 'webhookSecret',
 			label: 'Webhook secret',
 			type: 'secret',
-			hint: 'The secret of the Jira webhook that reports status changes back.'
+			hint: 'The secret of the Jira webhook that reports status changes back.',
+			sentTo: 'baseUrl'
 		}
 	],
 	databricks: [
@@ -139,13 +166,20 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			required: true,
 			placeholder: 'https://adb-1234567890123456.7.azuredatabricks.net'
 		},
-		{ name: 'token', label: 'Access token', type: 'secret', placeholder: 'dapi…' }
+		{
+			name: 'token',
+			label: 'Access token',
+			type: 'secret',
+			required: true,
+			placeholder: 'dapi…',
+			sentTo: 'host'
+		}
 	]
 };
 
 /**
  * The JSON body the connection API takes, from the form: empty optional text is left out;
- * an empty secret keeps the stored one, and its “remove” box sends null to delete it.
+ * an empty secret keeps the stored one, and its “clear” box sends null to delete it.
  */
 export function connectionInput(kind: Kind, form: FormData): Record<string, unknown> {
 	const body: Record<string, unknown> = {};
@@ -157,4 +191,10 @@ export function connectionInput(kind: Kind, form: FormData): Record<string, unkn
 		} else if (value) body[f.name] = value;
 	}
 	return body;
+}
+
+/** Two URL settings that send requests to the same place, as far as the form can tell. */
+export function sameUrl(a: string | undefined, b: string | undefined): boolean {
+	const norm = (v: string | undefined) => (v ?? '').trim().toLowerCase().replace(/\/+$/, '');
+	return norm(a) === norm(b);
 }
