@@ -1,0 +1,406 @@
+import {
+	createCloudClient,
+	isApiError,
+	isAuthError,
+	isForbiddenError,
+	isNetworkError,
+	isNotFoundError,
+	isRateLimitError,
+	isServerError
+} from 'jira.js';
+import { createClient, type Client, type SendRequestOptions } from 'jira.js/core';
+import { log } from '../log.ts';
+import type { AdfDoc, JiraDeployment } from './format.ts';
+
+/**
+ * The only file that imports jira.js. Jira Cloud goes through its typed REST v3
+ * client; Server / Data Center through the same library's transport on REST v2
+ * (jira.js 6 has no v2 client: its typed surface is generated from Cloud's v3
+ * spec and reads back through /rest/api/3, which Data Center does not have).
+ * Every call has a deadline (jira.js has none) and every failure becomes a
+ * JiraError that says what to do.
+ */
+
+export type JiraErrorKind =
+	| 'auth'
+	| 'forbidden'
+	| 'not_found'
+	| 'invalid'
+	| 'rate_limited'
+	| 'server'
+	| 'network'
+	| 'timeout';
+
+export class JiraError extends Error {
+	readonly kind: JiraErrorKind;
+	readonly status: number | null;
+	readonly retryAfterMs: number | null;
+	/** Jira's `errors` object: field → message, for a refused create or transition. */
+	readonly fields: Record<string, string>;
+	constructor(
+		kind: JiraErrorKind,
+		message: string,
+		extra: { status?: number; retryAfterMs?: number | null; fields?: Record<string, string> } = {}
+	) {
+		super(message);
+		this.name = 'JiraError';
+		this.kind = kind;
+		this.status = extra.status ?? null;
+		this.retryAfterMs = extra.retryAfterMs ?? null;
+		this.fields = extra.fields ?? {};
+	}
+	/** Worth another attempt later: Jira was slow, down, or asked us to wait. */
+	get transient(): boolean {
+		return ['rate_limited', 'server', 'network', 'timeout'].includes(this.kind);
+	}
+}
+
+export interface JiraSettings {
+	baseUrl: string;
+	deployment: JiraDeployment;
+	/** Cloud: e-mail + API token (basic). */
+	email?: string;
+	apiToken?: string;
+	/** Server / Data Center: personal access token (bearer). */
+	pat?: string;
+	timeoutMs: number;
+}
+
+export type StatusCategory = 'new' | 'indeterminate' | 'done';
+
+export interface JiraIssueState {
+	id: string;
+	key: string;
+	status: string;
+	statusCategory: StatusCategory;
+	/** Display name of the last person to change it, when Jira says. */
+	updated: string | null;
+}
+
+export interface JiraTransition {
+	id: string;
+	name: string;
+	to: string;
+	toCategory: StatusCategory;
+}
+
+export interface JiraComment {
+	id: string;
+	author: string;
+	body: unknown;
+}
+
+export interface CreateIssueFields {
+	projectKey: string;
+	issueType: string;
+	summary: string;
+	/** An Atlassian Document (Cloud) or wiki markup (Data Center). */
+	description: AdfDoc | string;
+	labels: string[];
+	priority: string | null;
+}
+
+export interface JiraApi {
+	readonly deployment: JiraDeployment;
+	browseUrl(key: string): string;
+	myself(): Promise<{ name: string }>;
+	project(key: string): Promise<{ key: string; issueTypes: string[] }>;
+	permissions(projectKey: string, keys: string[]): Promise<Record<string, boolean>>;
+	createIssue(fields: CreateIssueFields): Promise<{ id: string; key: string }>;
+	/** Issues carrying `label` in `projectKey`, newest first (at most a few). */
+	findByLabel(projectKey: string, label: string): Promise<{ id: string; key: string }[]>;
+	getIssue(key: string): Promise<JiraIssueState>;
+	transitions(key: string): Promise<JiraTransition[]>;
+	transition(key: string, transitionId: string): Promise<void>;
+	addComment(key: string, body: AdfDoc | string): Promise<{ id: string }>;
+	getComment(key: string, id: string): Promise<JiraComment>;
+}
+
+/** Jira's error collection, read from whatever jira.js kept of the body. */
+function errorDetails(body: unknown): { message: string | null; fields: Record<string, string> } {
+	let parsed = body;
+	if (typeof body === 'string') {
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			return { message: body.slice(0, 300) || null, fields: {} };
+		}
+	}
+	const b = (parsed ?? {}) as { errorMessages?: unknown; errors?: unknown };
+	const messages = Array.isArray(b.errorMessages) ? b.errorMessages.map(String) : [];
+	const fields: Record<string, string> = {};
+	if (b.errors && typeof b.errors === 'object')
+		for (const [k, v] of Object.entries(b.errors)) fields[k] = String(v);
+	const all = [...messages, ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`)];
+	return { message: all.length ? all.join('; ') : null, fields };
+}
+
+export function toJiraError(err: unknown): JiraError {
+	if (err instanceof JiraError) return err;
+	if (isRateLimitError(err))
+		return new JiraError('rate_limited', 'Jira rate limit (429)', {
+			status: 429,
+			retryAfterMs: err.retryAfterMs ?? null
+		});
+	if (isNetworkError(err)) return new JiraError('network', `Jira unreachable: ${err.message}`);
+	if (isApiError(err)) {
+		const { message, fields } = errorDetails(err.body);
+		const status = err.status;
+		const text = message ?? `${status} ${err.statusText}`;
+		if (isAuthError(err))
+			return new JiraError('auth', `Jira refused the credentials (401): ${text}`, { status: 401 });
+		if (isForbiddenError(err))
+			return new JiraError('forbidden', `Jira refused the action (403): ${text}`, { status: 403 });
+		if (isNotFoundError(err))
+			return new JiraError('not_found', `Not found in Jira (404): ${text}`, { status: 404 });
+		if (isServerError(err))
+			return new JiraError('server', `Jira error ${status}: ${text}`, { status });
+		return new JiraError('invalid', `Jira refused the request (${status}): ${text}`, {
+			status,
+			fields
+		});
+	}
+	return new JiraError('network', err instanceof Error ? err.message : String(err));
+}
+
+/** jira.js has no deadline of its own: a hanging Jira would hold a worker forever. */
+function withDeadline(inner: Client, timeoutMs: number): Client {
+	return {
+		sendRequest<T>(options: SendRequestOptions<T>): Promise<T> {
+			let timer: NodeJS.Timeout | undefined;
+			const expired = new Promise<never>((_, reject) => {
+				timer = setTimeout(
+					() =>
+						reject(
+							new JiraError(
+								'timeout',
+								`Jira did not answer ${options.method ?? 'GET'} ${options.url} within ${timeoutMs / 1000} s`
+							)
+						),
+					timeoutMs
+				);
+			});
+			return Promise.race([inner.sendRequest(options), expired]).finally(() => clearTimeout(timer));
+		}
+	};
+}
+
+const category = (raw: unknown): StatusCategory => {
+	const key = (raw as { key?: string } | undefined)?.key;
+	return key === 'done' || key === 'indeterminate' ? key : 'new';
+};
+
+interface RawIssue {
+	id: string;
+	key: string;
+	fields?: { status?: { name?: string; statusCategory?: unknown }; updated?: string };
+}
+const issueState = (i: RawIssue): JiraIssueState => ({
+	id: String(i.id),
+	key: i.key,
+	status: i.fields?.status?.name ?? '',
+	statusCategory: category(i.fields?.status?.statusCategory),
+	updated: i.fields?.updated ?? null
+});
+interface RawTransition {
+	id: string;
+	name?: string;
+	to?: { name?: string; statusCategory?: unknown };
+}
+const transitionOf = (t: RawTransition): JiraTransition => ({
+	id: String(t.id),
+	name: t.name ?? '',
+	to: t.to?.name ?? '',
+	toCategory: category(t.to?.statusCategory)
+});
+const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+
+export function createJiraApi(settings: JiraSettings): JiraApi {
+	const host = settings.baseUrl.replace(/\/+$/, '');
+	const browseUrl = (key: string) => `${host}/browse/${encodeURIComponent(key)}`;
+	const onSchemaMismatch = (report: unknown) =>
+		log.debug({ report }, 'Jira answer not in its schema');
+	const call = async <T>(work: () => Promise<T>): Promise<T> => {
+		try {
+			return await work();
+		} catch (err) {
+			throw toJiraError(err);
+		}
+	};
+
+	if (settings.deployment === 'cloud') {
+		const transport = createClient({
+			host,
+			auth: { type: 'basic', email: settings.email ?? '', apiToken: settings.apiToken ?? '' },
+			onSchemaMismatch
+		});
+		const jira = createCloudClient(withDeadline(transport, settings.timeoutMs));
+		return {
+			deployment: 'cloud',
+			browseUrl,
+			myself: () =>
+				call(async () => {
+					const me = await jira.myself.getCurrentUser();
+					return { name: me.displayName ?? me.emailAddress ?? me.accountId ?? 'unknown' };
+				}),
+			project: (key) =>
+				call(async () => {
+					const p = await jira.projects.getProject({ projectIdOrKey: key });
+					return {
+						key: p.key ?? key,
+						issueTypes: (p.issueTypes ?? []).map((t) => t.name ?? '').filter(Boolean)
+					};
+				}),
+			permissions: (projectKey, keys) =>
+				call(async () => {
+					const r = await jira.permissions.getMyPermissions({
+						projectKey,
+						permissions: keys.join(',')
+					});
+					const perms = (r.permissions ?? {}) as Record<string, { havePermission?: boolean }>;
+					return Object.fromEntries(keys.map((k) => [k, perms[k]?.havePermission === true]));
+				}),
+			createIssue: (f) =>
+				call(async () => {
+					const created = await jira.issues.createIssue({
+						fields: {
+							project: { key: f.projectKey },
+							issuetype: { name: f.issueType },
+							summary: f.summary,
+							description: f.description as never,
+							labels: f.labels,
+							...(f.priority ? { priority: { name: f.priority } } : {})
+						}
+					});
+					return { id: String(created.id), key: String(created.key) };
+				}),
+			findByLabel: (projectKey, label) =>
+				call(async () => {
+					const r = await jira.issueSearch.searchAndReconsileIssuesUsingJql({
+						jql: `project = ${quote(projectKey)} AND labels = ${quote(label)} ORDER BY created DESC`,
+						fields: ['status'],
+						maxResults: 5
+					});
+					return (r.issues ?? []).map((i) => ({ id: String(i.id), key: String(i.key) }));
+				}),
+			getIssue: (key) =>
+				call(async () =>
+					issueState(
+						(await jira.issues.getIssue({
+							issueIdOrKey: key,
+							fields: ['status', 'updated']
+						})) as RawIssue
+					)
+				),
+			transitions: (key) =>
+				call(async () => {
+					const r = await jira.issues.getTransitions({ issueIdOrKey: key });
+					return ((r.transitions ?? []) as RawTransition[]).map(transitionOf);
+				}),
+			transition: (key, id) =>
+				call(() => jira.issues.doTransition({ issueIdOrKey: key, transition: { id } })),
+			addComment: (key, body) =>
+				call(async () => {
+					const c = await jira.issueComments.addComment({ issueIdOrKey: key, body: body as never });
+					return { id: String(c.id) };
+				}),
+			getComment: (key, id) =>
+				call(async () => {
+					const c = await jira.issueComments.getComment({ issueIdOrKey: key, id });
+					return {
+						id: String(c.id),
+						author: c.author?.displayName ?? 'someone in Jira',
+						body: c.body
+					};
+				})
+		};
+	}
+
+	// Server / Data Center: REST v2 on jira.js's transport (auth, error types), with a PAT.
+	const rest = withDeadline(
+		createClient({ host, auth: { type: 'bearer', token: settings.pat ?? '' }, onSchemaMismatch }),
+		settings.timeoutMs
+	);
+	const v2 = <T>(
+		method: SendRequestOptions['method'],
+		path: string,
+		extra: Pick<SendRequestOptions, 'body' | 'searchParams'> = {}
+	) => call(() => rest.sendRequest<T>({ url: `/rest/api/2${path}`, method, ...extra }));
+	const k = encodeURIComponent;
+	return {
+		deployment: 'server',
+		browseUrl,
+		myself: async () => {
+			const me = await v2<{ displayName?: string; name?: string }>('GET', '/myself');
+			return { name: me.displayName ?? me.name ?? 'unknown' };
+		},
+		project: async (key) => {
+			const p = await v2<{ key?: string; issueTypes?: { name?: string }[] }>(
+				'GET',
+				`/project/${k(key)}`
+			);
+			return {
+				key: p.key ?? key,
+				issueTypes: (p.issueTypes ?? []).map((t) => t.name ?? '').filter(Boolean)
+			};
+		},
+		permissions: async (projectKey, keys) => {
+			const r = await v2<{ permissions?: Record<string, { havePermission?: boolean }> }>(
+				'GET',
+				'/mypermissions',
+				{ searchParams: { projectKey, permissions: keys.join(',') } }
+			);
+			return Object.fromEntries(keys.map((p) => [p, r.permissions?.[p]?.havePermission === true]));
+		},
+		createIssue: async (f) => {
+			const created = await v2<{ id: string; key: string }>('POST', '/issue', {
+				body: {
+					fields: {
+						project: { key: f.projectKey },
+						issuetype: { name: f.issueType },
+						summary: f.summary,
+						description: f.description,
+						labels: f.labels,
+						...(f.priority ? { priority: { name: f.priority } } : {})
+					}
+				}
+			});
+			return { id: String(created.id), key: created.key };
+		},
+		findByLabel: async (projectKey, label) => {
+			const r = await v2<{ issues?: { id: string; key: string }[] }>('POST', '/search', {
+				body: {
+					jql: `project = ${quote(projectKey)} AND labels = ${quote(label)} ORDER BY created DESC`,
+					fields: ['status'],
+					maxResults: 5
+				}
+			});
+			return (r.issues ?? []).map((i) => ({ id: String(i.id), key: i.key }));
+		},
+		getIssue: async (key) =>
+			issueState(
+				await v2<RawIssue>('GET', `/issue/${k(key)}`, {
+					searchParams: { fields: 'status,updated' }
+				})
+			),
+		transitions: async (key) =>
+			(
+				(await v2<{ transitions?: RawTransition[] }>('GET', `/issue/${k(key)}/transitions`))
+					.transitions ?? []
+			).map(transitionOf),
+		transition: async (key, id) => {
+			await v2('POST', `/issue/${k(key)}/transitions`, { body: { transition: { id } } });
+		},
+		addComment: async (key, body) => {
+			const c = await v2<{ id: string }>('POST', `/issue/${k(key)}/comment`, { body: { body } });
+			return { id: String(c.id) };
+		},
+		getComment: async (key, id) => {
+			const c = await v2<{ id: string; author?: { displayName?: string }; body?: unknown }>(
+				'GET',
+				`/issue/${k(key)}/comment/${k(id)}`
+			);
+			return { id: String(c.id), author: c.author?.displayName ?? 'someone in Jira', body: c.body };
+		}
+	};
+}

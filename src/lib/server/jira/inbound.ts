@@ -1,0 +1,290 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { PgBoss } from 'pg-boss';
+import { bossDb, inTransaction, type Pool } from '../db/pool.ts';
+import type { QueuePayloads } from '../jobs/queues.ts';
+import type { Actor } from '../tickets/audit.ts';
+import { appendAudit } from '../tickets/audit.ts';
+import { acknowledge, changeTicket, reopen, resolve, updateTicket } from '../tickets/lifecycle.ts';
+import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
+import { JiraError } from './client.ts';
+import type { JiraHandle, JiraLookup } from './connection.ts';
+import { plainText } from './format.ts';
+
+/**
+ * Jira → Vigil. A delivery is stored first (deduplicated on Jira's delivery id)
+ * and answered at once; a job per issue applies deliveries in arrival order.
+ * The body is only a hint: the issue and the comment are fetched again from
+ * Jira before anything changes, since bodies can be stale, reordered or forged.
+ */
+
+export interface DeliveryHeaders {
+	identifier: string | null;
+	/** `X-Hub-Signature: sha256=<hex>` when Jira signs the body. */
+	signature: string | null;
+}
+
+export type IntakeAnswer =
+	| { status: 401; code: 'unauthorized'; message: string }
+	| { status: 503; code: 'jira_not_configured'; message: string }
+	| { status: 400; code: 'invalid_payload'; message: string }
+	| { status: 200; outcome: 'accepted' | 'duplicate' | 'ignored'; delivery: number | null };
+
+function equalSecret(a: string, b: string): boolean {
+	const x = Buffer.from(a);
+	const y = Buffer.from(b);
+	return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Jira Cloud cannot send custom headers: the shared secret comes in the URL, the HMAC when configured. */
+export function verifyDelivery(
+	secret: string,
+	presented: string | null,
+	raw: string,
+	signature: string | null
+): string | null {
+	if (!presented || !equalSecret(presented, secret))
+		return 'Missing or wrong secret: add ?secret=<the webhook secret> to the URL in Jira';
+	if (signature !== null) {
+		const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+		if (!equalSecret(signature.trim().toLowerCase(), expected))
+			return 'X-Hub-Signature does not match the body';
+	}
+	return null;
+}
+
+export async function receiveDelivery(
+	deps: { pool: Pool; boss: PgBoss; jira: JiraLookup },
+	raw: string,
+	secretParam: string | null,
+	headers: DeliveryHeaders
+): Promise<IntakeAnswer> {
+	const handle = await deps.jira();
+	const secret = handle?.config.webhookSecret;
+	if (!handle || !secret)
+		return {
+			status: 503,
+			code: 'jira_not_configured',
+			message: 'Jira, or its webhook secret, is not configured in Vigil'
+		};
+	const refused = verifyDelivery(secret, secretParam, raw, headers.signature);
+	if (refused) {
+		// Recorded, but only the head: anyone can call this URL.
+		await deps.pool.query(
+			`insert into jira_deliveries (identifier, event, body, status, outcome)
+			values (null, null, null, 'rejected', $1)`,
+			[`${refused} (${raw.length} bytes)`]
+		);
+		return { status: 401, code: 'unauthorized', message: refused };
+	}
+	let body: { webhookEvent?: unknown; issue?: { key?: unknown; id?: unknown } };
+	try {
+		body = JSON.parse(raw);
+		if (!body || typeof body !== 'object') throw new Error('not an object');
+	} catch {
+		return { status: 400, code: 'invalid_payload', message: 'The body is not a JSON object' };
+	}
+	const event = typeof body.webhookEvent === 'string' ? body.webhookEvent : null;
+	const issueKey = typeof body.issue?.key === 'string' ? body.issue.key : null;
+	return inTransaction(deps.pool, async (tx) => {
+		const stored = await tx.query(
+			`insert into jira_deliveries (identifier, event, issue_key, body, status, outcome)
+			values ($1, $2, $3, $4, $5, $6)
+			on conflict (identifier) do nothing returning id`,
+			[
+				headers.identifier,
+				event,
+				issueKey,
+				// PostgreSQL's jsonb cannot hold \u0000.
+				raw.replace(/\\u0000/g, ''),
+				issueKey ? 'received' : 'ignored',
+				issueKey ? null : 'No issue in the delivery'
+			]
+		);
+		if (!stored.rowCount) return { status: 200, outcome: 'duplicate', delivery: null };
+		const id = Number(stored.rows[0].id);
+		if (!issueKey) return { status: 200, outcome: 'ignored', delivery: id };
+		await deps.boss.send(
+			'jira.process-deliveries',
+			{ issueKey } satisfies QueuePayloads['jira.process-deliveries'],
+			{ db: bossDb(tx), singletonKey: issueKey }
+		);
+		return { status: 200, outcome: 'accepted', delivery: id };
+	});
+}
+
+interface Delivery {
+	id: number;
+	event: string | null;
+	body: {
+		user?: { displayName?: string; name?: string };
+		comment?: { id?: string | number };
+		issue?: { id?: string | number; key?: string };
+	};
+}
+
+type Outcome = { status: 'processed' | 'ignored'; outcome: string };
+
+/** Lifecycle comments Vigil writes itself: recognised even before their id is recorded. */
+const OWN_COMMENT = /^(Acknowledged|Resolved|Reopened) in Vigil by /;
+
+async function ticketOf(pool: Pool, issueKey: string, issueId: string | null) {
+	const r = await pool.query(
+		`select ${TICKET_COLUMNS} from tickets where jira_key = $1 or ($2::text is not null and jira_issue_id = $2)
+		order by created_at limit 1`,
+		[issueKey, issueId]
+	);
+	return r.rows[0] ? toTicketDto(r.rows[0]) : null;
+}
+
+async function applyDelivery(
+	pool: Pool,
+	handle: JiraHandle,
+	issueKey: string,
+	d: Delivery
+): Promise<Outcome> {
+	const issueId = d.body.issue?.id === undefined ? null : String(d.body.issue.id);
+	const ticket = await ticketOf(pool, issueKey, issueId);
+	if (!ticket) return { status: 'ignored', outcome: 'No Vigil ticket is linked to this issue' };
+	const actor: Actor = {
+		name: d.body.user?.displayName || d.body.user?.name || 'Jira',
+		source: 'jira'
+	};
+	switch (d.event) {
+		case 'jira:issue_updated':
+		case 'jira:issue_created': {
+			const issue = await handle
+				.call('get issue', (api) => api.getIssue(issueKey))
+				.catch((err) => {
+					if (err instanceof JiraError && err.kind === 'not_found') return null;
+					throw err;
+				});
+			if (!issue) return { status: 'ignored', outcome: 'The issue no longer exists in Jira' };
+			const where = `${issue.key} is ${issue.status} (${issue.statusCategory})`;
+			if (issue.statusCategory === 'done') {
+				const r = await resolve(pool, ticket.id, actor);
+				return {
+					status: 'processed',
+					outcome: r.changed ? `${where}: resolved` : `${where}: already closed`
+				};
+			}
+			if (issue.statusCategory === 'indeterminate') {
+				const r =
+					ticket.status === 'closed'
+						? await reopen(pool, ticket.id, actor)
+						: await acknowledge(pool, ticket.id, actor);
+				return {
+					status: 'processed',
+					outcome: r.changed
+						? `${where}: ${ticket.status === 'closed' ? 'reopened' : 'acknowledged'}`
+						: `${where}: no change`
+				};
+			}
+			if (ticket.status === 'closed') {
+				await reopen(pool, ticket.id, actor);
+				return { status: 'processed', outcome: `${where}: reopened` };
+			}
+			return { status: 'processed', outcome: `${where}: no change` };
+		}
+		case 'comment_created':
+		case 'comment_updated': {
+			const commentId = d.body.comment?.id === undefined ? null : String(d.body.comment.id);
+			if (!commentId) return { status: 'ignored', outcome: 'No comment in the delivery' };
+			const own = await pool.query(
+				`select 1 from jira_comments where comment_id = $1 and origin = 'vigil'`,
+				[commentId]
+			);
+			if (own.rowCount) return { status: 'ignored', outcome: "Vigil's own comment" };
+			const comment = await handle
+				.call('get comment', (api) => api.getComment(issueKey, commentId))
+				.catch((err) => {
+					if (err instanceof JiraError && err.kind === 'not_found') return null;
+					throw err;
+				});
+			if (!comment) return { status: 'ignored', outcome: 'The comment no longer exists in Jira' };
+			const text = plainText(comment.body);
+			if (OWN_COMMENT.test(text)) return { status: 'ignored', outcome: "Vigil's own comment" };
+			const edited = d.event === 'comment_updated';
+			await changeTicket(pool, ticket.id, async (tx, current) => {
+				const audit = await appendAudit(tx, current, {
+					action: edited ? 'Jira Comment Edited' : 'Jira Comment',
+					actor: { name: comment.author, source: 'jira' },
+					details: { key: issueKey, comment_id: commentId, text }
+				});
+				await tx.query(
+					`insert into jira_comments (comment_id, issue_key, ticket_id, origin) values ($1, $2, $3, 'jira')
+					on conflict do nothing`,
+					[commentId, issueKey, ticket.id]
+				);
+				return { ticket: current, audits: [audit] };
+			});
+			return {
+				status: 'processed',
+				outcome: edited ? 'comment edit mirrored' : 'comment mirrored'
+			};
+		}
+		case 'jira:issue_deleted': {
+			const issue = await handle
+				.call('get issue', (api) => api.getIssue(issueKey))
+				.catch((err) => {
+					if (err instanceof JiraError && err.kind === 'not_found') return null;
+					throw err;
+				});
+			if (issue) return { status: 'ignored', outcome: 'The issue still exists in Jira' };
+			await changeTicket(pool, ticket.id, async (tx) => {
+				const updated = await updateTicket(tx, ticket.id, {
+					jira_status: 'failed',
+					jira_error: `${issueKey} was deleted in Jira`
+				});
+				const audit = await appendAudit(tx, updated, {
+					action: 'Jira Issue Deleted',
+					actor,
+					details: { key: issueKey }
+				});
+				return { ticket: updated, audits: [audit] };
+			});
+			return { status: 'processed', outcome: 'issue deleted: ticket unlinked' };
+		}
+		default:
+			return { status: 'ignored', outcome: `Vigil does not use ${d.event ?? 'this event'}` };
+	}
+}
+
+/**
+ * jira.process-deliveries: every stored delivery of one issue, oldest first. A
+ * failure leaves the rest for the job's retry, so the order holds.
+ */
+export async function processDeliveries(
+	deps: { pool: Pool; jira: JiraLookup },
+	data: QueuePayloads['jira.process-deliveries'],
+	lastAttempt: boolean
+): Promise<void> {
+	const handle = await deps.jira();
+	const r = await deps.pool.query(
+		`select id, event, body from jira_deliveries where issue_key = $1 and status = 'received' order by id`,
+		[data.issueKey]
+	);
+	for (const row of r.rows as Delivery[]) {
+		let result: Outcome | { status: 'failed'; outcome: string };
+		try {
+			result = handle
+				? await applyDelivery(deps.pool, handle, data.issueKey, row)
+				: { status: 'ignored', outcome: 'Jira is not configured' };
+		} catch (err) {
+			const message = err instanceof Error ? err.message : String(err);
+			await deps.pool.query(
+				`update jira_deliveries set attempts = attempts + 1, outcome = $2,
+					status = case when $3 then 'failed' else status end,
+					processed_at = case when $3 then now() else processed_at end
+				where id = $1`,
+				[row.id, message.slice(0, 2000), lastAttempt]
+			);
+			if (lastAttempt) continue;
+			throw err;
+		}
+		await deps.pool.query(
+			`update jira_deliveries set status = $2, outcome = $3, attempts = attempts + 1, processed_at = now()
+			where id = $1`,
+			[row.id, result.status, result.outcome]
+		);
+	}
+}

@@ -1,0 +1,87 @@
+import type { PgBoss } from 'pg-boss';
+import type { Pool } from '../db/pool.ts';
+import { send, work } from '../jobs/boss.ts';
+import { QUEUES } from '../jobs/queues.ts';
+import { log } from '../log.ts';
+import { subscribe } from '../realtime/events.ts';
+import { createJiraLookup, type JiraLookup, type JiraTuning } from './connection.ts';
+import { processDeliveries } from './inbound.ts';
+import { createIssue, deferring, syncActions, type JiraDeps } from './sync.ts';
+
+export interface JiraStartDeps {
+	pool: Pool;
+	boss: PgBoss;
+	/** Unseals the stored API token / PAT and webhook secret. */
+	secretKey: Buffer;
+	/** Vigil's public origin, for the link back from each issue. */
+	origin: string;
+}
+
+export interface JiraOptions {
+	/** Register the job workers (the subscriptions are always on). */
+	workers?: boolean;
+	tuning?: Partial<JiraTuning>;
+	/** See JiraDeps.searchSettleMs. */
+	searchSettleMs?: number;
+}
+
+export interface RunningJira {
+	lookup: JiraLookup;
+	stop(): void;
+}
+
+const LIFECYCLE_ACTIONS = new Set(['Acknowledged', 'Resolved', 'Reopened']);
+
+const lastAttempt = (queue: keyof typeof QUEUES, retryCount: number | undefined) =>
+	(retryCount ?? 0) >= QUEUES[queue].retryLimit;
+
+/**
+ * Starts the Jira integration: the workers that create issues and mirror
+ * Vigil's lifecycle into Jira, the worker that applies Jira's deliveries, and
+ * the subscription that turns an acknowledge / resolve / reopen from any
+ * source but Jira itself into a sync of the issue.
+ */
+export async function startJira(
+	start: JiraStartDeps,
+	opts: JiraOptions = {}
+): Promise<RunningJira> {
+	const { pool, boss } = start;
+	const lookup = createJiraLookup({ pool, secretKey: start.secretKey, tuning: opts.tuning });
+	const deps: JiraDeps = {
+		pool,
+		boss,
+		jira: lookup,
+		origin: start.origin,
+		searchSettleMs: opts.searchSettleMs ?? 20_000
+	};
+
+	if (opts.workers ?? true) {
+		await work(boss, 'jira.create-issue', (data, job) =>
+			createIssue(deps, data, lastAttempt('jira.create-issue', job.retryCount))
+		);
+		await work(boss, 'jira.sync-action', (data) => syncActions(deps, data));
+		await work(boss, 'jira.process-deliveries', (data, job) =>
+			deferring(deps, 'jira.process-deliveries', data, data.issueKey, () =>
+				processDeliveries(deps, data, lastAttempt('jira.process-deliveries', job.retryCount))
+			)
+		);
+	}
+
+	// Domain events fire after the commit, in this process; the job re-reads the trail
+	// from the ticket's last synced entry, so a lost event is repaired by the next one.
+	const off = subscribe('audit:appended', (a) => {
+		if (!a.ticket_id || !LIFECYCLE_ACTIONS.has(a.action) || a.actor_source === 'jira') return;
+		const ticketId = a.ticket_id;
+		pool
+			.query(
+				`select 1 from tickets where id = $1 and (jira_key is not null or jira_status = 'pending')`,
+				[ticketId]
+			)
+			.then((r) =>
+				r.rowCount ? send(boss, 'jira.sync-action', { ticketId }, { singletonKey: ticketId }) : null
+			)
+			.catch((err: unknown) => log.error({ err }, 'Jira: could not enqueue a sync'));
+	});
+
+	return { lookup, stop: off };
+}
