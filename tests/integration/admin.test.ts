@@ -481,10 +481,11 @@ describe('connections', () => {
 		expect((await state('gemini'))?.last_error).toMatch(/API key/);
 	});
 
-	it('says plainly that Jira cannot be tested in this version, and Slack not before it is set up', async () => {
+	it('says plainly that Jira and Slack cannot be tested before they are set up', async () => {
+		// Jira became testable with the Jira sync (it answered 409 not_available before).
 		await expect(testConnection(rt, 'jira')).rejects.toMatchObject({
 			status: 409,
-			code: 'not_available'
+			code: 'not_configured'
 		});
 		await expect(testConnection(rt, 'slack')).rejects.toMatchObject({
 			status: 409,

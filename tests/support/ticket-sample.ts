@@ -48,6 +48,8 @@ export function sampleTicket(over: Partial<TicketDto> = {}): TicketDto {
 		cost_center: 'CC-4100',
 		jira_key: 'OPS-1042',
 		jira_url: 'https://contoso.atlassian.net/browse/OPS-1042',
+		jira_status: 'linked',
+		jira_error: null,
 		slack_channel: null,
 		slack_ts: null,
 		slack_status: null,

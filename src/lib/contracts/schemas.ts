@@ -9,6 +9,7 @@ import {
 	SEVERITIES,
 	SLA_STATUSES,
 	SLACK_STATUSES,
+	JIRA_STATUSES,
 	SOURCES,
 	STATUSES,
 	TRIAGE_SOURCES,
@@ -42,6 +43,7 @@ export const TriageSource = z.enum(TRIAGE_SOURCES);
 export const TriageStatus = z.enum(TRIAGE_STATUSES);
 export const EnrichmentStatus = z.enum(ENRICHMENT_STATUSES);
 export const SlackStatus = z.enum(SLACK_STATUSES);
+export const JiraStatus = z.enum(JIRA_STATUSES);
 
 const dateTime = z.iso.datetime({ offset: true });
 const seconds = z.number().int().nonnegative();
@@ -93,6 +95,13 @@ export const Ticket = z
 		cost_center: z.string().nullable(),
 		jira_key: z.string().nullable(),
 		jira_url: z.string().nullable(),
+		jira_status: JiraStatus.nullable().describe(
+			'The Jira issue: pending while it is being created, linked, or failed (see jira_error); null when Jira was not configured'
+		),
+		jira_error: z
+			.string()
+			.nullable()
+			.describe('The last Jira problem of this ticket (a refused create, a missing transition)'),
 		slack_channel: z.string().nullable(),
 		slack_ts: z.string().nullable(),
 		slack_status: SlackStatus.nullable().describe(

@@ -33,3 +33,4 @@ export const TRIAGE_SOURCES = ['offline', 'ai'] as const;
 export const TRIAGE_STATUSES = ['pending', 'done', 'fallback', 'offline_only'] as const;
 export const ENRICHMENT_STATUSES = ['pending', 'done', 'failed'] as const;
 export const SLACK_STATUSES = ['pending', 'posted', 'failed'] as const;
+export const JIRA_STATUSES = ['pending', 'linked', 'failed'] as const;

@@ -29,6 +29,8 @@ const LEFT_OUT_OF_CSV = new Set<keyof TicketDto>([
 	'occurred_at',
 	'slack_status',
 	'slack_error',
+	'jira_status',
+	'jira_error',
 	'links',
 	'labels'
 ]);

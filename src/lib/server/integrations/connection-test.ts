@@ -7,6 +7,7 @@ import {
 import { createDatabricksClient } from '../databricks/client.ts';
 import { ApiError } from '../errors.ts';
 import type { ConnectionDeps } from '../connections/settings.ts';
+import { testJiraConnection } from '../jira/check.ts';
 import { testSlackConnection } from '../slack/service.ts';
 import { createGeminiClient } from '../triage/llm.ts';
 
@@ -39,6 +40,9 @@ const CHECKS: Partial<Record<ConnectionKind, Check>> = {
 	async slack(settings, timeoutMs) {
 		const r = await testSlackConnection(settings, timeoutMs);
 		if (!r.ok) throw new Error(r.error);
+	},
+	async jira(settings, timeoutMs) {
+		await testJiraConnection(settings, timeoutMs);
 	},
 	async databricks({ config, secrets }, timeoutMs) {
 		await createDatabricksClient({

@@ -6,20 +6,38 @@ import { updateTicket } from './lifecycle.ts';
 
 /**
  * What follows a finished triage (done, fallback or offline only), enqueued in
- * the transaction that records the triage result: the job exists exactly when
- * the result committed. Today: the Slack alert, when Slack is configured.
- * Returns the ticket as it now stands.
+ * the transaction that records the triage result: the jobs exist exactly when
+ * the result committed. The Slack alert and the Jira issue, each when its
+ * connection is configured and it has not been started before. Returns the
+ * ticket as it now stands.
  */
 export async function enqueueAfterTriage(
 	tx: PoolClient,
 	boss: PgBoss,
 	ticket: TicketDto
 ): Promise<TicketDto> {
-	const slack = await tx.query(
-		`select 1 from connections where kind = 'slack' and secrets is not null`
+	const r = await tx.query(
+		`select kind from connections where kind in ('slack', 'jira') and secrets is not null`
 	);
-	if (!slack.rowCount || ticket.slack_status !== null) return ticket;
-	const pending = await updateTicket(tx, ticket.id, { slack_status: 'pending', slack_error: null });
-	await send(boss, 'slack.post-alert', { ticketId: ticket.id }, { tx, singletonKey: ticket.id });
-	return pending;
+	const configured = new Set(r.rows.map((row) => row.kind as string));
+	let current = ticket;
+	if (configured.has('slack') && current.slack_status === null) {
+		current = await updateTicket(tx, current.id, { slack_status: 'pending', slack_error: null });
+		await send(
+			boss,
+			'slack.post-alert',
+			{ ticketId: current.id },
+			{ tx, singletonKey: current.id }
+		);
+	}
+	if (configured.has('jira') && current.jira_status === null) {
+		current = await updateTicket(tx, current.id, { jira_status: 'pending', jira_error: null });
+		await send(
+			boss,
+			'jira.create-issue',
+			{ ticketId: current.id },
+			{ tx, singletonKey: current.id }
+		);
+	}
+	return current;
 }
