@@ -31,4 +31,14 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < sources) {
 	);
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
-await import('../server/index.ts');
+try {
+	await import('../server/index.ts');
+} catch (err) {
+	// A start the embedded database refuses (another Vigil on the data directory, a PostgreSQL
+	// that is not Vigil's): its message is the one line to show.
+	if (err instanceof Error && err.name === 'EmbeddedPostgresError') {
+		process.stderr.write(`${err.message}\n`);
+		process.exit(1);
+	}
+	throw err;
+}

@@ -35,7 +35,11 @@ export default async function setup(project: TestProject) {
 		const dir = await mkdtemp(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
 		// mkdtemp makes it 0700; the postgres system user (when run as root) must reach it.
 		await chmod(dir, 0o755);
-		embedded = await startEmbeddedPostgres(path.join(dir, 'pg'), { persistent: false });
+		// The superuser's URL: the suite creates and drops a database per test file.
+		embedded = await startEmbeddedPostgres(path.join(dir, 'pg'), {
+			persistent: false,
+			superuser: true
+		});
 		adminUrl = embedded.url;
 	}
 	const templateDb = `vigil_template_${process.pid}`;
