@@ -12,9 +12,13 @@ export interface RunningServer {
 	stop(): Promise<number | null>;
 }
 
-/** Starts the production server (`server/index.ts` over the built app) as its own process. */
+/**
+ * Starts the production server (`server/index.ts` over the built app) as its own process.
+ * `databaseUrl` null: no DATABASE_URL, so it starts its embedded PostgreSQL in VIGIL_DATA_DIR
+ * (give it one of the test's own in `env`).
+ */
 export async function startServer(
-	databaseUrl: string,
+	databaseUrl: string | null,
 	env: Record<string, string> = {}
 ): Promise<RunningServer> {
 	if (!existsSync(path.join(ROOT, 'build/handler.js')))
@@ -23,7 +27,7 @@ export async function startServer(
 		cwd: ROOT,
 		env: {
 			...process.env,
-			DATABASE_URL: databaseUrl,
+			DATABASE_URL: databaseUrl ?? '',
 			PORT: '0',
 			HOST: '127.0.0.1',
 			VIGIL_DATA_DIR: `/tmp/vigil-test-server-${process.pid}`,
