@@ -87,6 +87,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		log.info({ dir }, 'DATABASE_URL unset: starting embedded PostgreSQL');
 		embedded = await startEmbeddedPostgres(dir, {
 			log: (l) => log.debug({ pg: l }),
+			notice: (l) => log.warn(l),
 			ownSignals: true
 		});
 		databaseUrl = embedded.url;
