@@ -57,7 +57,11 @@ async function signIn(baseUrl: string): Promise<string> {
  * before a thousand try, warms the path, and yields the exact payloads Vigil emits.
  */
 async function capturePayloads(baseUrl: string, cookie: string): Promise<BareSample> {
-	const socket = io(baseUrl, { transports: ['websocket'], extraHeaders: { cookie } });
+	// A browser sends its page's Origin; a cookie handshake without one is refused.
+	const socket = io(baseUrl, {
+		transports: ['websocket'],
+		extraHeaders: { cookie, origin: new URL(baseUrl).origin }
+	});
 	try {
 		await new Promise<void>((resolve, reject) => {
 			socket.once('connect', resolve);

@@ -77,7 +77,8 @@ function open(client: number): Promise<{ ms: number } | { error: string }> {
 		forceNew: true,
 		reconnection: false,
 		timeout: cfg.connectTimeoutMs,
-		extraHeaders: cfg.cookie ? { cookie: cfg.cookie } : {}
+		// As a browser page of Vigil: the cookie counts only with Vigil's own Origin.
+		extraHeaders: cfg.cookie ? { cookie: cfg.cookie, origin: new URL(cfg.url).origin } : {}
 	});
 	socket.on('ticket:created', (t: { id: string }) => record(client, t.id));
 	socket.onAny((event: string) => bump(events, event));

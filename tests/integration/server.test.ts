@@ -37,8 +37,9 @@ function socket(headers: Record<string, string>): Socket {
 
 describe('the running server', () => {
 	it('pushes ticket:created to every signed-in socket after a webhook', async () => {
-		const a = socket({ cookie });
-		const b = socket({ cookie });
+		// As a browser page of Vigil sends it: the cookie counts only with Vigil's own Origin.
+		const a = socket({ cookie, origin: server.url });
+		const b = socket({ cookie, origin: server.url });
 		await Promise.all(
 			[a, b].map(
 				(s) =>

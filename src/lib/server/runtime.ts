@@ -3,10 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PgBoss } from 'pg-boss';
 import { parseCookie } from './auth/cookies.ts';
 import {
+	recheckCredentials,
 	SESSION_COOKIE,
-	validateApiToken,
-	validateSession,
-	type AuthUser
+	sessionPrincipal,
+	tokenPrincipal,
+	type AuthUser,
+	type Principal
 } from './auth/sessions.ts';
 import { bootstrapAccounts, encryptionKey, type Generated } from './bootstrap.ts';
 import type { Config } from './config.ts';
@@ -102,6 +104,13 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	const secretKey = await encryptionKey(config);
 	await seedConnections(pool, config, secretKey);
 	const generated = await bootstrapAccounts(orm.em.fork(), config);
+	/** What a cookie or bearer token authenticates as, with the credential it used. */
+	const principal = async ({ cookie, token }: { cookie?: string; token?: string }) => {
+		const em = orm.em.fork();
+		if (token) return tokenPrincipal(em, token);
+		const session = cookie ? parseCookie(cookie)[SESSION_COOKIE] : undefined;
+		return session ? sessionPrincipal(em, session) : null;
+	};
 
 	// Which connections are configured, read on the hot path (ingest): refreshed in the
 	// background at most every 5 s, so an admin's change applies within seconds, no restart.
@@ -129,12 +138,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		generated,
 		databaseUrl: url,
 		em: () => orm.em.fork(),
-		async authenticate({ cookie, token }) {
-			const em = orm.em.fork();
-			if (token) return validateApiToken(em, token);
-			const session = cookie ? parseCookie(cookie)[SESSION_COOKIE] : undefined;
-			return session ? ((await validateSession(em, session))?.user ?? null) : null;
-		},
+		authenticate: async (auth) => (await principal(auth))?.user ?? null,
 		async geminiModel() {
 			const c = await loadConnection(pool, secretKey, 'gemini');
 			if (!c?.secrets.apiKey) return null;
@@ -210,7 +214,11 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
 	let detachRealtime: (() => void) | undefined;
 	onSocketServer((io) => {
-		detachRealtime = attachRealtime(io, (a) => rt.authenticate(a));
+		detachRealtime = attachRealtime(io, {
+			authenticate: (a): Promise<Principal | null> => principal(a),
+			recheck: (credentials) => recheckCredentials(orm.em.fork(), credentials),
+			origin: config.ORIGIN
+		});
 	});
 	return rt;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { newSecret, sha256Hex } from '../crypto/tokens.ts';
+import { publish } from '../realtime/events.ts';
 import { ApiTokenEntity, SessionEntity, UserEntity, type User } from './entities.ts';
 
 // The Lucia design: the cookie holds a random token, the database only its
@@ -57,8 +58,11 @@ export async function validateSession(
 	return { user: view(session.user as unknown as User), expiresAt: session.expiresAt, renewed };
 }
 
+/** Signs the session out: its requests and its open sockets stop at once. */
 export async function invalidateSession(em: EntityManager, token: string): Promise<void> {
-	await em.nativeDelete(SessionEntity, { id: sha256Hex(token) });
+	const sessionId = sha256Hex(token);
+	await em.nativeDelete(SessionEntity, { id: sessionId });
+	publish('auth:revoked', { sessionId });
 }
 
 export async function createApiToken(
@@ -78,15 +82,7 @@ export async function createApiToken(
 }
 
 export async function validateApiToken(em: EntityManager, token: string): Promise<AuthUser | null> {
-	const row = await em.findOne(
-		ApiTokenEntity,
-		{ tokenHash: sha256Hex(token), revokedAt: null },
-		{ populate: ['user'] }
-	);
-	if (!row) return null;
-	row.lastUsedAt = new Date();
-	await em.flush();
-	return view(row.user as unknown as User);
+	return (await tokenPrincipal(em, token))?.user ?? null;
 }
 
 export async function revokeApiToken(
@@ -99,6 +95,7 @@ export async function revokeApiToken(
 		{ id, user: userId, revokedAt: null },
 		{ revokedAt: new Date() }
 	);
+	if (n > 0) publish('auth:revoked', { tokenId: id });
 	return n > 0;
 }
 
@@ -111,4 +108,78 @@ export async function listApiTokens(em: EntityManager, userId: string) {
 		last_used_at: r.lastUsedAt ?? null,
 		revoked_at: r.revokedAt ?? null
 	}));
+}
+
+/**
+ * What a long-lived connection (a socket) authenticated with, so it can be cut when that
+ * credential ends: a session by its id (the SHA-256 of its token), or a token by its id.
+ */
+export type Credential = { kind: 'session'; id: string } | { kind: 'token'; id: string };
+export interface Principal {
+	user: AuthUser;
+	credential: Credential;
+}
+export const credentialKey = (c: Credential) => `${c.kind}:${c.id}`;
+
+/** A session token's principal; unlike validateSession it does not slide the expiry. */
+export async function sessionPrincipal(
+	em: EntityManager,
+	token: string
+): Promise<Principal | null> {
+	const session = await em.findOne(
+		SessionEntity,
+		{ id: sha256Hex(token), expiresAt: { $gt: new Date() } },
+		{ populate: ['user'] }
+	);
+	if (!session) return null;
+	return {
+		user: view(session.user as unknown as User),
+		credential: { kind: 'session', id: session.id }
+	};
+}
+
+export async function tokenPrincipal(em: EntityManager, token: string): Promise<Principal | null> {
+	const row = await em.findOne(
+		ApiTokenEntity,
+		{ tokenHash: sha256Hex(token), revokedAt: null },
+		{ populate: ['user'] }
+	);
+	if (!row) return null;
+	row.lastUsedAt = new Date();
+	await em.flush();
+	return { user: view(row.user as unknown as User), credential: { kind: 'token', id: row.id } };
+}
+
+/**
+ * Re-checks many credentials in two queries: the user each one still stands for (with
+ * their role today), keyed by credentialKey; a session that ended or expired, a revoked
+ * token or a deleted user is absent.
+ */
+export async function recheckCredentials(
+	em: EntityManager,
+	credentials: Credential[]
+): Promise<Map<string, AuthUser>> {
+	const ids = (kind: Credential['kind']) => [
+		...new Set(credentials.filter((c) => c.kind === kind).map((c) => c.id))
+	];
+	const sessionIds = ids('session');
+	const tokenIds = ids('token');
+	const out = new Map<string, AuthUser>();
+	if (sessionIds.length) {
+		const rows = await em.find(
+			SessionEntity,
+			{ id: { $in: sessionIds }, expiresAt: { $gt: new Date() } },
+			{ populate: ['user'] }
+		);
+		for (const r of rows) out.set(`session:${r.id}`, view(r.user as unknown as User));
+	}
+	if (tokenIds.length) {
+		const rows = await em.find(
+			ApiTokenEntity,
+			{ id: { $in: tokenIds }, revokedAt: null },
+			{ populate: ['user'] }
+		);
+		for (const r of rows) out.set(`token:${r.id}`, view(r.user as unknown as User));
+	}
+	return out;
 }

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ApiError, isUuid, notFound } from '../errors.ts';
+import { publish } from '../realtime/events.ts';
 import { ROLES, UserEntity, type Role, type User } from './entities.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
@@ -87,13 +88,14 @@ export async function listUsers(em: EntityManager): Promise<UserDto[]> {
 }
 
 /**
- * Changes a role; takes effect on the user's next request (sessions read the role each time).
+ * Changes a role; takes effect on the user's next request (sessions read the role each time),
+ * and their open sockets re-authenticate at once.
  * The admin rows are locked first, so two admins demoting each other at once cannot leave
  * Vigil with nobody able to administer it.
  */
 export async function setUserRole(em: EntityManager, id: string, role: Role): Promise<UserDto> {
 	if (!isUuid(id)) throw notFound('user');
-	return em.transactional(async (tx) => {
+	const { dto, changed } = await em.transactional(async (tx) => {
 		const admins = await tx.find(
 			UserEntity,
 			{ role: 'admin' },
@@ -107,10 +109,13 @@ export async function setUserRole(em: EntityManager, id: string, role: Role): Pr
 				'last_admin',
 				'This is the last admin: make another user admin before changing this role'
 			);
+		const changed = user.role !== role;
 		user.role = role;
 		await tx.flush();
-		return toDto(user);
+		return { dto: toDto(user), changed };
 	});
+	if (changed) publish('auth:changed', { userId: id });
+	return dto;
 }
 
 function toDto(u: User): UserDto {

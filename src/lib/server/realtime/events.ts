@@ -10,6 +10,22 @@ export interface DomainEvents {
 	'ticket:created': TicketDto;
 	'ticket:updated': TicketDto;
 	'audit:appended': AuditEntryDto;
+	/**
+	 * Credentials stopped being good: a session ended (sign-out), a personal API token was
+	 * revoked, or a user was deleted. Whatever was authenticated with them stops now.
+	 * Fields name what ended; a socket matching any one of them is cut.
+	 */
+	'auth:revoked': AuthRevoked;
+	/** A user's role changed: whatever they hold open re-authenticates with the new role. */
+	'auth:changed': { userId: string };
+}
+export interface AuthRevoked {
+	/** Every credential of this user (deleted). */
+	userId?: string;
+	/** One browser session, by the SHA-256 of its token (the sessions table's id). */
+	sessionId?: string;
+	/** One personal API token, by its id. */
+	tokenId?: string;
 }
 export type DomainEventName = keyof DomainEvents;
 
