@@ -15,10 +15,26 @@ test.describe('accounts', () => {
 		await expect(page.getByRole('alert')).toContainText(`@${E2E.allowedDomain}`);
 		await expect(page).toHaveURL(/\/signup/);
 
-		await page.getByLabel('Work e-mail').fill(`sam.${Date.now()}@${E2E.allowedDomain}`);
+		// Sign-up answers the same whether or not the address had an account (issue #8), so it
+		// starts no session: the new account signs in next.
+		const email = `sam.${Date.now()}@${E2E.allowedDomain}`;
+		await page.getByLabel('Work e-mail').fill(email);
 		await page.getByLabel(/Password/).fill('a long enough password');
 		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page).toHaveURL(/\/login\?signed_up=1$/);
+		await expect(page.getByRole('status')).toContainText('sign in with it');
+		await page.getByLabel('E-mail').fill(email);
+		await page.getByLabel('Password').fill('a long enough password');
+		await page.getByRole('button', { name: 'Sign in' }).click();
 		await expect(page).toHaveURL(/\/$/);
+	});
+
+	test('sign-up refuses a trivial password', async ({ page }) => {
+		await page.goto('/signup');
+		await page.getByLabel('Work e-mail').fill(`kim.${Date.now()}@${E2E.allowedDomain}`);
+		await page.getByLabel(/Password/).fill('            ');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page.getByRole('alert')).toHaveText('password cannot be only spaces');
 	});
 
 	test('a wrong password is refused; pages redirect to log-in', async ({ page }) => {

@@ -131,15 +131,18 @@ test('a viewer sees the board and the ticket, but no buttons to act and no API t
 		baseURL,
 		storageState: { cookies: [], origins: [] }
 	});
+	const account = {
+		email: `${uniqueWord('viewer')}@${E2E.allowedDomain}`,
+		password: 'a long enough password'
+	};
 	const signup = await viewerApi.post('/api/auth/signup', {
-		data: {
-			email: `${uniqueWord('viewer')}@${E2E.allowedDomain}`,
-			name: 'Vera Viewer',
-			password: 'a long enough password'
-		}
+		data: { ...account, name: 'Vera Viewer' }
 	});
-	expect(signup.status(), await signup.text()).toBe(201);
-	const { user } = (await signup.json()) as { user: { id: string } };
+	// Sign-up starts no session since issue #8 (it must not tell who has an account): sign in.
+	expect(signup.status(), await signup.text()).toBe(202);
+	const login = await viewerApi.post('/api/auth/login', { data: account });
+	expect(login.status(), await login.text()).toBe(200);
+	const { user } = (await login.json()) as { user: { id: string } };
 	const demote = await request.patch(`/api/admin/users/${user.id}`, { data: { role: 'viewer' } });
 	expect(demote.ok(), await demote.text()).toBe(true);
 

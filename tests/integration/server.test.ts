@@ -108,10 +108,18 @@ describe('the running server', () => {
 		const refused = await signup('sam@evil.example');
 		expect(refused.status).toBe(400);
 		expect((await refused.json()).error.message).toMatch(/@contoso\.example/);
+		// Sign-up answers 202 without a session (issue #8: it must not tell who has an
+		// account); the new account signs in next, as a responder.
 		const ok = await signup('sam@contoso.example');
-		expect(ok.status).toBe(201);
-		expect((await ok.json()).user.role).toBe('responder');
-		expect(ok.headers.get('set-cookie')).toMatch(/vigil_session=.*HttpOnly/i);
+		expect(ok.status).toBe(202);
+		expect(ok.headers.get('set-cookie')).toBeNull();
+		const signedIn = await fetch(`${server.url}/api/auth/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: 'sam@contoso.example', password: 'a long enough password' })
+		});
+		expect((await signedIn.json()).user.role).toBe('responder');
+		expect(signedIn.headers.get('set-cookie')).toMatch(/vigil_session=.*HttpOnly/i);
 	});
 
 	it('acknowledges through the API as the signed-in user', async () => {

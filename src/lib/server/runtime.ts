@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PgBoss } from 'pg-boss';
 import { parseCookie } from './auth/cookies.ts';
+import { createAuthLimits, type AuthLimits } from './auth/limits.ts';
 import {
 	recheckCredentials,
 	SESSION_COOKIE,
@@ -53,6 +54,8 @@ export interface Runtime {
 	databaseUrl: string;
 	em(): EntityManager;
 	authenticate(auth: { cookie?: string; token?: string }): Promise<AuthUser | null>;
+	/** Sign-in and sign-up rate limits, in PostgreSQL. */
+	limits: AuthLimits;
 	geminiModel(): Promise<RcaModel | null>;
 	databricksClient(): Promise<DatabricksClient | null>;
 	hasConnection(kind: ConnectionKind): boolean;
@@ -104,6 +107,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	const secretKey = await encryptionKey(config);
 	await seedConnections(pool, config, secretKey);
 	const generated = await bootstrapAccounts(orm.em.fork(), config);
+	const limits = createAuthLimits(pool);
 	/** What a cookie or bearer token authenticates as, with the credential it used. */
 	const principal = async ({ cookie, token }: { cookie?: string; token?: string }) => {
 		const em = orm.em.fork();
@@ -139,6 +143,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		databaseUrl: url,
 		em: () => orm.em.fork(),
 		authenticate: async (auth) => (await principal(auth))?.user ?? null,
+		limits,
 		async geminiModel() {
 			const c = await loadConnection(pool, secretKey, 'gemini');
 			if (!c?.secrets.apiKey) return null;
@@ -180,6 +185,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	async function stopAll() {
 		{
 			detachRealtime?.();
+			limits.stop();
 			slack.stop();
 			await boss
 				.stop({ graceful: true, timeout: 5000 })

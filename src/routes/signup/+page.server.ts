@@ -11,6 +11,10 @@ export const load: PageServerLoad = ({ locals }) => {
 export const actions: Actions = {
 	default: (event) => {
 		const rt = runtime();
-		return signupAction(event, { em: rt.em(), allowedDomains: rt.config.ALLOWED_EMAIL_DOMAINS });
+		return signupAction(event, {
+			em: rt.em(),
+			limits: rt.limits,
+			allowedDomains: rt.config.ALLOWED_EMAIL_DOMAINS
+		});
 	}
 };

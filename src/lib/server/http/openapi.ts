@@ -164,7 +164,8 @@ op('post', '/api/auth/login', {
 	responses: {
 		200: json(z.object({ user: User })),
 		400: error('Invalid input'),
-		401: error('Wrong e-mail or password')
+		401: error('Wrong e-mail or password'),
+		429: error('Too many attempts from this address or for this account; see Retry-After')
 	}
 });
 op('post', '/api/auth/logout', {
@@ -174,13 +175,18 @@ op('post', '/api/auth/logout', {
 });
 op('post', '/api/auth/signup', {
 	tags: ['auth'],
-	summary: 'Create an account (allowed e-mail domains only); starts a session',
+	summary: 'Create an account (allowed e-mail domains only); sign in next',
+	description:
+		'The same 202 whether or not the address already had an account, so the answer does not tell who has one.',
 	security: [],
 	request: { body: jsonBody(SignupBody) },
 	responses: {
-		201: json(z.object({ user: User })),
-		400: error('Refused'),
-		409: error('Account exists')
+		202: json(
+			z.object({ status: z.literal('accepted'), message: z.string() }),
+			'If the address was free, the account exists now'
+		),
+		400: error('Refused: e-mail domain not allowed, or a password that is too weak'),
+		429: error('Too many sign-ups from this address or for this e-mail; see Retry-After')
 	}
 });
 op('get', '/api/tokens', {
