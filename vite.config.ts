@@ -13,6 +13,28 @@ export default defineConfig({
 			// which breaks API clients (curl with a bearer token). hooks.server.ts `csrf`
 			// enforces the same origin rule for browser sessions instead.
 			csrf: { trustedOrigins: ['*'] },
+			// Content-Security-Policy of every page; SvelteKit adds a per-response nonce for its
+			// inline start-up script ('auto': nonces for rendered pages, hashes if any is
+			// prerendered). Styles allow 'unsafe-inline': Svelte renders `style=` attributes
+			// and `style:` directives (chart heights, app.html's wrapper) that a nonce cannot
+			// cover, and a style cannot run script. Scripts stay 'self' + nonce: no eval
+			// (Chart.js draws on canvas without it). connect-src 'self' covers the Socket.IO
+			// WebSocket (CSP3 matches ws:/wss: on the same host) and its polling fallback.
+			csp: {
+				mode: 'auto',
+				directives: {
+					'default-src': ['self'],
+					'script-src': ['self'],
+					'style-src': ['self', 'unsafe-inline'],
+					'img-src': ['self', 'data:'],
+					'font-src': ['self'],
+					'connect-src': ['self'],
+					'object-src': ['none'],
+					'base-uri': ['self'],
+					'form-action': ['self'],
+					'frame-ancestors': ['none']
+				}
+			},
 			compilerOptions: { runes: true }
 		}),
 		socketIoDevPlugin()

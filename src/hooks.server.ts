@@ -16,6 +16,30 @@ export const init: ServerInit = async () => {
 	registerShutdown(rt);
 };
 
+/** A CSP for everything that is not a page: nothing may run, load or frame it. */
+const NON_PAGE_CSP =
+	"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Security headers on every answer of the app (pages, JSON, CSV, webhooks, metrics).
+ * Pages carry SvelteKit's CSP with a nonce for its inline script (vite.config.ts `csp`);
+ * any other answer gets NON_PAGE_CSP. Static files under /_app are served before hooks.
+ */
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	let response = await resolve(event);
+	try {
+		response.headers.set('x-content-type-options', 'nosniff');
+	} catch {
+		response = new Response(response.body, response); // immutable headers (a fetched Response)
+		response.headers.set('x-content-type-options', 'nosniff');
+	}
+	const h = response.headers;
+	h.set('x-frame-options', 'DENY');
+	h.set('referrer-policy', 'strict-origin-when-cross-origin');
+	if (!h.has('content-security-policy')) h.set('content-security-policy', NON_PAGE_CSP);
+	return response;
+};
+
 const requestId: Handle = async ({ event, resolve }) => {
 	const incoming = event.request.headers.get('x-request-id');
 	event.locals.requestId = incoming && incoming.length <= 100 ? incoming : randomUUID();
@@ -117,7 +141,15 @@ const apiErrors: Handle = async ({ event, resolve }) => {
 	return parked ? parked.toResponse() : response;
 };
 
-export const handle = sequence(requestId, csrf, authenticate, guard, theme, apiErrors);
+export const handle = sequence(
+	securityHeaders,
+	requestId,
+	csrf,
+	authenticate,
+	guard,
+	theme,
+	apiErrors
+);
 
 /** Unknown errors are logged with an id and answered with only that id; expected ones pass through. */
 export const handleError: HandleServerError = (caught) => {

@@ -166,7 +166,8 @@ describe('the running server', () => {
 	it('serves health, readiness and metrics', async () => {
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
 		expect(await (await fetch(`${server.url}/readyz`)).json()).toMatchObject({ status: 'ok' });
-		expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(
+		// Metrics need an admin or METRICS_TOKEN since issue #8 (security.test.ts tests both).
+		expect(await (await fetch(`${server.url}/metrics`, { headers: { cookie } })).text()).toMatch(
 			/vigil_webhooks_total\{endpoint="generic",outcome="created"\}/
 		);
 	});

@@ -31,6 +31,9 @@ const schema = z.object({
 	VIGIL_INGEST_API_KEY: optionalString.pipe(
 		z.string().min(24, 'must be at least 24 characters').optional()
 	),
+	METRICS_TOKEN: optionalString.pipe(
+		z.string().min(24, 'must be at least 24 characters').optional()
+	),
 	VIGIL_ENCRYPTION_KEY: optionalString.pipe(
 		z
 			.string()
