@@ -24,6 +24,7 @@ export async function ingestSettings(pool: Pool): Promise<IngestSettings> {
 		pool.query(
 			`select id, name, position, field, match_type as "matchType", pattern, team, owner,
 				cost_center as "costCenter", slack_channel as "slackChannel", jira_project as "jiraProject",
+				jira_issue_type as "jiraIssueType",
 				is_default as "isDefault", enabled
 			from routing_rules order by position`
 		),

@@ -15,6 +15,8 @@ export const RoutingRuleEntity = defineEntity({
 		costCenter: p.text().nullable(),
 		slackChannel: p.text().nullable(),
 		jiraProject: p.text().nullable(),
+		/** The issue type tickets of this rule get in Jira (column jira_issue_type); null = the connection's. */
+		jiraIssueType: p.text().nullable(),
 		isDefault: p.boolean().default(false),
 		enabled: p.boolean().default(true),
 		createdAt: p.datetime().defaultRaw('now()'),

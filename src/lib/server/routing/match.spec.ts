@@ -13,6 +13,7 @@ const rule = (over: Partial<RuleView>): RuleView => ({
 	costCenter: null,
 	slackChannel: null,
 	jiraProject: null,
+	jiraIssueType: null,
 	isDefault: false,
 	enabled: true,
 	...over
@@ -20,7 +21,15 @@ const rule = (over: Partial<RuleView>): RuleView => ({
 
 const rules = compileRules([
 	rule({ name: 'default', isDefault: true, position: 1000, team: 'data-platform' }),
-	rule({ name: 'crm', position: 2, pattern: 'CRM', team: 'crm', slackChannel: '#crm-alerts' }),
+	rule({
+		name: 'crm',
+		position: 2,
+		pattern: 'CRM',
+		team: 'crm',
+		slackChannel: '#crm-alerts',
+		jiraProject: 'CRM',
+		jiraIssueType: 'Incident'
+	}),
 	rule({
 		name: 'sales',
 		position: 1,
@@ -43,7 +52,9 @@ describe('routing', () => {
 	it('matches keywords case-insensitively on the pipeline', () => {
 		expect(route(rules, { pipeline: 'pl_load_crm_dim', resource: null })).toMatchObject({
 			team: 'crm',
-			slackChannel: '#crm-alerts'
+			slackChannel: '#crm-alerts',
+			jiraProject: 'CRM',
+			jiraIssueType: 'Incident'
 		});
 	});
 

@@ -12,6 +12,7 @@ export interface RuleView {
 	costCenter: string | null;
 	slackChannel: string | null;
 	jiraProject: string | null;
+	jiraIssueType: string | null;
 	isDefault: boolean;
 	enabled: boolean;
 }
@@ -37,6 +38,7 @@ export interface Routed {
 	costCenter: string | null;
 	slackChannel: string | null;
 	jiraProject: string | null;
+	jiraIssueType: string | null;
 }
 
 /**
@@ -59,7 +61,8 @@ export function route(
 			owner: null,
 			costCenter: null,
 			slackChannel: null,
-			jiraProject: null
+			jiraProject: null,
+			jiraIssueType: null
 		};
 	return {
 		ruleId: hit.id,
@@ -67,7 +70,8 @@ export function route(
 		owner: hit.owner,
 		costCenter: hit.costCenter,
 		slackChannel: hit.slackChannel,
-		jiraProject: hit.jiraProject
+		jiraProject: hit.jiraProject,
+		jiraIssueType: hit.jiraIssueType
 	};
 }
 

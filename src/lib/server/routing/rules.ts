@@ -27,6 +27,7 @@ const ruleFields = {
 	cost_center: tag,
 	slack_channel: tag,
 	jira_project: tag,
+	jira_issue_type: tag,
 	enabled: z.boolean()
 };
 
@@ -39,6 +40,7 @@ export const RuleCreateBody = z.object({
 	cost_center: tag.default(null),
 	slack_channel: tag.default(null),
 	jira_project: tag.default(null),
+	jira_issue_type: tag.default(null),
 	enabled: ruleFields.enabled.default(true)
 });
 export type RuleCreateInput = z.infer<typeof RuleCreateBody>;
@@ -59,6 +61,8 @@ export interface RuleDto {
 	cost_center: string | null;
 	slack_channel: string | null;
 	jira_project: string | null;
+	/** The Jira issue type for this rule's tickets; null = the connection's default. */
+	jira_issue_type: string | null;
 	is_default: boolean;
 	enabled: boolean;
 	created_at: Date;
@@ -66,7 +70,14 @@ export interface RuleDto {
 }
 
 /** What the default rule may change: where it sends tickets, never what it catches. */
-const DEFAULT_EDITABLE = new Set(['team', 'owner', 'cost_center', 'slack_channel', 'jira_project']);
+const DEFAULT_EDITABLE = new Set([
+	'team',
+	'owner',
+	'cost_center',
+	'slack_channel',
+	'jira_project',
+	'jira_issue_type'
+]);
 
 export async function listRules(em: EntityManager): Promise<RuleDto[]> {
 	const rows = await em.find(
@@ -91,6 +102,7 @@ export async function createRule(em: EntityManager, input: RuleCreateInput): Pro
 		costCenter: input.cost_center,
 		slackChannel: input.slack_channel,
 		jiraProject: input.jira_project,
+		jiraIssueType: input.jira_issue_type,
 		isDefault: false,
 		enabled: input.enabled,
 		createdAt: now,
@@ -123,6 +135,7 @@ export async function updateRule(
 		costCenter: input.cost_center === undefined ? row.costCenter : input.cost_center,
 		slackChannel: input.slack_channel === undefined ? row.slackChannel : input.slack_channel,
 		jiraProject: input.jira_project === undefined ? row.jiraProject : input.jira_project,
+		jiraIssueType: input.jira_issue_type === undefined ? row.jiraIssueType : input.jira_issue_type,
 		enabled: input.enabled ?? row.enabled,
 		updatedAt: new Date()
 	});
@@ -189,7 +202,7 @@ function refuseDefaultChange(row: RoutingRule, input: RuleUpdateInput): void {
 		throw new ApiError(
 			409,
 			'default_rule_locked',
-			'The default rule catches every unmatched alert: only its team, owner, cost_center, slack_channel and jira_project can change',
+			'The default rule catches every unmatched alert: only its team, owner, cost_center, slack_channel, jira_project and jira_issue_type can change',
 			changed.map(([field]) => ({ field, message: 'cannot change on the default rule' }))
 		);
 }
@@ -207,6 +220,7 @@ function toDto(r: RoutingRule): RuleDto {
 		cost_center: r.costCenter ?? null,
 		slack_channel: r.slackChannel ?? null,
 		jira_project: r.jiraProject ?? null,
+		jira_issue_type: r.jiraIssueType ?? null,
 		is_default: r.isDefault,
 		enabled: r.enabled,
 		created_at: r.createdAt,

@@ -19,7 +19,8 @@ const full = {
 	owner: '',
 	cost_center: 'CC-1',
 	slack_channel: '#fin',
-	jira_project: ''
+	jira_project: '',
+	jira_issue_type: ' Incident '
 };
 
 describe('ruleInput', () => {
@@ -34,7 +35,8 @@ describe('ruleInput', () => {
 			enabled: true,
 			team: 'finance',
 			owner: null,
-			jira_project: null
+			jira_project: null,
+			jira_issue_type: 'Incident'
 		});
 	});
 
@@ -52,7 +54,7 @@ describe('ruleInput', () => {
 	it('sends only the tags for the default rule', () => {
 		const r = ruleInput(form(full), true);
 		expect(r.ok && Object.keys(r.body).sort()).toEqual(
-			['cost_center', 'jira_project', 'owner', 'slack_channel', 'team'].sort()
+			['cost_center', 'jira_issue_type', 'jira_project', 'owner', 'slack_channel', 'team'].sort()
 		);
 	});
 });

@@ -1,12 +1,27 @@
 /** Reads the rule form into the body the routing-rule API takes. */
 
-export const TAGS = [
-	{ name: 'team', label: 'Team', placeholder: 'finance-data' },
-	{ name: 'owner', label: 'Owner', placeholder: 'fin-oncall' },
-	{ name: 'cost_center', label: 'Cost center', placeholder: 'CC-4100' },
-	{ name: 'slack_channel', label: 'Slack channel', placeholder: '#fin-data-alerts' },
-	{ name: 'jira_project', label: 'Jira project', placeholder: 'FIN' }
-] as const;
+type TagName =
+	'team' | 'owner' | 'cost_center' | 'slack_channel' | 'jira_project' | 'jira_issue_type';
+
+export const TAGS: readonly { name: TagName; label: string; placeholder: string; hint?: string }[] =
+	[
+		{ name: 'team', label: 'Team', placeholder: 'finance-data' },
+		{ name: 'owner', label: 'Owner', placeholder: 'fin-oncall' },
+		{ name: 'cost_center', label: 'Cost center', placeholder: 'CC-4100' },
+		{ name: 'slack_channel', label: 'Slack channel', placeholder: '#fin-data-alerts' },
+		{
+			name: 'jira_project',
+			label: 'Jira project',
+			placeholder: 'FIN',
+			hint: "Empty: the Jira connection's project"
+		},
+		{
+			name: 'jira_issue_type',
+			label: 'Jira issue type',
+			placeholder: 'Incident',
+			hint: "Empty: the Jira connection's issue type"
+		}
+	];
 
 type Values = Record<string, string>;
 
