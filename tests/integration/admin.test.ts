@@ -154,10 +154,33 @@ describe('routing rules', () => {
 			team: 'sales-data',
 			owner: 'ana@contoso.example',
 			cost_center: 'CC-4711',
-			slack_channel: '#sales-alerts'
+			slack_channel: '#sales-alerts',
+			jira_project: 'SALES',
+			jira_issue_type: ' Incident '
 		});
 		const rule = await createRule(rt.em(), input);
-		expect(rule).toMatchObject({ match_type: 'regex', enabled: true, is_default: false });
+		expect(rule).toMatchObject({
+			match_type: 'regex',
+			enabled: true,
+			is_default: false,
+			jira_project: 'SALES',
+			jira_issue_type: 'Incident'
+		});
+		// The Jira issue type round-trips through the table, the listing and an update.
+		expect((await listRules(rt.em())).find((r) => r.id === rule.id)?.jira_issue_type).toBe(
+			'Incident'
+		);
+		const stored = await rt.pool.query(
+			`select jira_project, jira_issue_type from routing_rules where id = $1`,
+			[rule.id]
+		);
+		expect(stored.rows[0]).toEqual({ jira_project: 'SALES', jira_issue_type: 'Incident' });
+		expect(
+			await updateRule(rt.em(), rule.id, await body(RuleUpdateBody, { jira_issue_type: 'Bug' }))
+		).toMatchObject({ jira_project: 'SALES', jira_issue_type: 'Bug' });
+		expect(
+			await updateRule(rt.em(), rule.id, await body(RuleUpdateBody, { jira_issue_type: '' }))
+		).toMatchObject({ jira_project: 'SALES', jira_issue_type: null });
 
 		expect(await ticketOf(await ingestGeneric('pl_sales_daily'))).toMatchObject({
 			team: 'sales-data',
@@ -297,19 +320,25 @@ describe('routing rules', () => {
 		const updated = await updateRule(rt.em(), fallback.id, {
 			pattern: fallback.pattern,
 			team: 'platform-oncall',
-			cost_center: 'CC-0001'
+			cost_center: 'CC-0001',
+			jira_issue_type: 'Task'
 		});
 		expect(updated).toMatchObject({
 			is_default: true,
 			pattern: '',
 			enabled: true,
-			team: 'platform-oncall'
+			team: 'platform-oncall',
+			jira_issue_type: 'Task'
 		});
 		expect(await ticketOf(await ingestGeneric('pl_unmatched'))).toMatchObject({
 			team: 'platform-oncall',
 			cost_center: 'CC-0001'
 		});
-		await updateRule(rt.em(), fallback.id, { team: 'data-platform', cost_center: null });
+		await updateRule(rt.em(), fallback.id, {
+			team: 'data-platform',
+			cost_center: null,
+			jira_issue_type: null
+		});
 	});
 });
 
