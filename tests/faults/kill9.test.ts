@@ -40,8 +40,19 @@ async function send(baseUrl: string, runId: string): Promise<Delivery> {
 			body: JSON.stringify({ ...BODY, run_id: runId }),
 			signal: AbortSignal.timeout(15_000)
 		});
-		const json = (await res.json().catch(() => ({}))) as { ticket_id?: string };
-		return { runId, status: res.status, ticketId: json.ticket_id ?? null, failure: null };
+		const text = await res.text();
+		let json: { ticket_id?: string } = {};
+		try {
+			json = JSON.parse(text);
+		} catch {
+			// kept below
+		}
+		return {
+			runId,
+			status: res.status,
+			ticketId: json.ticket_id ?? null,
+			failure: res.status >= 500 ? text.slice(0, 300) : null
+		};
 	} catch (err) {
 		const e = err as Error & { cause?: { code?: string } };
 		return { runId, status: 0, ticketId: null, failure: e.cause?.code ?? e.message };
@@ -203,11 +214,19 @@ describe('Vigil killed with SIGKILL on its embedded PostgreSQL', () => {
 					`tickets_found=${found.rowCount}/${ids.length} ` +
 					`not_2xx=${[...failures].map(([k, n]) => `${n}× ${k}`).join('; ') || 0} ` +
 					`orphaned_postmaster=${orphaned} restart_s=${restartSeconds.toFixed(2)} ` +
+					`(orphan stopped in ${/the orphan stopped in ([\d.]+) s/.exec(second.output())?.[1] ?? '?'} s) ` +
 					`pending_at_restart=${pendingAtRestart} pending_after=${pending} ` +
 					`(waited ${pendingSeconds.toFixed(1)} s) ` +
 					`password_file=${fileMode.toString(8)} legacy_superuser_login=${legacy} ` +
 					`listen_addresses=${settings.listen} unix_sockets='${sockets}' app_superuser=${settings.su}`
 			);
+
+			if ([...failures.keys()].some((k) => !k.startsWith('0 ')))
+				console.log(`[kill9] server output before the kill:\n${first.output().slice(-3000)}`);
+			if (probe.status !== 201)
+				console.log(
+					`[kill9] probe after the restart: ${probe.status} ${probe.failure}\n${second.output().slice(-3000)}`
+				);
 
 			expect(orphaned).toBe(true);
 			expect(alive(before.pid)).toBe(false);
