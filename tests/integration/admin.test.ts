@@ -26,6 +26,7 @@ import { listIngestKeys } from '../../src/lib/server/auth/ingest-keys.ts';
 import { UserEntity } from '../../src/lib/server/auth/entities.ts';
 import { createUser } from '../../src/lib/server/auth/users.ts';
 import { loadConnection, loadStoredConnection } from '../../src/lib/server/connections/service.ts';
+import { readJiraConfig } from '../../src/lib/server/jira/connection.ts';
 import { requireUser } from '../../src/lib/server/http/auth.ts';
 import { ApiError } from '../../src/lib/server/errors.ts';
 import { actions } from '../../src/routes/admin/connections/+page.server.ts';
@@ -665,6 +666,71 @@ describe('connections', () => {
 		expect(await state('jira')).toMatchObject({
 			configured: true,
 			secrets: { apiToken: true, pat: false, webhookSecret: false }
+		});
+	});
+
+	it('keeps the Jira priority mapping and status names, refuses a malformed mapping, and shows the breaker', async () => {
+		const settings = {
+			baseUrl: 'https://contoso-evil.atlassian.net',
+			deployment: 'cloud',
+			email: 'svc@contoso.example',
+			projectKey: 'OPS',
+			issueType: 'Bug'
+		};
+		await expect(
+			body(CONNECTION_BODIES.jira, { ...settings, priorityMap: 'P1=Highest,P5=Low' })
+		).rejects.toMatchObject({ status: 400, details: [{ field: 'priorityMap' }] });
+		await expect(
+			body(CONNECTION_BODIES.jira, { ...settings, priorityMap: 'Highest' })
+		).rejects.toMatchObject({ status: 400, details: [{ field: 'priorityMap' }] });
+		await saveConnectionSettings(
+			rt,
+			'jira',
+			await body(CONNECTION_BODIES.jira, {
+				...settings,
+				priorityMap: ' P1=Blocker, P2=Critical ',
+				acknowledgeStatus: ' Investigating ',
+				resolveStatus: 'Fixed',
+				reopenStatus: 'Backlog'
+			})
+		);
+		const saved = await stored('jira');
+		expect(saved?.config).toMatchObject({
+			priorityMap: 'P1=Blocker, P2=Critical',
+			acknowledgeStatus: 'Investigating',
+			resolveStatus: 'Fixed',
+			reopenStatus: 'Backlog'
+		});
+		const config = readJiraConfig(saved!);
+		expect(config?.priorityMap).toEqual({ P1: 'Blocker', P2: 'Critical', P3: 'Medium', P4: 'Low' });
+		expect(config?.statusFor).toEqual({
+			acknowledge: 'Investigating',
+			resolve: 'Fixed',
+			reopen: 'Backlog'
+		});
+
+		expect(await state('jira')).toMatchObject({
+			breaker_state: 'closed',
+			breaker_failures: 0,
+			breaker_open_until: null
+		});
+		await rt.pool.query(
+			`update connections set breaker_state = 'open', breaker_failures = 5,
+				breaker_open_until = now() + interval '30 seconds' where kind = 'jira'`
+		);
+		const open = await state('jira');
+		expect(open).toMatchObject({ breaker_state: 'open', breaker_failures: 5 });
+		expect(open?.breaker_open_until).toBeInstanceOf(Date);
+		await rt.pool.query(
+			`update connections set breaker_state = 'closed', breaker_failures = 0,
+				breaker_open_until = null where kind = 'jira'`
+		);
+
+		// Left out on the next save (the form sends no empty text): back to the defaults.
+		await saveConnectionSettings(rt, 'jira', await body(CONNECTION_BODIES.jira, settings));
+		expect(readJiraConfig((await stored('jira'))!)).toMatchObject({
+			priorityMap: { P1: 'Highest', P2: 'High', P3: 'Medium', P4: 'Low' },
+			statusFor: {}
 		});
 	});
 

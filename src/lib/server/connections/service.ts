@@ -17,7 +17,19 @@ export interface ConnectionState {
 	last_checked_at: Date | null;
 	last_ok_at: Date | null;
 	config: Record<string, string>;
+	/**
+	 * The circuit breaker of the connection's calls (Jira keeps it in this row, shared by every
+	 * instance): closed = calls go through; open = refused until breaker_open_until; half_open =
+	 * one call is probing whether the service is back.
+	 */
+	breaker_state: BreakerState;
+	/** Consecutive failures that count towards opening the breaker. */
+	breaker_failures: number;
+	/** Open: when the next probe may go; half-open: when the probe's window ends. */
+	breaker_open_until: Date | null;
 }
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
 
 /**
  * What each connection needs from the environment (the integration variables in README.md's
@@ -171,7 +183,10 @@ export async function connectionStates(pool: Pool, key: Buffer): Promise<Connect
 			last_error: row?.last_error ?? null,
 			last_checked_at: row?.last_checked_at ?? null,
 			last_ok_at: row?.last_ok_at ?? null,
-			config
+			config,
+			breaker_state: row?.breaker_state ?? 'closed',
+			breaker_failures: row?.breaker_failures ?? 0,
+			breaker_open_until: row?.breaker_open_until ?? null
 		};
 	});
 }

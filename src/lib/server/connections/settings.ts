@@ -19,6 +19,8 @@ export interface ConnectionDeps {
 
 const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const text = z.string().trim().min(1).max(200);
+/** A Jira status name, optional. */
+const statusName = z.string().trim().min(1).max(255).optional();
 /**
  * Left out = keep the stored secret (the UI never gets secrets back to echo), except when the
  * URL it is sent to changes in the same request; null = remove it.
@@ -68,7 +70,29 @@ export const CONNECTION_BODIES = {
 			.trim()
 			.regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'must be a Jira project key like OPS'),
 		issueType: text,
-		webhookSecret: secret
+		webhookSecret: secret,
+		/** Vigil's priority → Jira's priority name; a priority left out keeps its default. */
+		priorityMap: z
+			.string()
+			.trim()
+			.regex(
+				/^P[1-4] *= *[^,=\s][^,=]{0,59}(, *P[1-4] *= *[^,=\s][^,=]{0,59})*$/,
+				'must read like P1=Highest,P2=High,P3=Medium,P4=Low'
+			)
+			.optional()
+			.describe(
+				"Jira priority names for Vigil's P1–P4, e.g. P1=Highest,P2=High,P3=Medium,P4=Low (default); one left out keeps its default"
+			),
+		/** Status names that win over the status category when Vigil picks a transition. */
+		acknowledgeStatus: statusName.describe(
+			'Jira status an acknowledge moves the issue to; default: the first status of category In Progress'
+		),
+		resolveStatus: statusName.describe(
+			'Jira status a resolve moves the issue to; default: the first status of category Done'
+		),
+		reopenStatus: statusName.describe(
+			'Jira status a reopen moves the issue to; default: the first status of category To Do'
+		)
 	}),
 	databricks: z.object({ host: url, token: secret })
 } satisfies Record<ConnectionKind, z.ZodObject>;

@@ -154,8 +154,39 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			name: 'webhookSecret',
 			label: 'Webhook secret',
 			type: 'secret',
-			hint: 'The secret of the Jira webhook that reports status changes back.',
+			hint: 'Jira reports changes to /api/webhooks/jira?secret=<this secret> (see docs/jira.md).',
 			sentTo: 'baseUrl'
+		},
+		{
+			name: 'priorityMap',
+			label: 'Priority mapping',
+			type: 'text',
+			placeholder: 'P1=Highest,P2=High,P3=Medium,P4=Low',
+			hint: "Jira priority names for Vigil's P1–P4; empty = the placeholder. Leave out a priority to keep its default."
+		},
+		{
+			name: 'acknowledgeStatus',
+			label: 'Status on acknowledge',
+			type: 'text',
+			placeholder: 'In Progress',
+			hint: 'Empty: a status of the In Progress category.',
+			half: true
+		},
+		{
+			name: 'resolveStatus',
+			label: 'Status on resolve',
+			type: 'text',
+			placeholder: 'Done',
+			hint: 'Empty: a status of the Done category.',
+			half: true
+		},
+		{
+			name: 'reopenStatus',
+			label: 'Status on reopen',
+			type: 'text',
+			placeholder: 'To Do',
+			hint: 'Empty: a status of the To Do category.',
+			half: true
 		}
 	],
 	databricks: [
