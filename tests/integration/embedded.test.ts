@@ -106,11 +106,25 @@ async function holder(dir: string) {
 
 afterEach(async () => {
 	for (const db of running.splice(0)) await db.stop().catch(() => {});
+	// SIGTERM: a holder stops its PostgreSQL on the way out (a failed test leaves no orphan).
 	for (const c of children.splice(0))
-		if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+		if (c.exitCode === null && c.signalCode === null) {
+			c.kill('SIGTERM');
+			await new Promise((r) => c.once('exit', r));
+		}
 });
 afterAll(async () => {
-	for (const r of roots) await rm(r, { recursive: true, force: true });
+	for (const r of roots) {
+		// An orphan a failed test left behind goes before its directory.
+		const pid = await readFile(path.join(r, 'pg', 'postmaster.pid'), 'utf8').then(
+			(t) => Number(t.split('\n')[0]),
+			() => 0
+		);
+		if (pid > 0 && alive(pid)) process.kill(pid, 'SIGQUIT');
+		for (let i = 0; i < 50 && pid > 0 && alive(pid); i++)
+			await new Promise((res) => setTimeout(res, 100));
+		await rm(r, { recursive: true, force: true });
+	}
 });
 
 describe('embedded PostgreSQL: credentials', () => {
