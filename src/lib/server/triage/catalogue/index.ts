@@ -1,0 +1,31 @@
+import type { CatalogueEntry } from './types.ts';
+import { HAND_ENTRIES } from './hand.ts';
+import databricks from './generated/databricks.json' with { type: 'json' };
+import dbt from './generated/dbt.json' with { type: 'json' };
+import delta from './generated/delta.json' with { type: 'json' };
+import greatExpectations from './generated/great-expectations.json' with { type: 'json' };
+import snowflake from './generated/snowflake.json' with { type: 'json' };
+
+export type { CatalogueEntry, EntityKind, System } from './types.ts';
+export { STEPS_BY_CATEGORY } from './steps.ts';
+export { SQLSTATE_SOURCE, sqlStateClass } from './sqlstate.ts';
+
+/** Generated tables (scripts/triage/build-catalogue.ts), then the hand-written rows. */
+export const GENERATED_ENTRIES = [
+	...delta,
+	...databricks,
+	...dbt,
+	...greatExpectations,
+	...snowflake
+] as CatalogueEntry[];
+
+export const CATALOGUE: readonly CatalogueEntry[] = [...GENERATED_ENTRIES, ...HAND_ENTRIES];
+
+// Hand rows come last, so they win over a generated row with the same code.
+const BY_CODE = new Map<string, CatalogueEntry>(
+	CATALOGUE.map((entry) => [entry.code.toLowerCase(), entry])
+);
+
+export function lookup(code: string): CatalogueEntry | null {
+	return BY_CODE.get(code.toLowerCase()) ?? null;
+}
