@@ -62,17 +62,22 @@ export function parseParams<S extends z.ZodObject>(
 	params: URLSearchParams
 ): z.output<S> {
 	const input: Record<string, string> = {};
+	const details: { field: string; message: string }[] = [];
 	for (const key of Object.keys(schema.shape)) {
 		const value = params
 			.getAll(key)
 			.map((v) => v.trim())
 			.filter(Boolean)
 			.join(',');
-		if (value) input[key] = value;
+		// PostgreSQL text cannot hold NUL: refused here, before a query (or an export's stream) starts.
+		if (value.includes('\u0000'))
+			details.push({ field: key, message: `${key} must not contain NUL (%00)` });
+		else if (value) input[key] = value;
 	}
 	const r = schema.safeParse(input);
-	if (r.success) return r.data;
-	const details = r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message }));
+	if (r.success && details.length === 0) return r.data;
+	if (!r.success)
+		details.push(...r.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })));
 	throw new ApiError(400, 'invalid_query', details.map((d) => d.message).join('; '), details);
 }
 
