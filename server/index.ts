@@ -16,6 +16,9 @@ const host = process.env.HOST ?? '0.0.0.0';
 // request (a proxy's X-Forwarded-Proto, else the socket) so cookies and the CSRF check
 // are right on plain http://localhost as well as behind TLS.
 process.env.PROTOCOL_HEADER ??= 'x-vigil-proto';
+// Webhooks take up to 1 MiB and answer a larger body with Vigil's JSON 413 (recorded); adapter-node's
+// own limit (512 KiB by default) must sit above that, or it refuses first. 1 MiB + 64 KiB.
+process.env.BODY_SIZE_LIMIT ??= String(1024 * 1024 + 64 * 1024);
 
 const httpServer = createServer();
 const io = attachSocketServer(httpServer);

@@ -1,9 +1,12 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTickets } from '../../src/lib/server/export/exports.ts';
 import { handleExists, handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
-import { startTestRuntime, TEST_INGEST_KEY } from '../support/db.ts';
+import { createTestDatabase, startTestRuntime, TEST_INGEST_KEY } from '../support/db.ts';
 import { fixture, fixtureNames } from '../support/fixtures.ts';
 import { webhookRequest } from '../support/http.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -205,5 +208,311 @@ describe('bad input', () => {
 	it('keeps unknown extra fields without complaint', async () => {
 		const res = await post('generic', { ...uniqueGeneric('extra-1'), surprise: { nested: true } });
 		expect(res.status).toBe(201);
+	});
+});
+
+/* ---------- issue #8: every authenticated webhook is stored, none is a 5xx ---------- */
+
+type Endpoint = 'azure-monitor' | 'databricks' | 'generic';
+
+let seq = 0;
+/** A webhook with its own x-request-id, so its raw event can be found. */
+function rawWebhook(
+	endpoint: Endpoint,
+	body: BodyInit,
+	headers: Record<string, string> = {}
+): { request: Request; requestId: string } {
+	const requestId = `limits-${process.pid}-${++seq}`;
+	const request = new Request(`http://vigil.test/api/webhooks/${endpoint}`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			'x-api-key': TEST_INGEST_KEY,
+			'x-request-id': requestId,
+			...headers
+		},
+		body
+	});
+	return { request, requestId };
+}
+
+async function send(endpoint: Endpoint, body: BodyInit, headers = {}) {
+	const { request, requestId } = rawWebhook(endpoint, body, headers);
+	const res = await handleWebhook(rt, endpoint, request, requestId);
+	const json = await res.json();
+	const rows = (
+		await rt.pool.query(
+			`select outcome, body, error, ticket_id, body_bytes, content_encoding, body_truncated, sanitized
+			from webhook_events where request_id = $1`,
+			[requestId]
+		)
+	).rows;
+	expect(rows, `one raw event for ${requestId}`).toHaveLength(1);
+	return { status: res.status, json, event: rows[0] };
+}
+
+const ticket = async (id: string) =>
+	(await rt.pool.query(`select * from tickets where id = $1`, [id])).rows[0];
+
+const generic = (overrides: Record<string, unknown>) =>
+	JSON.stringify({ ...fixture('generic/airflow-task-failed.json'), ...overrides });
+
+describe('webhook limits (issue #8)', () => {
+	it('accepts a 900 KiB body (the limit is 1 MiB)', async () => {
+		const body = generic({ run_id: 'big-900k', error_message: 'e'.repeat(900 * 1024) });
+		const r = await send('generic', body);
+		expect(r.status).toBe(201);
+		expect(r.event).toMatchObject({ outcome: 'created', body_truncated: false, sanitized: [] });
+		expect(r.event.body).toBe(body);
+		expect(Number(r.event.body_bytes)).toBe(Buffer.byteLength(body));
+	});
+
+	it('refuses 1.1 MiB with a JSON 413 and records its head, saying it is cut', async () => {
+		const body = generic({ run_id: 'big-1100k', error_message: 'e'.repeat(1100 * 1024) });
+		const r = await send('generic', body);
+		expect(r.status).toBe(413);
+		expect(r.json.error).toMatchObject({ code: 'payload_too_large' });
+		expect(r.json.error.message).toMatch(/1 MiB/);
+		expect(r.event).toMatchObject({ outcome: 'too_large', body_truncated: true });
+		expect(Number(r.event.body_bytes)).toBe(Buffer.byteLength(body));
+		expect(body.startsWith(r.event.body)).toBe(true);
+		expect(r.event.body.length).toBeGreaterThan(1000);
+	});
+
+	it('stores NUL in every field: the ticket and the raw event keep it escaped and say so', async () => {
+		const r = await send(
+			'generic',
+			generic({
+				pipeline: 'pl_\u0000nul',
+				run_id: 'run-\u0000-1',
+				error_message: 'boom\u0000',
+				labels: { 'k\u0000': 'v\u0000' }
+			})
+		);
+		expect(r.status).toBe(201);
+		const t = await ticket(r.json.ticket_id);
+		expect(t.pipeline).toBe('pl_\\u0000nul');
+		expect(t.run_id).toBe('run-\\u0000-1');
+		expect(t.error_message).toBe('boom\\u0000');
+		expect(t.labels).toMatchObject({ 'k\\u0000': 'v\\u0000' });
+		// The generic source's dedup key is URI-encoded (NUL is %00 there), so not hashed.
+		expect(r.event.sanitized).toEqual(['ticket_escaped']);
+		// The JSON escape in the body is text; the body is stored as sent.
+		expect(JSON.parse(r.event.body).pipeline).toBe('pl_\u0000nul');
+		const audit = await rt.pool.query(`select details from audit_log where ticket_id = $1`, [t.id]);
+		expect(audit.rows[0].details.sanitized).toEqual(['ticket_escaped']);
+		// The same run again is the same ticket; the literal spelling of the escape is another.
+		const again = await send(
+			'generic',
+			generic({ pipeline: 'pl_\u0000nul', run_id: 'run-\u0000-1' })
+		);
+		expect(again.json).toEqual({ status: 'duplicate_ignored', ticket_id: t.id });
+		const literal = await send(
+			'generic',
+			generic({ pipeline: 'pl_\\u0000nul', run_id: 'run-\\u0000-1' })
+		);
+		expect(literal.status).toBe(201);
+		// An ADF run id is the dedup key itself: stored hashed, so it cannot meet its escaped spelling.
+		const adf = await send(
+			'azure-monitor',
+			JSON.stringify({
+				...fixture('azure-monitor/logic-app.simplified.json'),
+				PipelineRunId: 'adf-\u0000-1'
+			})
+		);
+		expect(adf.status).toBe(201);
+		expect(adf.event.sanitized).toEqual(['dedup_key_hashed', 'ticket_escaped']);
+		expect((await ticket(adf.json.ticket_id)).run_id).toBe('adf-\\u0000-1');
+	});
+
+	it('answers a raw NUL byte (invalid JSON) with 400 and stores the body escaped', async () => {
+		const r = await send('generic', '{"source": "a\u0000b"}');
+		expect(r.status).toBe(400);
+		expect(r.json.error.code).toBe('invalid_payload');
+		expect(r.event.body).toBe('{"source": "a\\u0000b"}');
+		expect(r.event.sanitized).toContain('body_escaped');
+	});
+
+	it('stores lone surrogates escaped on all three endpoints', async () => {
+		const g = await send('generic', generic({ run_id: 'lone-\ud800', pipeline: 'p\udfff' }));
+		expect(g.status).toBe(201);
+		expect(await ticket(g.json.ticket_id)).toMatchObject({
+			run_id: 'lone-\\ud800',
+			pipeline: 'p\\udfff'
+		});
+		expect(g.event.sanitized).toContain('ticket_escaped');
+		const again = await send('generic', generic({ run_id: 'lone-\ud800', pipeline: 'p\udfff' }));
+		expect(again.json).toEqual({ status: 'duplicate_ignored', ticket_id: g.json.ticket_id });
+
+		const a = await send(
+			'azure-monitor',
+			JSON.stringify({
+				...fixture('azure-monitor/logic-app.simplified.json'),
+				PipelineRunId: 'adf-\udc00-1',
+				ErrorMessage: '\ud83d failed'
+			})
+		);
+		expect(a.status).toBe(201);
+		expect((await ticket(a.json.ticket_id)).error_message).toBe('\\ud83d failed');
+
+		const d = await send(
+			'databricks',
+			JSON.stringify({
+				...fixture<Record<string, object>>('databricks/webhook.task-failure.json'),
+				run: { run_id: 777000111 },
+				job: { job_id: 5, name: 'job \ud800' }
+			})
+		);
+		expect(d.status).toBe(201);
+		expect((await ticket(d.json.ticket_id)).pipeline).toBe('job \\ud800');
+	});
+
+	it('takes a gzip-encoded body', async () => {
+		const json = generic({ run_id: 'gzip-1' });
+		const r = await send('generic', gzipSync(json), { 'content-encoding': 'gzip' });
+		expect(r.status).toBe(201);
+		expect(r.event).toMatchObject({ outcome: 'created', content_encoding: 'gzip', body: json });
+	});
+
+	it('refuses corrupt gzip (400), an unknown encoding (415) and a gzip bomb (413), recorded', async () => {
+		const corrupt = await send('generic', generic({ run_id: 'gz-bad' }), {
+			'content-encoding': 'gzip'
+		});
+		expect(corrupt.status).toBe(400);
+		expect(corrupt.json.error.code).toBe('invalid_content_encoding');
+		expect(corrupt.event).toMatchObject({ outcome: 'invalid', sanitized: ['body_base64'] });
+		expect(Buffer.from(corrupt.event.body, 'base64').toString()).toBe(
+			generic({ run_id: 'gz-bad' })
+		);
+
+		const br = await send('generic', generic({ run_id: 'br' }), { 'content-encoding': 'br' });
+		expect(br.status).toBe(415);
+		expect(br.json.error.code).toBe('unsupported_content_encoding');
+		expect(br.event.outcome).toBe('unsupported_media_type');
+
+		const bomb = await send('generic', gzipSync(Buffer.alloc(50 * 1024 * 1024, ' ')), {
+			'content-encoding': 'gzip'
+		});
+		expect(bomb.status).toBe(413);
+		expect(bomb.json.error.message).toMatch(/decompressed/);
+		expect(bomb.event).toMatchObject({ outcome: 'too_large', body_truncated: true });
+	});
+
+	it('keeps a 20 KB run id whole on the ticket and dedups it by a hashed key', async () => {
+		for (const [endpoint, body, runId] of [
+			['generic', generic({ run_id: 'g'.repeat(20_000) }), 'g'.repeat(20_000)],
+			[
+				'azure-monitor',
+				JSON.stringify({
+					...fixture('azure-monitor/logic-app.simplified.json'),
+					PipelineRunId: 'a'.repeat(20_000)
+				}),
+				'a'.repeat(20_000)
+			],
+			[
+				'databricks',
+				JSON.stringify({
+					...fixture('databricks/webhook.job-failure.json'),
+					run: { run_id: '9'.repeat(5_000) }
+				}),
+				'9'.repeat(5_000)
+			]
+		] as [Endpoint, string, string][]) {
+			const r = await send(endpoint, body);
+			expect(r.status, endpoint).toBe(201);
+			const t = await ticket(r.json.ticket_id);
+			expect(t.run_id).toBe(runId);
+			expect(t.dedup_key).toMatch(/…sha256:[0-9a-f]{64}$/);
+			expect(r.event.sanitized).toEqual(['dedup_key_hashed']);
+			const again = await send(endpoint, body);
+			expect(again.json).toEqual({ status: 'duplicate_ignored', ticket_id: t.id });
+		}
+	});
+
+	it('stores a pipeline of 600 KB of distinct words (the search vector stays within 1 MiB)', async () => {
+		const words = Array.from({ length: 80_000 }, (_, i) => `w${i.toString(36)}`).join(' ');
+		const r = await send(
+			'generic',
+			generic({ run_id: 'words-1', pipeline: words, resource: words })
+		);
+		expect(r.status).toBe(201);
+		expect((await ticket(r.json.ticket_id)).pipeline).toBe(words);
+	});
+
+	it('names at most 50 bad fields, each readable, and says how many more', async () => {
+		const labels = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`l${i}`, i]));
+		const r = await send('generic', generic({ run_id: 'many-errors', labels }));
+		expect(r.status).toBe(400);
+		expect(r.json.error.details).toHaveLength(51);
+		expect(r.json.error.details[50]).toEqual({
+			field: '(more)',
+			message: '4950 more errors not listed'
+		});
+		expect(r.event.sanitized).toEqual(['error_shortened']);
+	});
+
+	it('refuses NUL in the run pre-check and in list filters with 400', async () => {
+		const req = new Request('http://vigil.test/api/tickets/exists/x', {
+			headers: { 'x-api-key': TEST_INGEST_KEY }
+		});
+		const res = await handleExists(rt, req, 'x\u0000');
+		expect(res.status).toBe(400);
+		expect((await res.json()).error.code).toBe('invalid_run_id');
+		expect(() => exportTickets(rt.pool, new URLSearchParams({ team: 'a\u0000' }))).toThrow(
+			'team must not contain NUL (%00)'
+		);
+		const long = 'r'.repeat(400);
+		await send('generic', generic({ run_id: long }));
+		expect(await (await handleExists(rt, req, long)).json()).toMatchObject({ exists: true });
+	});
+});
+
+describe('webhook limits through the production server (adapter-node in front)', () => {
+	let server: RunningServer;
+	beforeAll(async () => {
+		server = await startServer(await createTestDatabase());
+	});
+	afterAll(async () => {
+		if (server) expect(await server.stop()).toBe(0);
+	});
+
+	const postRaw = (body: BodyInit, headers: Record<string, string> = {}) =>
+		fetch(`${server.url}/api/webhooks/generic`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-api-key': TEST_INGEST_KEY, ...headers },
+			body
+		});
+
+	it('takes 900 KiB and answers 1.1 MiB and 8 MiB with its own JSON 413', async () => {
+		const ok = await postRaw(
+			generic({ run_id: 'srv-900k', error_message: 'e'.repeat(900 * 1024) })
+		);
+		expect(ok.status).toBe(201);
+		for (const size of [1100 * 1024, 8 * 1024 * 1024]) {
+			const res = await postRaw(
+				generic({ run_id: `srv-${size}`, error_message: 'e'.repeat(size) })
+			);
+			expect(res.status).toBe(413);
+			expect((await res.json()).error.code).toBe('payload_too_large');
+		}
+	});
+
+	it('refuses NUL in a path id or a query parameter with a JSON 400 naming it', async () => {
+		const q = await fetch(`${server.url}/api/tickets?q=a%00b`);
+		expect(q.status).toBe(400);
+		expect((await q.json()).error).toMatchObject({
+			code: 'invalid_query',
+			message: 'q must not contain NUL (%00)'
+		});
+		const csv = await fetch(`${server.url}/api/export/tickets.csv?team=%00`);
+		expect(csv.status).toBe(400);
+		expect((await csv.json()).error.code).toBe('invalid_query');
+		const path = await fetch(`${server.url}/api/tickets/GEN-1%00`);
+		expect(path.status).toBe(400);
+		expect((await path.json()).error.code).toBe('invalid_path');
+		const exists = await fetch(`${server.url}/api/tickets/exists/run%00`, {
+			headers: { 'x-api-key': TEST_INGEST_KEY }
+		});
+		expect(exists.status).toBe(400);
 	});
 });

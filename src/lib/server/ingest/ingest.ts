@@ -10,7 +10,9 @@ import { appendAudit, SYSTEM } from '../tickets/audit.ts';
 import { newTicketId } from '../tickets/ids.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 import { classifyOffline } from '../triage/classifier.ts';
+import { log } from '../log.ts';
 import { parseFor } from './sources/registry.ts';
+import { escapeUnstorable, Sanitizer, storableKey, type SanitizeNote } from './storable.ts';
 import type { FieldError, IngestEndpoint, NormalizedAlert } from './types.ts';
 
 /** Ticket columns kept inside the server, not part of the API contract. */
@@ -23,6 +25,19 @@ export interface IngestRequest {
 	headers: Record<string, string>;
 	keyId: string | null;
 	requestId: string | null;
+	/** How the body arrived, when it was not simply `rawBody` as UTF-8. */
+	received?: ReceivedBody;
+}
+
+/** Kept with the raw event: how the body arrived and what reading it changed. */
+export interface ReceivedBody {
+	/** Bytes on the wire (the declared Content-Length when the read stopped early). */
+	bytes: number;
+	/** Its Content-Encoding; rawBody is the decoded body when Vigil could decode it. */
+	encoding: string | null;
+	/** rawBody is only the head of the body. */
+	truncated: boolean;
+	notes: SanitizeNote[];
 }
 
 export type IngestAnswer =
@@ -32,7 +47,8 @@ export type IngestAnswer =
 	| {
 			status: 400;
 			body: { error: { code: 'invalid_payload'; message: string; details: FieldError[] } };
-	  };
+	  }
+	| { status: 422; body: { error: { code: 'unstorable_payload'; message: string } } };
 
 export interface IngestDeps {
 	pool: Pool;
@@ -41,40 +57,61 @@ export interface IngestDeps {
 	databricksEnabled: () => boolean;
 }
 
-/** Records a request Vigil refused before parsing (too large, wrong media type), so nothing is lost. */
+/**
+ * Records a request Vigil refused before parsing (too large, wrong media type or
+ * content encoding, undecodable body), so nothing is lost.
+ */
 export async function recordRejected(
 	pool: Pool,
 	req: IngestRequest,
-	outcome: 'too_large' | 'unsupported_media_type',
+	outcome: 'too_large' | 'unsupported_media_type' | 'invalid',
 	error: { code: string; message: string }
 ): Promise<void> {
-	await pool.query(
-		`insert into webhook_events (endpoint, request_id, key_id, headers, body, outcome, error)
-		values ($1, $2, $3, $4, $5, $6, $7)`,
-		[req.endpoint, req.requestId, req.keyId, req.headers, storable(req.rawBody), outcome, error]
-	);
+	await storeEvent(pool, req, outcome, null, error, new Sanitizer());
+}
+
+/**
+ * PostgreSQL's data exceptions (class 22) and program limits (class 54): what a
+ * payload's content could still provoke, should a value slip past the escaping
+ * and hashing below. Such a request is refused (422) and recorded, never a 5xx.
+ */
+function isContentError(err: unknown): err is Error {
+	const code = (err as { code?: unknown } | null)?.code;
+	return typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code);
 }
 
 export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<IngestAnswer> {
+	try {
+		return await ingestBody(deps, req);
+	} catch (err) {
+		if (!isContentError(err)) throw err;
+		const message = `PostgreSQL cannot store this payload: ${(err as Error).message}`;
+		log.warn({ err, endpoint: req.endpoint, requestId: req.requestId }, 'webhook unstorable');
+		const error = { code: 'unstorable_payload' as const, message };
+		await storeEvent(deps.pool, req, 'invalid', null, error, new Sanitizer());
+		return { status: 422, body: { error } };
+	}
+}
+
+async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestAnswer> {
+	const s = new Sanitizer();
 	const parsed = parseBody(req);
 	if (!parsed.ok) {
-		await storeEvent(deps.pool, req, 'invalid', null, {
-			code: 'invalid_payload',
-			details: parsed.errors
-		});
+		const details = shortErrors(parsed.errors, s);
+		await storeEvent(deps.pool, req, 'invalid', null, { code: 'invalid_payload', details }, s);
 		return {
 			status: 400,
 			body: {
 				error: {
 					code: 'invalid_payload',
-					message: `Invalid ${req.endpoint} payload: ${parsed.errors.map((e) => e.field).join(', ')}`,
-					details: parsed.errors
+					message: `Invalid ${req.endpoint} payload: ${details.map((e) => e.field).join(', ')}`,
+					details
 				}
 			}
 		};
 	}
-	const alert = parsed.alert;
-	if (alert.condition === 'Resolved') return recordResolved(deps, req, alert);
+	const alert = storableAlert(parsed.alert, s);
+	if (alert.condition === 'Resolved') return recordResolved(deps, req, alert, s);
 
 	const settings = await ingestSettings(deps.pool);
 	const now = new Date();
@@ -94,6 +131,7 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 
 	// Named by the contract's field names (plus the internal ones), so a column and its value
 	// cannot drift apart; the rest of the ticket takes the table's defaults.
+	const json = (value: unknown) => JSON.stringify(s.json(value, 'ticket_escaped'));
 	const columns: Partial<Record<keyof TicketDto | InternalColumn, unknown>> = {
 		id,
 		source: alert.source,
@@ -111,8 +149,8 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 		source_severity: alert.sourceSeverity,
 		error_message: alert.errorMessage,
 		root_cause: triage.rootCause,
-		recommendations: JSON.stringify(triage.recommendations),
-		evidence: JSON.stringify(triage.evidence),
+		recommendations: json(triage.recommendations),
+		evidence: json(triage.evidence),
 		confidence: triage.confidence,
 		affected_entity: triage.affectedEntity,
 		auto_heal_possible: triage.autoHealPossible,
@@ -128,9 +166,12 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 		cost_center: routed.costCenter,
 		routing_rule_id: routed.ruleId,
 		slack_channel: routed.slackChannel,
-		links: JSON.stringify(alert.links),
-		labels: JSON.stringify(alert.labels)
+		links: json(alert.links),
+		labels: json(alert.labels)
 	};
+	// Triage quotes the alert's texts, and a cut may fall inside a surrogate pair.
+	for (const [name, value] of Object.entries(columns) as [keyof typeof columns, unknown][])
+		if (typeof value === 'string') columns[name] = s.text(value, 'ticket_escaped');
 
 	const outcome = await inTransaction(deps.pool, async (tx) => {
 		const inserted = await tx.query(
@@ -141,7 +182,7 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 			Object.values(columns)
 		);
 		const row = inserted.rows[0];
-		if (!row) return duplicate(tx, req, alert);
+		if (!row) return duplicate(tx, req, alert, s);
 		const ticket = toTicketDto(row);
 		const audit = await appendAudit(tx, ticket, {
 			action: 'Ticket Created',
@@ -151,7 +192,8 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 				format: alert.format,
 				triage: 'offline',
 				error_type: triage.errorType,
-				category: triage.category
+				category: triage.category,
+				...(s.notes.size ? { sanitized: s.list() } : {})
 			}
 		});
 		// The jobs commit with the ticket or not at all: no ticket without its triage and timer.
@@ -167,7 +209,7 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 			{ ticketId: ticket.id, deadline: deadline.toISOString() },
 			{ tx, startAfter: deadline }
 		);
-		await storeEvent(tx, req, 'created', ticket.id, null);
+		await storeEvent(tx, req, 'created', ticket.id, null, s);
 		return { kind: 'created' as const, ticket, audit };
 	});
 
@@ -200,7 +242,8 @@ function parseBody(req: IngestRequest) {
 async function duplicate(
 	tx: PoolClient,
 	req: IngestRequest,
-	alert: NormalizedAlert
+	alert: NormalizedAlert,
+	s: Sanitizer
 ): Promise<{ kind: 'duplicate'; ticketId: string; ticket: TicketDto | null }> {
 	const r = await tx.query(
 		`update tickets set occurrences = occurrences + 1, version = version + 1, updated_at = now()
@@ -208,14 +251,15 @@ async function duplicate(
 		[alert.source, alert.dedupKey]
 	);
 	const ticket = toTicketDto(r.rows[0]);
-	await storeEvent(tx, req, 'duplicate', ticket.id, null);
+	await storeEvent(tx, req, 'duplicate', ticket.id, null, s);
 	return { kind: 'duplicate', ticketId: ticket.id, ticket };
 }
 
 async function recordResolved(
 	deps: IngestDeps,
 	req: IngestRequest,
-	alert: NormalizedAlert
+	alert: NormalizedAlert,
+	s: Sanitizer
 ): Promise<IngestAnswer> {
 	const result = await inTransaction(deps.pool, async (tx) => {
 		const r = await tx.query(
@@ -231,45 +275,100 @@ async function recordResolved(
 				details: { endpoint: req.endpoint, format: alert.format, ticket_status: ticket.status }
 			});
 		}
-		await storeEvent(tx, req, 'resolved', ticket?.id ?? null, null);
+		await storeEvent(tx, req, 'resolved', ticket?.id ?? null, null, s);
 		return { ticketId: ticket?.id ?? null, audit };
 	});
 	if (result.audit) publish('audit:appended', result.audit);
 	return { status: 200, body: { status: 'resolved_recorded', ticket_id: result.ticketId } };
 }
 
+/**
+ * The raw event: the body (escaped where PostgreSQL cannot hold it), how it
+ * arrived, and every change made to store the request (`sanitized`).
+ */
 async function storeEvent(
 	db: Pool | PoolClient,
 	req: IngestRequest,
-	outcome: 'created' | 'duplicate' | 'resolved' | 'invalid',
+	outcome:
+		'created' | 'duplicate' | 'resolved' | 'invalid' | 'too_large' | 'unsupported_media_type',
 	ticketId: string | null,
-	error: unknown
+	error: unknown,
+	s: Sanitizer
 ): Promise<void> {
+	const body = s.text(req.rawBody, 'body_escaped');
+	const storedError = error === null ? null : s.json(error, 'error_shortened');
+	const sanitized = [...new Set([...(req.received?.notes ?? []), ...s.list()])].sort();
 	await db.query(
-		`insert into webhook_events (endpoint, request_id, key_id, headers, body, outcome, ticket_id, error)
-		values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		`insert into webhook_events (endpoint, request_id, key_id, headers, body, outcome, ticket_id,
+			error, body_bytes, content_encoding, body_truncated, sanitized)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		[
 			req.endpoint,
-			req.requestId,
+			req.requestId === null ? null : escapeUnstorable(req.requestId),
 			req.keyId,
 			req.headers,
-			storable(req.rawBody),
+			body,
 			outcome,
 			ticketId,
-			error
+			storedError,
+			req.received?.bytes ?? Buffer.byteLength(req.rawBody),
+			req.received?.encoding ?? null,
+			req.received?.truncated ?? false,
+			sanitized
 		]
 	);
 }
 
+/** The run pre-check: by run id, or by dedup key (stored hashed when long, as at ingest). */
 export async function ticketForRun(pool: Pool, runId: string): Promise<string | null> {
 	const r = await pool.query(
-		`select id from tickets where run_id = $1 or dedup_key = $1 order by created_at desc limit 1`,
-		[runId]
+		`select id from tickets where run_id = $1 or dedup_key = $2 order by created_at desc limit 1`,
+		[escapeUnstorable(runId), storableKey(runId).key]
 	);
 	return r.rows[0]?.id ?? null;
 }
 
-/** PostgreSQL text cannot hold NUL; keep such a body (visibly escaped) rather than lose it. */
-function storable(raw: string): string {
-	return raw.includes('\u0000') ? raw.replaceAll('\u0000', '\\u0000') : raw;
+/**
+ * The alert as it can be stored: every sender-given text escaped, the dedup key
+ * hashed when long or unstorable. Routing, triage and dedup all work on this.
+ */
+function storableAlert(a: NormalizedAlert, s: Sanitizer): NormalizedAlert {
+	const key = storableKey(a.dedupKey);
+	if (key.hashed) s.notes.add('dedup_key_hashed');
+	const note = 'ticket_escaped';
+	return {
+		...a,
+		dedupKey: key.key,
+		runId: s.nullable(a.runId, note),
+		pipeline: s.text(a.pipeline, note),
+		resource: s.nullable(a.resource, note),
+		errorMessage: s.text(a.errorMessage, note),
+		errorCode: s.nullable(a.errorCode, note),
+		failureType: s.nullable(a.failureType, note),
+		sourceSeverity: s.nullable(a.sourceSeverity, note),
+		links: s.json(a.links, note),
+		labels: s.json(a.labels, note),
+		databricks: a.databricks && s.json(a.databricks, note)
+	};
+}
+
+/** Error details as answered and stored: at most MAX_ERRORS, each cut to a readable length. */
+const MAX_ERRORS = 50;
+
+function shortErrors(errors: FieldError[], s: Sanitizer): FieldError[] {
+	const cut = (text: string, max: number) => {
+		const safe = s.text(text, 'error_shortened');
+		if (safe.length <= max) return safe;
+		s.notes.add('error_shortened');
+		const head = safe.slice(0, max);
+		return `${/[\ud800-\udbff]$/.test(head) ? head.slice(0, -1) : head}…`;
+	};
+	const out = errors
+		.slice(0, MAX_ERRORS)
+		.map((e) => ({ field: cut(e.field, 200), message: cut(e.message, 500) }));
+	if (errors.length > MAX_ERRORS) {
+		s.notes.add('error_shortened');
+		out.push({ field: '(more)', message: `${errors.length - MAX_ERRORS} more errors not listed` });
+	}
+	return out;
 }

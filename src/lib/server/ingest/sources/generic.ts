@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { encodeKeyPart } from '../storable.ts';
 import type { AlertSource, ParseResult } from '../types.ts';
 import {
 	httpUrl,
@@ -28,10 +29,11 @@ export const GenericBody = object({
 /**
  * Run ids of other schedulers are often unique only per pipeline (Airflow's
  * `scheduled__<date>` repeats in every DAG), so the key names the scheduler and
- * pipeline too; each part is URI-encoded so no part can fake a separator.
+ * pipeline too; each part is URI-encoded so no part can fake a separator (and
+ * a lone surrogate, which encodeURIComponent throws on, gets an escape of its own).
  */
 function dedupKey(source: string, pipeline: string, runId: string): string {
-	return [source, pipeline, runId].map(encodeURIComponent).join('/');
+	return [source, pipeline, runId].map(encodeKeyPart).join('/');
 }
 
 function parse(body: unknown): ParseResult {
