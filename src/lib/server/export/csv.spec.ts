@@ -39,6 +39,29 @@ describe('csvCell', () => {
 		expect(csvCell(input)).toBe(expected);
 	});
 
+	it.each([
+		['\u200b=1+1', 'zero-width space'],
+		['\ufeff=1+1', 'byte-order mark'],
+		['\u200d\u2060@SUM(A1)', 'zero-width joiner and word joiner'],
+		['\u00ad+1', 'soft hyphen'],
+		['\u202e=1', 'right-to-left override'],
+		['\u3000=1', 'ideographic space'],
+		['＝1+1', 'full-width equals (U+FF1D)'],
+		['＋1', 'full-width plus (U+FF0B)'],
+		['－2', 'full-width hyphen-minus (U+FF0D)'],
+		['＠SUM(A1)', 'full-width commercial at (U+FF20)'],
+		['\u200b＝1', 'zero-width space then full-width equals'],
+		['﹦1', 'small equals (U+FE66)']
+	])('neutralises %j (%s) as text', (input) => {
+		expect(csvCell(input)).toBe(`'${input}`);
+	});
+
+	it('leaves text with such characters inside alone', () => {
+		expect(csvCell('a\u200b=1')).toBe('a\u200b=1');
+		expect(csvCell('ｘ＝1')).toBe('ｘ＝1');
+		expect(csvCell('\u200bplain')).toBe('\u200bplain');
+	});
+
 	it('writes numbers as numbers (negative ones too) but neutralises numeric-looking strings', () => {
 		expect(csvCell(-2)).toBe('-2');
 		expect(csvCell(3.5)).toBe('3.5');

@@ -4,8 +4,13 @@
  */
 
 // OWASP / ASVS 1.2.10: a spreadsheet evaluates a cell that starts with one of
-// these. Excel also skips leading blanks before deciding, hence the \s*.
-const FORMULA_START = /^(?:\s*[=+\-@]|[\t\r\0])/;
+// these. Excel also skips leading blanks before deciding, hence the \s* (which
+// takes in U+FEFF and the ideographic space). Invisible characters (zero-width,
+// soft hyphen, word joiner, bidi marks) may hide the sign from a reader, and East
+// Asian input turns the full-width and small forms (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫) into
+// formulas too, so those count as well.
+const FORMULA_START =
+	/^(?:[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b]|[\t\r\0])/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** The text of one value: dates as ISO strings, arrays joined with ' | ', objects as JSON. */
