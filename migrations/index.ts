@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000000_initial } from './Migration20261123000000_initial.ts';
 import { Migration20261123100000_slack } from './Migration20261123100000_slack.ts';
+import { Migration20261126120000_jira } from './Migration20261126120000_jira.ts';
 import { Migration20261127200000_auth_limits } from './Migration20261127200000_auth_limits.ts';
 import { Migration20261127300000_ingest_limits } from './Migration20261127300000_ingest_limits.ts';
 
@@ -8,6 +9,7 @@ import { Migration20261127300000_ingest_limits } from './Migration20261127300000
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
 	{ name: 'Migration20261123100000_slack', class: Migration20261123100000_slack },
+	{ name: 'Migration20261126120000_jira', class: Migration20261126120000_jira },
 	{ name: 'Migration20261127200000_auth_limits', class: Migration20261127200000_auth_limits },
 	{
 		name: 'Migration20261127300000_ingest_limits',

@@ -29,6 +29,8 @@ import type { RcaModel, RcaOptions } from './triage/rca.ts';
 import type { EnrichOptions } from './databricks/enrich.ts';
 import type { SlackEventsHandler } from './slack/listener.ts';
 import { startSlack, type SlackOptions } from './slack/service.ts';
+import type { JiraLookup } from './jira/connection.ts';
+import { startJira, type JiraOptions } from './jira/service.ts';
 import { registerWorkers } from './workers.ts';
 
 export interface RuntimeOptions {
@@ -42,6 +44,7 @@ export interface RuntimeOptions {
 	enrichOptions?: Partial<EnrichOptions>;
 	geminiTimeoutMs?: number;
 	slack?: SlackOptions;
+	jira?: JiraOptions;
 }
 
 export interface Runtime {
@@ -61,6 +64,8 @@ export interface Runtime {
 	hasConnection(kind: ConnectionKind): boolean;
 	/** What POST /api/slack/events hands requests to; null only until startSlack has returned. */
 	slackEvents: SlackEventsHandler | null;
+	/** The Jira connection (client, rate limit, breaker); null when Jira is not configured. */
+	jira: JiraLookup;
 	stop(): Promise<void>;
 }
 
@@ -179,6 +184,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			return configured.has(kind);
 		},
 		slackEvents: null,
+		jira: async () => null,
 		stop: () => (stopping ??= stopAll())
 	};
 	let stopping: Promise<void> | undefined;
@@ -187,6 +193,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			detachRealtime?.();
 			limits.stop();
 			slack.stop();
+			jira.stop();
 			await boss
 				.stop({ graceful: true, timeout: 5000 })
 				.catch((err) => log.warn({ err }, 'boss stop'));
@@ -217,6 +224,11 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		{ workers: opts.workers ?? true, ...opts.slack }
 	);
 	rt.slackEvents = slack.handleEvents;
+	const jira = await startJira(
+		{ pool, boss, secretKey, origin: config.ORIGIN ?? 'http://localhost:3000' },
+		{ workers: opts.workers ?? true, ...opts.jira }
+	);
+	rt.jira = jira.lookup;
 
 	let detachRealtime: (() => void) | undefined;
 	onSocketServer((io) => {

@@ -134,6 +134,37 @@ op('get', '/api/tickets/exists/{run_id}', {
 		401: error('Missing or invalid x-api-key')
 	}
 });
+op('post', '/api/webhooks/jira', {
+	tags: ['webhooks'],
+	summary: 'Jira webhook (issue updated / deleted, comment created / updated); applied by a job',
+	security: [],
+	request: {
+		query: z.object({
+			secret: z
+				.string()
+				.meta({ description: 'The webhook secret (Jira Cloud cannot send headers)' })
+		}),
+		body: jsonBody(
+			z
+				.object({ webhookEvent: z.string(), issue: z.object({ key: z.string() }).optional() })
+				.catchall(z.unknown()),
+			'As Jira sends it; X-Atlassian-Webhook-Identifier deduplicates, X-Hub-Signature is verified when present'
+		)
+	},
+	responses: {
+		200: json(
+			z.object({
+				status: z.enum(['accepted', 'duplicate', 'ignored']),
+				delivery: z.number().int().nullable()
+			}),
+			'Stored (or a repeat of a stored delivery)'
+		),
+		400: error('Not a JSON object'),
+		401: error('Missing or wrong secret, or a signature that does not match'),
+		413: error('Body over 1 MiB'),
+		503: error('Jira or its webhook secret is not configured')
+	}
+});
 op('post', '/api/slack/events', {
 	tags: ['webhooks'],
 	summary: "Slack's interactivity requests (Acknowledge / Resolve buttons), signed by Slack",
