@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { sequence } from '@sveltejs/kit/hooks';
 import { SESSION_COOKIE, validateApiToken, validateSession } from '#lib/server/auth/sessions.ts';
 import { parseConfig } from '#lib/server/config.ts';
+import { asDatabaseUnavailable } from '#lib/server/db/errors.ts';
 import { ApiError, jsonError } from '#lib/server/errors.ts';
 import { log } from '#lib/server/log.ts';
 import { ensureRuntime, runtime } from '#lib/server/runtime.ts';
@@ -57,27 +59,6 @@ const requestId: Handle = async ({ event, resolve }) => {
 		'request'
 	);
 	return response;
-};
-
-/**
- * PostgreSQL text cannot hold NUL, so a %00 in the path (an id) or in a query
- * parameter could only fail later, as a 500 or a cut-off download: refused up
- * front with a 400 naming where it is.
- */
-const refuseNul: Handle = ({ event, resolve }) => {
-	const { pathname, searchParams } = event.url;
-	if (/%00/i.test(pathname) || pathname.includes('\u0000'))
-		return jsonError(400, 'invalid_path', 'The path must not contain NUL (%00)', [
-			{ field: '(path)', message: 'must not contain NUL (%00)' }
-		]);
-	for (const [name, value] of searchParams)
-		if (name.includes('\u0000') || value.includes('\u0000')) {
-			const field = name.replaceAll('\u0000', '%00');
-			return jsonError(400, 'invalid_query', `${field} must not contain NUL (%00)`, [
-				{ field, message: 'must not contain NUL (%00)' }
-			]);
-		}
-	return resolve(event);
 };
 
 const authenticate: Handle = async ({ event, resolve }) => {
@@ -162,10 +143,40 @@ const apiErrors: Handle = async ({ event, resolve }) => {
 	return parked ? parked.toResponse() : response;
 };
 
+/**
+ * The database away (restarting, refusing, hanging past its timeouts) while a handle before
+ * the routes needed it (the session lookup): 503 + Retry-After in the JSON error shape, as the
+ * routes' own database failures are answered through handleError and apiErrors.
+ */
+const databaseUnavailable: Handle = async ({ event, resolve }) => {
+	try {
+		return await resolve(event);
+	} catch (err) {
+		const unavailable = asDatabaseUnavailable(err);
+		if (!unavailable) throw err;
+		logUnavailable(event, err);
+		return unavailable.toResponse();
+	}
+};
+
+function logUnavailable(event: RequestEvent, err: unknown) {
+	const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+	const cause = e.cause ?? e;
+	log.warn(
+		{
+			requestId: event.locals.requestId,
+			path: event.url.pathname,
+			code: cause.code,
+			msg: cause.message
+		},
+		'database unavailable: answered 503'
+	);
+}
+
 export const handle = sequence(
 	securityHeaders,
 	requestId,
-	refuseNul,
+	databaseUnavailable,
 	csrf,
 	authenticate,
 	guard,
@@ -176,6 +187,13 @@ export const handle = sequence(
 /** Unknown errors are logged with an id and answered with only that id; expected ones pass through. */
 export const handleError: HandleServerError = (caught) => {
 	if (caught.kind !== 'unknown') return {};
+	// Connection failures that reached a route unmapped (the ORM's, pg-boss's) are 503s too.
+	const unavailable = asDatabaseUnavailable(caught.error);
+	if (unavailable) {
+		logUnavailable(caught.event, caught.error);
+		caught.event.locals.apiError = unavailable;
+		return { status: unavailable.status, message: unavailable.message };
+	}
 	if (caught.error instanceof ApiError) {
 		caught.event.locals.apiError = caught.error;
 		return { status: caught.error.status, message: caught.error.message };

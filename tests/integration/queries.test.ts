@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketDto } from '../../src/lib/contracts/tickets.ts';
 import { auditListSql, listAudit, parseAuditFilters } from '../../src/lib/server/audit/queries.ts';
@@ -326,18 +327,26 @@ describe('audit list at 100,000 entries', () => {
 	 * Keeps 100,000 rows with a GIN index to seconds.
 	 */
 	async function bulkLoadAudit(insert: string) {
-		const defs = (
-			await rt.pool.query(
-				`select indexname, indexdef from pg_indexes i
-				where tablename = 'audit_log' and not exists (
-					select 1 from pg_constraint c where c.conname = i.indexname)`
-			)
-		).rows as { indexname: string; indexdef: string }[];
-		expect(defs.map((d) => d.indexname)).toContain('audit_log_search_idx');
-		for (const d of defs) await rt.pool.query(`drop index ${d.indexname}`);
-		await rt.pool.query(insert);
-		for (const d of defs) await rt.pool.query(d.indexdef);
-		await rt.pool.query('analyze audit_log');
+		// Its own connection: the app pool cuts statements off after seconds (db/pool.ts), and a
+		// bulk load with index rebuilds is a DBA's job, not a request's.
+		const dba = new pg.Client(rt.databaseUrl);
+		await dba.connect();
+		try {
+			const defs = (
+				await dba.query(
+					`select indexname, indexdef from pg_indexes i
+					where tablename = 'audit_log' and not exists (
+						select 1 from pg_constraint c where c.conname = i.indexname)`
+				)
+			).rows as { indexname: string; indexdef: string }[];
+			expect(defs.map((d) => d.indexname)).toContain('audit_log_search_idx');
+			for (const d of defs) await dba.query(`drop index ${d.indexname}`);
+			await dba.query(insert);
+			for (const d of defs) await dba.query(d.indexdef);
+			await dba.query('analyze audit_log');
+		} finally {
+			await dba.end();
+		}
 	}
 
 	it('uses an index on the first page and deep in the cursor chain, whatever the filter', async () => {
