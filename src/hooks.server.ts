@@ -61,6 +61,27 @@ const requestId: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/**
+ * PostgreSQL text cannot hold NUL, so a %00 in the path (an id) or in a query
+ * parameter could only fail later, as a 500 or a cut-off download: refused up
+ * front with a 400 naming where it is.
+ */
+const refuseNul: Handle = ({ event, resolve }) => {
+	const { pathname, searchParams } = event.url;
+	if (/%00/i.test(pathname) || pathname.includes('\u0000'))
+		return jsonError(400, 'invalid_path', 'The path must not contain NUL (%00)', [
+			{ field: '(path)', message: 'must not contain NUL (%00)' }
+		]);
+	for (const [name, value] of searchParams)
+		if (name.includes('\u0000') || value.includes('\u0000')) {
+			const field = name.replaceAll('\u0000', '%00');
+			return jsonError(400, 'invalid_query', `${field} must not contain NUL (%00)`, [
+				{ field, message: 'must not contain NUL (%00)' }
+			]);
+		}
+	return resolve(event);
+};
+
 const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.via = null;
@@ -177,6 +198,7 @@ export const handle = sequence(
 	securityHeaders,
 	requestId,
 	databaseUnavailable,
+	refuseNul,
 	csrf,
 	authenticate,
 	guard,

@@ -4,11 +4,18 @@ import type { ConnectionKind } from '../connections/entities.ts';
 import { asDatabaseUnavailable } from '../db/errors.ts';
 import type { Pool } from '../db/pool.ts';
 import { jsonError } from '../errors.ts';
-import { ingest, recordRejected, ticketForRun, type IngestRequest } from '../ingest/ingest.ts';
+import {
+	ingest,
+	recordRejected,
+	ticketForRun,
+	type IngestRequest,
+	type ReceivedBody
+} from '../ingest/ingest.ts';
+import { escapeUnstorable, type SanitizeNote } from '../ingest/storable.ts';
 import type { IngestEndpoint } from '../ingest/types.ts';
 import { log } from '../log.ts';
 import { metrics } from '../metrics.ts';
-import { readLimited } from '../read-limited.ts';
+import { HEAD_BYTES, readEncodedBody, type EncodedBody } from '../read-limited.ts';
 
 /** What the webhook endpoints need from the running server. */
 export interface WebhookDeps {
@@ -17,6 +24,7 @@ export interface WebhookDeps {
 	hasConnection(kind: ConnectionKind): boolean;
 }
 
+/** The documented limit, on the wire and once decompressed (server/index.ts sets adapter-node's a bit above). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 // Kept with each raw event: enough to trace a delivery, never credentials.
@@ -34,7 +42,7 @@ function keptHeaders(h: Headers): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const name of KEPT_HEADERS) {
 		const v = h.get(name);
-		if (v !== null) out[name] = v.slice(0, 500);
+		if (v !== null) out[name] = escapeUnstorable(v.slice(0, 500));
 	}
 	return out;
 }
@@ -47,9 +55,53 @@ export async function authenticateIngest(
 	return key ? verifyIngestKey(rt.pool, key) : null;
 }
 
+/** How each refused body is answered (Vigil's JSON error) and recorded. */
+function refusal(body: Exclude<EncodedBody, { ok: true }>) {
+	if (body.reason === 'too_large') {
+		const what = body.decompressed
+			? `Body exceeds the 1 MiB limit once decompressed (${body.size} bytes gzip-encoded)`
+			: `Body of ${body.size} bytes exceeds the 1 MiB limit`;
+		return {
+			status: 413,
+			code: 'payload_too_large',
+			message: what,
+			outcome: 'too_large',
+			metric: 'too_large'
+		} as const;
+	}
+	if (body.reason === 'unsupported_encoding')
+		return {
+			status: 415,
+			code: 'unsupported_content_encoding',
+			message: body.message,
+			outcome: 'unsupported_media_type',
+			metric: 'unsupported_media_type'
+		} as const;
+	return {
+		status: 400,
+		code: 'invalid_content_encoding',
+		message: body.message,
+		outcome: 'invalid',
+		metric: 'invalid'
+	} as const;
+}
+
+function received(body: EncodedBody): ReceivedBody {
+	const notes: SanitizeNote[] = [];
+	if ('invalidUtf8' in body && body.invalidUtf8) notes.push('body_invalid_utf8');
+	if (!body.ok && (body.reason !== 'too_large' || body.base64)) notes.push('body_base64');
+	return {
+		bytes: body.size,
+		encoding: body.encoding,
+		truncated: !body.ok && (body.reason === 'too_large' || body.size > HEAD_BYTES),
+		notes
+	};
+}
+
 /**
- * POST /api/webhooks/<endpoint>: auth → size → media type → parse → ticket. Once the key is
- * good, the raw body is stored whatever the outcome.
+ * POST /api/webhooks/<endpoint>: auth → size and encoding → media type → parse → ticket.
+ * Once the key is good, the raw body is stored whatever the outcome: escaped where
+ * PostgreSQL cannot hold it, only its head when it is refused, and saying so.
  */
 export async function handleWebhook(
 	rt: WebhookDeps,
@@ -99,20 +151,23 @@ async function receiveWebhook(
 		keyId,
 		requestId
 	};
-	const body = await readLimited(request, MAX_BODY_BYTES);
-	if ('tooLarge' in body) {
-		const message = `Body of ${body.bytes} bytes exceeds the 1 MiB limit`;
-		await recordRejected(rt.pool, { ...base, rawBody: body.head }, 'too_large', {
-			code: 'payload_too_large',
-			message
-		});
-		metrics.webhooks.inc({ endpoint, outcome: 'too_large' });
-		return jsonError(413, 'payload_too_large', message);
+	const body = await readEncodedBody(request, MAX_BODY_BYTES);
+	if (!body.ok) {
+		const r = refusal(body);
+		await recordRejected(
+			rt.pool,
+			{ ...base, rawBody: body.head, received: received(body) },
+			r.outcome,
+			{ code: r.code, message: r.message }
+		);
+		metrics.webhooks.inc({ endpoint, outcome: r.metric });
+		return jsonError(r.status, r.code, r.message);
 	}
+	const req: IngestRequest = { ...base, rawBody: body.text, received: received(body) };
 	const type = request.headers.get('content-type') ?? '';
 	if (!/^application\/(.+\+)?json\b/i.test(type)) {
-		const message = `Content-Type must be application/json (got ${type || 'none'})`;
-		await recordRejected(rt.pool, { ...base, rawBody: body.text }, 'unsupported_media_type', {
+		const message = `Content-Type must be application/json (got ${type.slice(0, 200) || 'none'})`;
+		await recordRejected(rt.pool, req, 'unsupported_media_type', {
 			code: 'unsupported_media_type',
 			message
 		});
@@ -122,12 +177,17 @@ async function receiveWebhook(
 	const started = performance.now();
 	const answer = await ingest(
 		{ pool: rt.pool, boss: rt.boss, databricksEnabled: () => rt.hasConnection('databricks') },
-		{ ...base, rawBody: body.text }
+		req
 	);
 	metrics.ingestSeconds.observe((performance.now() - started) / 1000);
 	metrics.webhooks.inc({
 		endpoint,
-		outcome: answer.status === 201 ? 'created' : answer.status === 400 ? 'invalid' : 'duplicate'
+		outcome:
+			answer.status === 201
+				? 'created'
+				: answer.status === 400 || answer.status === 422
+					? 'invalid'
+					: 'duplicate'
 	});
 	return Response.json(answer.body, { status: answer.status });
 }
@@ -146,6 +206,8 @@ export async function handleExists(
 		);
 	if (!runId || runId.length > 500)
 		return jsonError(400, 'invalid_run_id', 'run_id must be 1–500 characters');
+	if (runId.includes('\u0000'))
+		return jsonError(400, 'invalid_run_id', 'run_id must not contain NUL (%00)');
 	const id = await ticketForRun(rt.pool, runId);
 	return Response.json(id ? { exists: true, ticket_id: id } : { exists: false });
 }
