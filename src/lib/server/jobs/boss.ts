@@ -1,29 +1,57 @@
 import { PgBoss, type Job } from 'pg-boss';
+import { isConnectionError } from '../db/errors.ts';
 import type { PoolClient } from '../db/pool.ts';
-import { bossDb } from '../db/pool.ts';
+import { bossDb, DB_TIMEOUTS } from '../db/pool.ts';
 import { log } from '../log.ts';
 import { QUEUES, type QueueName, type QueuePayloads } from './queues.ts';
 
 export type Boss = PgBoss;
 
+/**
+ * How often the supervisor fails jobs whose heartbeat lapsed (a dead worker's) or that outlived
+ * expireInSeconds (pg-boss default: every 60 s). With 10 s heartbeats, a job a killed process
+ * held is retried 10-15 s after the kill, on whichever instance is up.
+ */
+const SUPERVISE_SECONDS = 5;
+
+/** Ready jobs in a queue above which its workers stop waiting between fetches. */
+const BURST_BACKLOG = 10;
+
 export async function startBoss(url: string, opts: { spies?: boolean } = {}): Promise<PgBoss> {
 	const boss = new PgBoss({
 		connectionString: url,
 		max: 5,
+		// pg-boss's own default is 10 s; a new connection to a database that hangs should fail
+		// in as long as Vigil's own pool takes (its work then waits for the next poll).
+		connectionTimeoutMillis: DB_TIMEOUTS.connectMs,
 		useListenNotify: true,
+		superviseIntervalSeconds: SUPERVISE_SECONDS,
+		monitorIntervalSeconds: SUPERVISE_SECONDS,
+		// The backlog the workers' burst mode reads (work below) is this fresh.
+		queueCacheIntervalSeconds: SUPERVISE_SECONDS,
 		__test__enableSpies: opts.spies ?? false,
 		application_name: 'vigil-jobs'
 	});
+	// pg-boss keeps error listeners on its pool, its checked-out clients and its LISTEN client,
+	// and reports every loss here; it reconnects by itself (the LISTEN client with backoff,
+	// polling meanwhile). 57P01 is also what our own shutdown of the embedded database sends.
 	boss.on('error', (err: Error & { code?: string }) =>
-		// 57P01: the server is shutting down (ours, at exit); pg-boss reconnects otherwise.
-		err.code === '57P01'
-			? log.debug({ err }, 'pg-boss connection closed')
+		isConnectionError(err)
+			? log.warn({ code: err.code, msg: err.message }, 'pg-boss: database connection lost')
 			: log.error({ err }, 'pg-boss error')
 	);
 	await boss.start();
 	for (const [name, spec] of Object.entries(QUEUES)) {
 		await boss.createQueue(name, spec);
+		// createQueue leaves an existing queue as it was: bring its settings up to date.
+		const { policy: _policy, ...settings } = spec;
+		await boss.updateQueue(name, settings);
 	}
+	// A restarted instance frees the jobs its predecessor died holding at once (if their heartbeat
+	// has lapsed by now) instead of at the first timed pass.
+	boss
+		.supervise()
+		.catch((err: unknown) => log.warn({ err }, 'pg-boss: first supervise pass failed'));
 	return boss;
 }
 
@@ -59,7 +87,10 @@ export async function work<Q extends QueueName>(
 			localConcurrency: opts.localConcurrency ?? 2,
 			pollingIntervalSeconds: 2,
 			// A retried job gets no NOTIFY when its delay ends; without this it waits up to 30 s.
-			notifyPollingIntervalSeconds: 2
+			notifyPollingIntervalSeconds: 2,
+			// A worker takes one job per poll (or NOTIFY); with a backlog (after an outage, a
+			// restart, a burst of failures) it fetches again at once until the backlog is gone.
+			burstWhenReadyExceeds: BURST_BACKLOG
 		},
 		async (jobs) => {
 			for (const job of jobs) await handler(job.data, job);
