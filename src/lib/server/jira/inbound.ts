@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { PgBoss } from 'pg-boss';
 import { bossDb, inTransaction, type Pool } from '../db/pool.ts';
 import type { QueuePayloads } from '../jobs/queues.ts';
@@ -52,6 +52,12 @@ export function verifyDelivery(
 	return null;
 }
 
+/** A btree key holds about 2.7 KB: an absurd delivery id is kept as its digest, still unique. */
+function storableIdentifier(id: string | null): string | null {
+	if (id === null || id.length <= 200) return id;
+	return `sha256:${createHash('sha256').update(id).digest('hex')}`;
+}
+
 export async function receiveDelivery(
 	deps: { pool: Pool; boss: PgBoss; jira: JiraLookup },
 	raw: string,
@@ -91,7 +97,7 @@ export async function receiveDelivery(
 			values ($1, $2, $3, $4, $5, $6)
 			on conflict (identifier) do nothing returning id`,
 			[
-				headers.identifier,
+				storableIdentifier(headers.identifier),
 				event,
 				issueKey,
 				// PostgreSQL's jsonb cannot hold \u0000.
