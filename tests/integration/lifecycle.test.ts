@@ -8,7 +8,7 @@ import {
 	resolve,
 	TicketNotFoundError
 } from '../../src/lib/server/tickets/lifecycle.ts';
-import { subscribe } from '../../src/lib/server/realtime/events.ts';
+import { subscribe } from '../../src/lib/server/events.ts';
 import { createTestDatabase, testConfig } from '../support/db.ts';
 import { auditActions, createTicket, eventually, getTicket } from '../support/tickets.ts';
 

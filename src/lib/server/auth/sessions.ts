@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { newSecret, sha256Hex } from '../crypto/tokens.ts';
-import { publish } from '../realtime/events.ts';
+import { publish } from '../events.ts';
 import { ApiTokenEntity, SessionEntity, UserEntity, type User } from './entities.ts';
 
 // The Lucia design: the cookie holds a random token, the database only its

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ApiError, isUuid, notFound } from '../errors.ts';
 import { log } from '../log.ts';
-import { publish } from '../realtime/events.ts';
+import { publish } from '../events.ts';
 import { ROLES, UserEntity, type Role, type User } from './entities.ts';
 import { hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from './password-policy.ts';

@@ -2,7 +2,7 @@ import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
-import { publish } from '../realtime/events.ts';
+import { publish } from '../events.ts';
 import { ingestSettings } from '../routing/cache.ts';
 import { route } from '../routing/match.ts';
 import { slaDeadline } from '../sla/policy.ts';

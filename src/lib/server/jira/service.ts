@@ -3,7 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import { send, work } from '../jobs/boss.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { log } from '../log.ts';
-import { subscribe } from '../realtime/events.ts';
+import { subscribe } from '../events.ts';
 import { createJiraLookup, type JiraLookup, type JiraTuning } from './connection.ts';
 import { processDeliveries } from './inbound.ts';
 import { createIssue, deferring, syncActions, type JiraDeps } from './sync.ts';

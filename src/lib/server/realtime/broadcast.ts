@@ -2,7 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '#lib/contracts/tickets.ts';
 import { credentialKey, type AuthUser, type Credential, type Principal } from '../auth/sessions.ts';
 import { log } from '../log.ts';
-import { subscribe, type AuthRevoked } from './events.ts';
+import { subscribe, type AuthRevoked } from '../events.ts';
 
 interface SocketData {
 	user: AuthUser;

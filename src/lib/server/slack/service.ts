@@ -3,7 +3,7 @@ import type { ConnectionSettings } from '../connections/service.ts';
 import { send } from '../jobs/boss.ts';
 import type { QueueName, QueuePayloads } from '../jobs/queues.ts';
 import { log } from '../log.ts';
-import { subscribe } from '../realtime/events.ts';
+import { subscribe } from '../events.ts';
 import type { Pool } from '../db/pool.ts';
 import { ACTING_BUTTONS, handleAction } from './actions.ts';
 import { THREAD_ACTIONS } from './blocks.ts';

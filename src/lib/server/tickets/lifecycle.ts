@@ -2,7 +2,7 @@ import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
-import { publish } from '../realtime/events.ts';
+import { publish } from '../events.ts';
 import { secondsBetween, slaDeadline, slaStatusAtAck, type SlaPolicyMap } from '../sla/policy.ts';
 import type { Priority } from '#lib/contracts/tickets.ts';
 import { appendAudit, type Actor } from './audit.ts';

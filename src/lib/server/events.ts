@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
 
 /**
- * The domain-event seam: domain code announces what changed after its
- * transaction commits; Socket.IO and the Slack integration listen here (and
- * the Jira sync will, once it is built).
+ * The domain-event seam, at the bottom so every capability may publish: domain
+ * code announces what changed after its transaction commits (tickets, audit
+ * entries, revoked sign-ins); Socket.IO, Slack and the Jira sync listen here.
  */
 export interface DomainEvents {
 	'ticket:created': TicketDto;
