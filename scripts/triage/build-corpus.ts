@@ -54,7 +54,8 @@ const VALUES: Record<string, readonly string[]> = {
 	function: ['LoadOrders', 'Transform'],
 	name: ['parse_amount', 'my_udf', 'delta'],
 	detail: ['see the driver log for details', 'unexpected end of stream'],
-	date: ['2024-06-01T02:00:00+00:00']
+	date: ['2024-06-01T02:00:00+00:00'],
+	sqlState: ['08001', 'HY000', '22000']
 };
 
 function fill(template: string, seed: string): string {

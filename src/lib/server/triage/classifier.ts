@@ -7,6 +7,24 @@ import { DATABRICKS_CODE_RULES } from './rules/databricks-code.ts';
 import { DATABRICKS_COMPUTE_RULES } from './rules/databricks-compute.ts';
 import { GENERIC_RULES } from './rules/generic.ts';
 import type { Rule, Tier } from './rules/rule.ts';
+import {
+	lookup,
+	sqlStateClass,
+	SQLSTATE_SOURCE,
+	STEPS_BY_CATEGORY,
+	type CatalogueEntry
+} from './catalogue/index.ts';
+import { PHRASES, type Phrase } from './phrases.ts';
+import { layers } from './unwrap.ts';
+import {
+	clusterId,
+	columnName,
+	keyVaultName,
+	tableName,
+	blobPath,
+	adlsPath,
+	storageUrl
+} from './rules/entity.ts';
 
 /** Earlier rules win inside a tier, so vendor-specific lists come before the generic one. */
 export const RULES: readonly Rule[] = [
@@ -18,7 +36,6 @@ export const RULES: readonly Rule[] = [
 	...GENERIC_RULES
 ];
 
-const TIERS: readonly Tier[] = ['specific', 'generic', 'wrapper'];
 
 export const PRIORITY_BY_SEVERITY: Readonly<Record<Severity, Priority>> = {
 	Critical: 'P1',
@@ -51,13 +68,292 @@ interface Match {
 
 export function classifyOffline(input: TriageInput): TriageResult {
 	const text = input.errorMessage.slice(0, MAX_TEXT);
+	const layered = layers(text);
 	const codes = candidateCodes(input, text);
-	for (const tier of TIERS) {
-		const rules = RULES.filter((rule) => rule.tier === tier);
-		const match = matchByCode(rules, codes, text) ?? matchByText(rules, text);
-		if (match) return fromMatch(match, input, text);
+	const strong = strongCodes(layered);
+	const rulesOf = (tier: Tier) => RULES.filter((rule) => rule.tier === tier);
+	// 1. A code that names the innermost cause (a SQL error number, a Spark condition, an AADSTS
+	//    code…): a rule written for it, else its catalogue row.
+	for (const code of strong) {
+		const rule = rulesOf('specific').find((r) => r.codes.some((c) => same(c, code)));
+		if (rule)
+			return fromMatch(
+				{ rule, code: { code, from: 'message' }, excerpt: excerptOf(rule, text) },
+				input,
+				text
+			);
+		const entry = lookup(code);
+		if (entry && !WEAK_CODES.has(code.toLowerCase()) && entry.category !== 'unknown') {
+			// A hand rule that agrees with the catalogue words it better (names, entity).
+			const agreeing = sameCategoryRule(entry, [{ code, from: 'message' }, ...codes], text);
+			return agreeing ? fromMatch(agreeing, input, text) : fromEntry(entry, code, input, text);
+		}
 	}
-	return fallback(input, text, codes);
+	// 2. Specific rules by code, then by their text on the innermost layer first.
+	const specific = rulesOf('specific');
+	const generic = rulesOf('generic');
+	const byCode = matchByCode(specific, codes, text);
+	if (byCode && !WEAK_CODES.has(byCode.code!.code.toLowerCase()))
+		return fromMatch(byCode, input, text);
+	let weakPhrase: { phrase: Phrase; excerpt: string } | null = null;
+	for (const layer of layered) {
+		const byText = matchByText(specific, layer);
+		if (byText) return fromMatch(byText, input, text);
+		const broad =
+			matchByCode(generic, candidateCodes(input, layer), layer) ?? matchByText(generic, layer);
+		if (broad && !byCode) return fromMatch(broad, input, text);
+		const phrase = matchPhrase(layer);
+		if (phrase && !WEAK_PHRASES.has(phrase.phrase.id))
+			return fromPhrase(phrase.phrase, phrase.excerpt, input, text);
+		weakPhrase ??= phrase;
+	}
+	if (byCode) return fromMatch(byCode, input, text);
+	if (weakPhrase) return fromPhrase(weakPhrase.phrase, weakPhrase.excerpt, input, text);
+	// 3. Broad patterns, then any catalogue code, then the SQLSTATE class, then wrappers.
+	for (const tier of ['generic', 'wrapper'] as const) {
+		const rules = rulesOf(tier);
+		const match = matchByCode(rules, codes, text) ?? matchByText(rules, text);
+		if (tier === 'wrapper') {
+			const state = fromSqlState(text, input);
+			if (state) return state;
+		}
+		if (match) return fromMatch(match, input, text);
+		if (tier === 'generic') {
+			const hit = catalogueHit(codes, strong);
+			if (hit && hit.entry.category !== 'unknown')
+				return fromEntry(hit.entry, hit.code, input, text);
+		}
+	}
+	return fallback(input, text, codes, strong);
+}
+
+/**
+ * Codes that only say "something inside failed": they decide only when nothing more precise
+ * (an inner code or phrase) does.
+ */
+const WEAK_PHRASES = new Set(['TimedOut', 'ConnectionFailed', 'NoWarehouse', 'PythonBug']);
+
+function sameCategoryRule(
+	entry: CatalogueEntry,
+	codes: readonly CodeHit[],
+	text: string
+): Match | null {
+	const agreeing = RULES.filter((rule) => rule.category === entry.category);
+	const match = matchByCode(agreeing, codes, text) ?? matchByText(agreeing, text);
+	return match && (match.rule.adjust?.(text)?.category ?? match.rule.category) === entry.category
+		? match
+		: null;
+}
+
+const WEAK_CODES = new Set(
+	[
+		'250001',
+		'SqlFailedToConnect',
+		'SqlOperationFailed',
+		'2200',
+		'UserErrorOdbcOperationFailed',
+		'UserErrorFailedToConnectOdbcSource',
+		'AzureBlobOperationFailed',
+		'ADLSGen2OperationFailed',
+		'3204',
+		'RUN_EXECUTION_ERROR',
+		'UserErrorUnclassifiedError',
+		'50000',
+		'CosmosDbSqlApiOperationFailed',
+		'UserErrorFailToReadFromRestResource',
+		'UserErrorHttpStatusCodeIndicatingFailure',
+		'RestSinkCallFailed',
+		'PolybaseOperationFailed',
+		'SqlBatchWriteTransactionFailed',
+		'UserErrorFailedToReadHttpFile'
+	].map((code) => code.toLowerCase())
+);
+
+const STRONG_PATTERNS: readonly RegExp[] = [
+	/\[([A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*)\]/g,
+	/\b(AADSTS\d{5,})/g,
+	/\b(ORA-\d{5})/g,
+	/\b(DF-[A-Za-z0-9]+-[A-Za-z0-9]+)\b/g,
+	/(?:SqlErrorNumber|Number)=(-?\d+)/g,
+	/\((-?\d{2,6})\) \(SQL\w+\)/g,
+	/\bError:? (-?\d{1,6})\)/g,
+	/\b(\d{6}) \([0-9A-Z]{5}\):/g,
+	/\breason: (\w+)/g,
+	/\bReason: ([A-Z][A-Z0-9_]+)/g,
+	/\bterminated with ([A-Z][A-Z0-9_]+)/g,
+	/\b(?:dbt(?:_common)?|great_expectations|airflow)\.[\w.]*?\.?(\w+(?:Error|Exception|Timeout|Found|Exists))\b/g,
+	/\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b/g,
+	/\b([A-Z][a-z]+(?:[A-Z][a-z]+){2,})\b/g,
+	/[Ee]rror[ _]?[Cc]ode['"]?\s*[=:]\s*['"]?([\w.-]+)/g,
+	/"StatusCode":"([\w-]+)"/g
+];
+
+/** Codes with a catalogue row or a specific rule, innermost layer first, last occurrence first. */
+function strongCodes(layered: readonly string[]): string[] {
+	const found: string[] = [];
+	for (const layer of layered) {
+		const hits: { code: string; at: number }[] = [];
+		for (const pattern of STRONG_PATTERNS)
+			for (const m of layer.matchAll(pattern)) {
+				const code = m[1]!;
+				hits.push({ code, at: m.index });
+				if (code.includes('.') && /^[A-Z_.]+$/.test(code))
+					hits.push({ code: code.split('.')[0]!, at: m.index });
+			}
+		hits.sort((a, b) => b.at - a.at);
+		for (const { code } of hits)
+			if (
+				!found.some((f) => same(f, code)) &&
+				(lookup(code) ||
+					RULES.some((r) => r.tier === 'specific' && r.codes.some((c) => same(c, code))))
+			)
+				found.push(code);
+		// Codes in an inner layer outrank the wrapper's, so the first layer with codes sets the order.
+	}
+	return found
+		.filter((code) => !WEAK_CODES.has(code.toLowerCase()))
+		.concat(found.filter((code) => WEAK_CODES.has(code.toLowerCase())));
+}
+
+function catalogueHit(
+	codes: readonly CodeHit[],
+	strong: readonly string[]
+): { entry: CatalogueEntry; code: string } | null {
+	for (const code of [...strong, ...codes.map((hit) => hit.code)]) {
+		const entry = lookup(code);
+		if (entry) return { entry, code };
+	}
+	return null;
+}
+
+function matchPhrase(text: string): { phrase: Phrase; excerpt: string } | null {
+	for (const phrase of PHRASES) {
+		const found = phrase.pattern.exec(text)?.[0];
+		if (found) return { phrase, excerpt: found.length > 120 ? `${found.slice(0, 117)}...` : found };
+	}
+	return null;
+}
+
+const NOUN: Record<string, string> = {
+	table: 'table',
+	column: 'column',
+	path: 'path',
+	cluster: 'cluster',
+	secret: 'secret',
+	database: 'database',
+	service: 'service',
+	library: 'library',
+	model: 'dbt model',
+	task: 'task',
+	user: 'account'
+};
+
+function entityOf(kind: CatalogueEntry['entity'], text: string): string | null {
+	switch (kind) {
+		case 'table':
+			return tableName(text) ?? /`([\w.`]+)`/.exec(text)?.[1]?.replace(/`/g, '') ?? null;
+		case 'column':
+			return columnName(text) ?? /column (?:name )?'([^']+)'/i.exec(text)?.[1] ?? null;
+		case 'path':
+			return adlsPath(text) ?? blobPath(text) ?? storageUrl(text);
+		case 'cluster':
+			return clusterId(text);
+		case 'secret':
+			return keyVaultName(text);
+		case 'user':
+			return /user '([^']+)'/i.exec(text)?.[1] ?? null;
+		default:
+			return null;
+	}
+}
+
+function fromEntry(
+	entry: CatalogueEntry,
+	code: string,
+	input: TriageInput,
+	text: string
+): TriageResult {
+	const entity = entityOf(entry.entity, text);
+	const subject = entity
+		? `${entry.entity ? NOUN[entry.entity] : ''} ${entity}`.trim()
+		: `pipeline ${input.pipeline}`;
+	return {
+		rootCause: capitalise(`${entry.title} (${code}), affecting ${subject}.`),
+		errorType: entry.code,
+		category: entry.category,
+		affectedEntity: entity ?? fallbackEntity(input),
+		severity: entry.severity,
+		priority: PRIORITY_BY_SEVERITY[entry.severity],
+		confidence: 'High',
+		recommendations: [...(entry.steps ?? STEPS_BY_CATEGORY[entry.category])],
+		autoHealPossible: entry.category === 'throttling' || entry.category === 'timeout',
+		evidence: [
+			`error code ${code} (in the message)`,
+			`catalogue: ${entry.system} ${entry.code} → ${entry.category}, severity ${entry.severity} (${entry.title})`,
+			`known pattern: ${entry.source}`
+		]
+	};
+}
+
+function fromPhrase(
+	phrase: Phrase,
+	excerpt: string,
+	input: TriageInput,
+	text: string
+): TriageResult {
+	// A hand rule of the same category that also matches words it better (names, entity).
+	const agreeing =
+		matchByText(
+			RULES.filter((rule) => rule.category === phrase.category && rule.tier !== 'wrapper'),
+			text
+		) ??
+		matchByText(
+			RULES.filter((rule) => rule.category === phrase.category),
+			text
+		);
+	if (agreeing && (agreeing.rule.adjust?.(text)?.category ?? phrase.category) === phrase.category)
+		return { ...fromMatch(agreeing, input, text), confidence: 'Medium' };
+	return {
+		rootCause: capitalise(
+			`pipeline ${input.pipeline} failed: ${phrase.id.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()} ("${excerpt}").`
+		),
+		errorType: phrase.id,
+		category: phrase.category,
+		affectedEntity: tableName(text) ?? fallbackEntity(input),
+		severity: phrase.severity,
+		priority: PRIORITY_BY_SEVERITY[phrase.severity],
+		confidence: 'Medium',
+		recommendations: [...STEPS_BY_CATEGORY[phrase.category]],
+		autoHealPossible: phrase.autoHeal,
+		evidence: [
+			`matched "${excerpt}"`,
+			`phrase rule ${phrase.id} → ${phrase.category}, severity ${phrase.severity}`,
+			`known pattern: ${phrase.source}`
+		]
+	};
+}
+
+function fromSqlState(text: string, input: TriageInput): TriageResult | null {
+	const state = /SQLSTATE[:=\s]+([0-9A-Z]{5})\b/i.exec(text)?.[1];
+	const known = state ? sqlStateClass(state) : null;
+	if (!state || !known || known.category === 'unknown') return null;
+	return {
+		rootCause: capitalise(
+			`pipeline ${input.pipeline} failed with SQLSTATE ${state} (${known.meaning}).`
+		),
+		errorType: `SQLSTATE ${state}`,
+		category: known.category,
+		affectedEntity: tableName(text) ?? fallbackEntity(input),
+		severity: known.severity,
+		priority: PRIORITY_BY_SEVERITY[known.severity],
+		confidence: 'Medium',
+		recommendations: [...STEPS_BY_CATEGORY[known.category]],
+		autoHealPossible: false,
+		evidence: [
+			`SQLSTATE ${state}: class ${state.slice(0, 2)} (${known.meaning}) → ${known.category}`,
+			`known pattern: ${SQLSTATE_SOURCE}`
+		]
+	};
 }
 
 function candidateCodes(input: TriageInput, text: string): CodeHit[] {
@@ -157,8 +453,15 @@ function evidenceOf(match: Match, input: TriageInput): string[] {
 	return evidence;
 }
 
-function fallback(input: TriageInput, text: string, codes: readonly CodeHit[]): TriageResult {
-	const code = codes.find((hit) => hit.from === 'field' || hit.from === 'message')?.code ?? null;
+function fallback(
+	input: TriageInput,
+	text: string,
+	codes: readonly CodeHit[],
+	strong: readonly string[] = []
+): TriageResult {
+	const code =
+		strong[0] ?? codes.find((hit) => hit.from === 'field' || hit.from === 'message')?.code ?? null;
+	const entry = code ? lookup(code) : null;
 	// The root cause goes to Slack (and to Jira, once that sync is built), unlike the raw error.
 	const firstLine = redact(text.trim().split('\n')[0] ?? '').text.slice(0, 200);
 	return {
@@ -171,13 +474,14 @@ function fallback(input: TriageInput, text: string, codes: readonly CodeHit[]): 
 		severity: 'Medium',
 		priority: PRIORITY_BY_SEVERITY.Medium,
 		confidence: 'Low',
-		recommendations: [
-			'Open the failed run and read the full error output and the first failing step.',
-			'Check what changed since the last successful run (code, configuration, credentials, source data).',
-			'Rerun once if the failure looks transient, and escalate to the pipeline owner if it repeats.'
-		],
+		recommendations: [...STEPS_BY_CATEGORY.unknown],
 		autoHealPossible: false,
-		evidence: [code ? `error code ${code}` : 'no error code', 'no known pattern matched']
+		evidence: [
+			code ? `error code ${code}` : 'no error code',
+			entry
+				? `catalogue: ${entry.system} ${entry.code} only says "${entry.title}" (${entry.source})`
+				: 'no known pattern matched'
+		]
 	};
 }
 
