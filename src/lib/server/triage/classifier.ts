@@ -36,7 +36,6 @@ export const RULES: readonly Rule[] = [
 	...GENERIC_RULES
 ];
 
-
 export const PRIORITY_BY_SEVERITY: Readonly<Record<Severity, Priority>> = {
 	Critical: 'P1',
 	High: 'P2',
