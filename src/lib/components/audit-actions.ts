@@ -8,8 +8,14 @@ import {
 	CirclePlus,
 	Database,
 	DatabaseZap,
+	MessageSquareDiff,
+	MessageSquareText,
 	RotateCcw,
 	Sparkles,
+	TicketMinus,
+	TicketPlus,
+	TicketSlash,
+	TicketX,
 	UserCheck
 } from '@lucide/svelte';
 import type { LucideIcon } from '@lucide/svelte';
@@ -51,7 +57,13 @@ export const AUDIT_ACTIONS: Record<string, ActionStyle> = {
 	'Priority Changed': { tone: TONES.violet, icon: ArrowUpDown },
 	Resolved: { tone: TONES.emerald, icon: CircleCheck },
 	'Alert Resolved at Source': { tone: TONES.teal, icon: BellOff },
-	Reopened: { tone: TONES.violet, icon: RotateCcw }
+	Reopened: { tone: TONES.violet, icon: RotateCcw },
+	'Jira Issue Created': { tone: TONES.sky, icon: TicketPlus },
+	'Jira Comment': { tone: TONES.slate, icon: MessageSquareText },
+	'Jira Comment Edited': { tone: TONES.slate, icon: MessageSquareDiff },
+	'Jira Transition Missing': { tone: TONES.amber, icon: TicketSlash },
+	'Jira Sync Failed': { tone: TONES.orange, icon: TicketX },
+	'Jira Issue Deleted': { tone: TONES.red, icon: TicketMinus }
 };
 
 export const UNKNOWN_ACTION: ActionStyle = { tone: TONES.slate, icon: CircleDot };

@@ -72,4 +72,55 @@ describe('auditNote', () => {
 		);
 		expect(auditNote(entry({ action: 'Acknowledged' }))).toBeNull();
 	});
+
+	it('describes the Jira sync: the linked key, comments mirrored from Jira, and its problems', () => {
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Issue Created',
+					details: { key: 'OPS-12', url: 'https://contoso.atlassian.net/browse/OPS-12' }
+				})
+			)
+		).toBe('Linked to OPS-12');
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Issue Created',
+					details: { key: 'OPS-12', found_by: 'tag search after a lost answer' }
+				})
+			)
+		).toBe('Linked to OPS-12 (found again after a lost answer)');
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Comment',
+					actor_source: 'jira',
+					actor_name: 'Marco Bianchi',
+					details: { key: 'OPS-12', comment_id: '10001', text: 'Restarted the\n\ngateway VM' }
+				})
+			)
+		).toBe('“Restarted the gateway VM”');
+		expect(
+			auditNote(entry({ action: 'Jira Comment Edited', details: { text: 'Gateway VM is back' } }))
+		).toBe('Edited: “Gateway VM is back”');
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Transition Missing',
+					details: { error: 'The Jira workflow has no transition from "To Do" to a done status' }
+				})
+			)
+		).toBe('The Jira workflow has no transition from "To Do" to a done status');
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Sync Failed',
+					details: { error: 'Jira refused the request (400): customfield_10050: Team is required.' }
+				})
+			)
+		).toBe('Jira refused the request (400): customfield_10050: Team is required.');
+		expect(auditNote(entry({ action: 'Jira Issue Deleted', details: { key: 'OPS-12' } }))).toBe(
+			'OPS-12 was deleted in Jira; the ticket is no longer linked'
+		);
+	});
 });

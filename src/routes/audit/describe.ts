@@ -32,6 +32,19 @@ export function auditNote(e: AuditEntryDto): string | null {
 				: null;
 		case 'Alert Resolved at Source':
 			return 'The monitoring alert resolved; the ticket stays as it was';
+		case 'Jira Issue Created':
+			return str(d.key)
+				? `Linked to ${d.key}${d.found_by ? ' (found again after a lost answer)' : ''}`
+				: null;
+		case 'Jira Comment':
+		case 'Jira Comment Edited': {
+			const text = str(d.text);
+			if (!text) return null;
+			const line = text.replace(/\s+/g, ' ');
+			return `${e.action === 'Jira Comment Edited' ? 'Edited: ' : ''}“${line}”`;
+		}
+		case 'Jira Issue Deleted':
+			return str(d.key) ? `${d.key} was deleted in Jira; the ticket is no longer linked` : null;
 	}
 	return error ?? str(d.summary) ?? e.rca_summary;
 }
