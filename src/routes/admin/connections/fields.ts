@@ -117,7 +117,14 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 				{ value: 'server', label: 'Server / Data Center' }
 			]
 		},
-		{ name: 'email', label: 'Account e-mail', type: 'email', deployment: 'cloud', half: true },
+		{
+			name: 'email',
+			label: 'Account e-mail',
+			type: 'email',
+			required: true,
+			deployment: 'cloud',
+			half: true
+		},
 		{
 			name: 'apiToken',
 			label: 'API token',
@@ -166,26 +173,26 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 		},
 		{
 			name: 'acknowledgeStatus',
-			label: 'Status on acknowledge',
+			label: 'On acknowledge',
 			type: 'text',
 			placeholder: 'In Progress',
-			hint: 'Empty: a status of the In Progress category.',
+			hint: 'The Jira status to move to; empty: one of category In Progress.',
 			half: true
 		},
 		{
 			name: 'resolveStatus',
-			label: 'Status on resolve',
+			label: 'On resolve',
 			type: 'text',
 			placeholder: 'Done',
-			hint: 'Empty: a status of the Done category.',
+			hint: 'The Jira status to move to; empty: one of category Done.',
 			half: true
 		},
 		{
 			name: 'reopenStatus',
-			label: 'Status on reopen',
+			label: 'On reopen',
 			type: 'text',
 			placeholder: 'To Do',
-			hint: 'Empty: a status of the To Do category.',
+			hint: 'The Jira status to move to; empty: one of category To Do.',
 			half: true
 		}
 	],
