@@ -177,6 +177,8 @@ const STRONG_PATTERNS: readonly RegExp[] = [
 	/\((-?\d{2,6})\) \(SQL\w+\)/g,
 	/\bError:? (-?\d{1,6})\)/g,
 	/\b(\d{6}) \([0-9A-Z]{5}\):/g,
+	// Snowflake connector errors without a SQLSTATE print `errno: msg` (its errors.py).
+	/\b(25\d{4}): /g,
 	/\breason: (\w+)/g,
 	/\bReason: ([A-Z][A-Z0-9_]+)/g,
 	/\bterminated with ([A-Z][A-Z0-9_]+)/g,

@@ -22,10 +22,15 @@ export const GENERATED_ENTRIES = [
 export const CATALOGUE: readonly CatalogueEntry[] = [...GENERATED_ENTRIES, ...HAND_ENTRIES];
 
 // Hand rows come last, so they win over a generated row with the same code.
+const EXACT = new Map<string, CatalogueEntry>(CATALOGUE.map((entry) => [entry.code, entry]));
 const BY_CODE = new Map<string, CatalogueEntry>(
 	CATALOGUE.map((entry) => [entry.code.toLowerCase(), entry])
 );
 
+/**
+ * The row for a code as printed, else for the code in any letter case. Exact first: Azure
+ * Storage's `InternalError` and BigQuery's `internalError` are different rows.
+ */
 export function lookup(code: string): CatalogueEntry | null {
-	return BY_CODE.get(code.toLowerCase()) ?? null;
+	return EXACT.get(code) ?? BY_CODE.get(code.toLowerCase()) ?? null;
 }
