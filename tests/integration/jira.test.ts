@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
@@ -9,6 +7,7 @@ import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { acknowledge, reopen, resolve } from '../../src/lib/server/tickets/lifecycle.ts';
 import { startTestRuntime } from '../support/db.ts';
 import { fixture } from '../support/fixtures.ts';
+import { serveRoute, type RouteServer } from '../support/route-server.ts';
 import {
 	DEFAULT_PROJECT,
 	deliverWebhook,
@@ -23,32 +22,9 @@ const CONTRACTS = path.resolve(import.meta.dirname, '../support/contracts/jira')
 const ORIGIN = 'https://vigil.contoso.example';
 const responder = { name: 'Priya Raman', source: 'dashboard' as const };
 
-/** What server/index.ts does for /api/webhooks/jira: the route's own handler, over HTTP. */
-async function webhookServer(rt: () => Runtime): Promise<{ url: string; server: Server }> {
-	const server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const headers = new Headers();
-			for (const [k, v] of Object.entries(req.headers))
-				if (typeof v === 'string') headers.set(k, v);
-			const request = new Request(`http://127.0.0.1${req.url}`, {
-				method: 'POST',
-				headers,
-				body: Buffer.concat(chunks)
-			});
-			void handleJiraWebhook(rt(), request).then(async (response) => {
-				res.writeHead(response.status, { 'content-type': 'application/json' });
-				res.end(await response.text());
-			});
-		});
-	});
-	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/webhooks/jira`,
-		server
-	};
-}
+/** /api/webhooks/jira over real HTTP, served by the route's own handler. */
+const webhookServer = (rt: () => Runtime): Promise<RouteServer> =>
+	serveRoute('/api/webhooks/jira', (request) => handleJiraWebhook(rt(), request));
 
 async function start(jira: JiraStandin): Promise<Runtime> {
 	return startTestRuntime(
@@ -88,7 +64,7 @@ const linked = (rt: Runtime, id: string) =>
 describe('Jira Cloud (REST v3)', () => {
 	let jira: JiraStandin;
 	let rt: Runtime;
-	let hook: { url: string; server: Server };
+	let hook: RouteServer;
 
 	beforeAll(async () => {
 		jira = await startJiraStandin({ mode: 'cloud', searchIndexLagMs: 150 });
@@ -96,7 +72,7 @@ describe('Jira Cloud (REST v3)', () => {
 		hook = await webhookServer(() => rt);
 	});
 	afterAll(async () => {
-		hook?.server.close();
+		await hook?.close();
 		await rt?.stop();
 		await jira?.close();
 	});
@@ -420,7 +396,7 @@ describe('Jira Data Center (REST v2)', () => {
 describe('recorded Jira webhooks (the fixtures and the contract samples)', () => {
 	let jira: JiraStandin;
 	let rt: Runtime;
-	let hook: { url: string; server: Server };
+	let hook: RouteServer;
 
 	beforeAll(async () => {
 		// The fixtures are about OPS-1042: the first issue this Jira creates gets that key.
@@ -432,7 +408,7 @@ describe('recorded Jira webhooks (the fixtures and the contract samples)', () =>
 		hook = await webhookServer(() => rt);
 	});
 	afterAll(async () => {
-		hook?.server.close();
+		await hook?.close();
 		await rt?.stop();
 		await jira?.close();
 	});

@@ -1,8 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { serveSlackEvents } from '../../src/lib/server/http/slack-events.ts';
+import { serveRoute } from './route-server.ts';
 import type { SlackEventsHandler } from '../../src/lib/server/slack/listener.ts';
 
 /** Slack's side of POST /api/slack/events: signed, form-encoded interaction payloads. */
@@ -78,38 +77,6 @@ export function signedHeaders(
  * request to the runtime's Slack handler (read at each request, so a test can
  * take it away).
  */
-export async function startSlackEventsServer(handler: () => SlackEventsHandler | null): Promise<{
-	url: string;
-	close(): Promise<void>;
-	server: Server;
-}> {
-	const server = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const headers = new Headers();
-			for (const [k, v] of Object.entries(req.headers))
-				if (typeof v === 'string') headers.set(k, v);
-			const request = new Request(`http://127.0.0.1${req.url}`, {
-				method: req.method,
-				headers,
-				body: req.method === 'GET' || req.method === 'HEAD' ? undefined : Buffer.concat(chunks)
-			});
-			void Promise.resolve(serveSlackEvents(handler(), request)).then(async (response) => {
-				res.writeHead(response.status, Object.fromEntries(response.headers));
-				res.end(Buffer.from(await response.arrayBuffer()));
-			});
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}/api/slack/events`,
-		server,
-		close: () =>
-			new Promise((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			})
-	};
+export function startSlackEventsServer(handler: () => SlackEventsHandler | null) {
+	return serveRoute('/api/slack/events', (request) => serveSlackEvents(handler(), request));
 }

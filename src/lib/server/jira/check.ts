@@ -1,6 +1,5 @@
 import type { ConnectionSettings } from '../connections/service.ts';
-import { createJiraApi } from './client.ts';
-import { readJiraConfig } from './connection.ts';
+import { apiFor, readJiraConfig } from './connection.ts';
 
 const NEEDED = ['BROWSE_PROJECTS', 'CREATE_ISSUES', 'TRANSITION_ISSUES', 'ADD_COMMENTS'];
 
@@ -18,14 +17,7 @@ export async function testJiraConnection(
 		throw new Error(
 			'Incomplete: a base URL and, for Cloud, an e-mail and API token (Server / Data Center: a personal access token)'
 		);
-	const api = createJiraApi({
-		baseUrl: config.baseUrl,
-		deployment: config.deployment,
-		email: config.email ?? undefined,
-		apiToken: config.apiToken ?? undefined,
-		pat: config.pat ?? undefined,
-		timeoutMs
-	});
+	const api = apiFor(config, timeoutMs);
 	const me = await api.myself();
 	if (!config.projectKey) return { user: me.name };
 	const project = await api.project(config.projectKey);

@@ -1,10 +1,6 @@
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Priority } from '#lib/contracts/tickets.ts';
-import {
-	loadConnection,
-	recordConnectionResult,
-	type ConnectionSettings
-} from '../connections/service.ts';
+import { loadConnection, type ConnectionSettings } from '../connections/service.ts';
 import type { Pool } from '../db/pool.ts';
 import { log } from '../log.ts';
 import { createJiraApi, JiraError, type JiraApi, type StatusCategory } from './client.ts';
@@ -59,6 +55,18 @@ export function readJiraConfig(c: ConnectionSettings): JiraConfig | null {
 		webhookSecret: c.secrets.webhookSecret ?? null,
 		statusFor
 	};
+}
+
+/** The client for a stored connection's settings. */
+export function apiFor(config: JiraConfig, timeoutMs: number): JiraApi {
+	return createJiraApi({
+		baseUrl: config.baseUrl,
+		deployment: config.deployment,
+		email: config.email ?? undefined,
+		apiToken: config.apiToken ?? undefined,
+		pat: config.pat ?? undefined,
+		timeoutMs
+	});
 }
 
 export interface JiraTuning {
@@ -198,14 +206,7 @@ export function createJiraLookup(deps: {
 		const config = stored ? readJiraConfig(stored) : null;
 		if (!stored || !config) return null;
 		if (cached?.at === stored.updatedAt.getTime()) return cached.handle;
-		const api = createJiraApi({
-			baseUrl: config.baseUrl,
-			deployment: config.deployment,
-			email: config.email ?? undefined,
-			apiToken: config.apiToken ?? undefined,
-			pat: config.pat ?? undefined,
-			timeoutMs: tuning.timeoutMs
-		});
+		const api = apiFor(config, tuning.timeoutMs);
 		const handle: JiraHandle = {
 			config,
 			api,

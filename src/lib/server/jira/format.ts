@@ -29,11 +29,9 @@ export function parsePriorityMap(raw: string | undefined): Record<Priority, stri
 }
 
 const ERROR_EXCERPT = 2000;
-const oneLine = (s: string) =>
-	s
-		.replace(/[\u0000-\u001f\u007f]+/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
+/** Control characters would break Jira's one-line summary and wiki markup. */
+const CONTROL = /\p{Cc}+/gu;
+const oneLine = (s: string) => s.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
 
 /** `[P2] pl_orders failed: SqlFailedToConnect`, one line, at most 255 characters (Jira's limit). */
 export function issueSummary(t: Pick<TicketDto, 'priority' | 'pipeline' | 'error_type'>): string {
@@ -183,7 +181,7 @@ export function descriptionWiki(input: DescriptionInput): string {
 			out.push(`{noformat}\n${s.code.replace(/\{noformat\}/gi, '{ noformat}')}\n{noformat}`);
 		for (const l of s.links ?? [])
 			out.push(
-				`* [${wikiEscape(oneLine(l.label))}|${l.url.replace(/[|\]]/g, encodeURIComponent)}]`
+				`* [${oneLine(l.label).replace(/[[\]|{}]/g, ' ')}|${l.url.replace(/[|\]]/g, encodeURIComponent)}]`
 			);
 		out.push('');
 	}
