@@ -106,3 +106,112 @@ export function factoryFromResourceId(resourceId: string | null | undefined): st
 export function contentHash(parts: readonly string[]): string {
 	return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
+
+/**
+ * Bodies written by hand (a Logic App's HTTP action, an ADF Web activity, a scheduler's
+ * callback) name the same field differently from team to team. A table gives each field the
+ * names it is known by, its schema name first; letter case and surrounding spaces in the body's
+ * keys are ignored.
+ */
+export type AliasTable = Readonly<Record<string, readonly string[]>>;
+
+export interface AliasedBody {
+	/** The body's values under each field's schema name, for the schema to parse. */
+	view: Record<string, unknown>;
+	/** The key each field was read from, as the sender spelled it (for error paths). */
+	keys: Record<string, string>;
+}
+
+/** A value is present unless absent or null. */
+export const present = (value: unknown): boolean => value !== undefined && value !== null;
+const usable = (value: unknown) =>
+	present(value) && !(typeof value === 'string' && value.trim() === '');
+
+/** The body's keys by their lower-case, trimmed spelling, in body order. */
+export type KeyIndex = Map<string, string[]>;
+
+export function keyIndex(body: Record<string, unknown>): KeyIndex {
+	const index: KeyIndex = new Map();
+	for (const key of Object.keys(body)) {
+		const folded = key.trim().toLowerCase();
+		const same = index.get(folded);
+		if (same) same.push(key);
+		else index.set(folded, [key]);
+	}
+	return index;
+}
+
+/**
+ * The key of `body` that holds the field known by `names`: aliases in order, the exact spelling
+ * before other letter cases; the first with a usable value (not blank) wins, else the first
+ * present, so a blank or mistyped value is still reported under the sender's own key.
+ */
+export function aliasKey(
+	body: Record<string, unknown>,
+	names: readonly string[],
+	index: KeyIndex = keyIndex(body)
+): string | null {
+	const candidates: string[] = [];
+	for (const name of names) {
+		if (Object.hasOwn(body, name)) candidates.push(name);
+		for (const key of index.get(name.toLowerCase()) ?? []) if (key !== name) candidates.push(key);
+	}
+	return (
+		candidates.find((key) => usable(body[key])) ??
+		candidates.find((key) => present(body[key])) ??
+		candidates[0] ??
+		null
+	);
+}
+
+export function readAliased(body: Record<string, unknown>, table: AliasTable): AliasedBody {
+	const index = keyIndex(body);
+	const view: Record<string, unknown> = {};
+	const keys: Record<string, string> = {};
+	for (const [field, names] of Object.entries(table)) {
+		const key = aliasKey(body, names, index);
+		if (key === null) continue;
+		view[field] = body[key];
+		keys[field] = key;
+	}
+	return { view, keys };
+}
+
+/** The names a field is looked for by, once each whatever the letter case. */
+export function aliasList(names: readonly string[]): string[] {
+	const seen = new Set<string>();
+	return names.filter((name) => {
+		const key = name.toLowerCase();
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
+
+/**
+ * Schema errors of an aliased view, told in the sender's terms: a field is named by the key it
+ * was read from, and a missing one by its schema name with every alias looked for.
+ */
+export function aliasedFieldErrors(
+	error: z.ZodError,
+	table: AliasTable,
+	keys: Record<string, string>
+): FieldError[] {
+	return error.issues.map((issue) => {
+		const [head, ...rest] = issue.path;
+		const names = typeof head === 'string' ? table[head] : undefined;
+		if (typeof head !== 'string' || !names)
+			return { field: fieldPath(issue.path), message: issue.message };
+		const sent = keys[head];
+		const field = fieldPath(rest, sent ?? head);
+		const aliases = aliasList(names);
+		const missing = !sent && rest.length === 0 && issue.message === 'is required';
+		return {
+			field,
+			message:
+				missing && aliases.length > 1
+					? `is required (looked for ${aliases.join(', ')}; letter case ignored)`
+					: issue.message
+		};
+	});
+}

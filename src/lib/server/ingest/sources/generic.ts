@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { encodeKeyPart } from '../storable.ts';
 import type { AlertSource, ParseResult } from '../types.ts';
 import {
+	aliasedFieldErrors,
+	type AliasTable,
 	httpUrl,
 	isoDateTime,
 	isRecord,
 	notAnObject,
 	object,
-	text,
-	zodFieldErrors
+	readAliased,
+	text
 } from './fields.ts';
 
 /** Vigil's own webhook schema, for any scheduler without a dedicated source (Airflow, dbt, CI). */
@@ -27,6 +29,20 @@ export const GenericBody = object({
 });
 
 /**
+ * Senders write Vigil's schema by hand too: keys in any letter case, and the camelCase and
+ * usual names of the run id, the error text and the time.
+ */
+export const GENERIC_ALIASES = {
+	source: ['source'],
+	pipeline: ['pipeline'],
+	run_id: ['run_id', 'runId'],
+	error_message: ['error_message', 'errorMessage', 'error'],
+	occurred_at: ['occurred_at', 'occurredAt', 'timestamp'],
+	links: ['links'],
+	labels: ['labels']
+} as const satisfies AliasTable;
+
+/**
  * Run ids of other schedulers are often unique only per pipeline (Airflow's
  * `scheduled__<date>` repeats in every DAG), so the key names the scheduler and
  * pipeline too; each part is URI-encoded so no part can fake a separator (and
@@ -38,8 +54,10 @@ function dedupKey(source: string, pipeline: string, runId: string): string {
 
 function parse(body: unknown): ParseResult {
 	if (!isRecord(body)) return notAnObject(body);
-	const result = GenericBody.safeParse(body);
-	if (!result.success) return { ok: false, errors: zodFieldErrors(result.error) };
+	const { view, keys } = readAliased(body, GENERIC_ALIASES);
+	const result = GenericBody.safeParse(view);
+	if (!result.success)
+		return { ok: false, errors: aliasedFieldErrors(result.error, GENERIC_ALIASES, keys) };
 	const b = result.data;
 	return {
 		ok: true,

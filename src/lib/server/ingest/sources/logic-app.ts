@@ -1,13 +1,17 @@
 import type { AlertSource, NormalizedAlert, ParseResult } from '../types.ts';
 import {
+	aliasedFieldErrors,
+	aliasKey,
+	type AliasTable,
 	contentHash,
 	isoDateTime,
 	isRecord,
 	notAnObject,
 	object,
 	optionalText,
-	text,
-	zodFieldErrors
+	present,
+	readAliased,
+	text
 } from './fields.ts';
 
 /** What a Logic App forwards after reading the failed run from ADF. */
@@ -21,6 +25,21 @@ const SimplifiedBody = object({
 	Timestamp: isoDateTime.nullish()
 });
 
+/**
+ * Each team writes its own Logic App or Web activity body, so the simplified body's fields go by
+ * several names (any letter case): `PipelineRunID`, `runId`, `Pipeline Run Id`, `run_id`…
+ * Snake-case `error_message` is left to the generic schema, whose bodies this one must not take.
+ */
+export const LOGIC_APP_ALIASES = {
+	PipelineName: ['PipelineName', 'Pipeline', 'Pipeline Name', 'pipeline_name'],
+	PipelineRunId: ['PipelineRunId', 'RunId', 'Pipeline Run Id', 'run_id', 'pipeline_run_id'],
+	ErrorMessage: ['ErrorMessage', 'Error', 'Message', 'Error Message'],
+	DataFactoryName: ['DataFactoryName', 'FactoryName', 'DataFactory', 'Data Factory Name'],
+	FailureType: ['FailureType', 'Failure Type'],
+	ErrorCode: ['ErrorCode', 'Error Code'],
+	Timestamp: ['Timestamp', 'Time', 'EventTime']
+} as const satisfies AliasTable;
+
 /** The body of Microsoft's "ADF → Logic App e-mail" tutorial Web activity: no run id, no time. */
 const TutorialBody = object({
 	pipelineName: text,
@@ -28,6 +47,13 @@ const TutorialBody = object({
 	dataFactoryName: optionalText,
 	receiver: optionalText
 });
+
+const TUTORIAL_ALIASES = {
+	pipelineName: LOGIC_APP_ALIASES.PipelineName,
+	message: ['message'],
+	dataFactoryName: LOGIC_APP_ALIASES.DataFactoryName,
+	receiver: ['receiver']
+} as const satisfies AliasTable;
 
 const BASE = {
 	source: 'adf',
@@ -41,9 +67,35 @@ const BASE = {
 	databricks: null
 } as const satisfies Partial<NormalizedAlert>;
 
+/**
+ * `@activity('Copy').error` passed whole is an object ({ message, errorCode, failureType, … }):
+ * its message is the error text, and its code and failure type fill in for absent fields.
+ */
+function unfoldErrorObject(view: Record<string, unknown>, keys: Record<string, string>): void {
+	const error = view.ErrorMessage;
+	const errorKey = keys.ErrorMessage;
+	if (!isRecord(error) || errorKey === undefined) return;
+	const messageKey = aliasKey(error, ['message']);
+	view.ErrorMessage = messageKey === null ? undefined : error[messageKey];
+	keys.ErrorMessage = `${errorKey}.${messageKey ?? 'message'}`;
+	const inner: [field: 'ErrorCode' | 'FailureType', names: string[]][] = [
+		['ErrorCode', ['errorCode', 'code']],
+		['FailureType', ['failureType']]
+	];
+	for (const [field, names] of inner) {
+		const key = aliasKey(error, names);
+		if (key === null || present(view[field]) || typeof error[key] !== 'string') continue;
+		view[field] = error[key];
+		keys[field] = `${errorKey}.${key}`;
+	}
+}
+
 function parseSimplified(body: Record<string, unknown>): ParseResult {
-	const result = SimplifiedBody.safeParse(body);
-	if (!result.success) return { ok: false, errors: zodFieldErrors(result.error) };
+	const { view, keys } = readAliased(body, LOGIC_APP_ALIASES);
+	unfoldErrorObject(view, keys);
+	const result = SimplifiedBody.safeParse(view);
+	if (!result.success)
+		return { ok: false, errors: aliasedFieldErrors(result.error, LOGIC_APP_ALIASES, keys) };
 	const b = result.data;
 	return {
 		ok: true,
@@ -63,8 +115,10 @@ function parseSimplified(body: Record<string, unknown>): ParseResult {
 }
 
 function parseTutorial(body: Record<string, unknown>): ParseResult {
-	const result = TutorialBody.safeParse(body);
-	if (!result.success) return { ok: false, errors: zodFieldErrors(result.error) };
+	const { view, keys } = readAliased(body, TUTORIAL_ALIASES);
+	const result = TutorialBody.safeParse(view);
+	if (!result.success)
+		return { ok: false, errors: aliasedFieldErrors(result.error, TUTORIAL_ALIASES, keys) };
 	const b = result.data;
 	return {
 		ok: true,
@@ -82,8 +136,15 @@ function parseTutorial(body: Record<string, unknown>): ParseResult {
 	};
 }
 
+/**
+ * The tutorial's body has no run id and puts the error under `message`. Any other body without a
+ * run id is a simplified one missing it, and is answered with the run id's aliases.
+ */
 function isTutorialShape(body: Record<string, unknown>): boolean {
-	return !('PipelineName' in body) && ('pipelineName' in body || 'message' in body);
+	const runId = aliasKey(body, LOGIC_APP_ALIASES.PipelineRunId);
+	if (runId !== null && present(body[runId])) return false;
+	const error = aliasKey(body, LOGIC_APP_ALIASES.ErrorMessage);
+	return error !== null && error.trim().toLowerCase() === 'message';
 }
 
 function parse(body: unknown): ParseResult {
@@ -97,6 +158,7 @@ export const logicApp: AlertSource = {
 	matches: (body) =>
 		isRecord(body) &&
 		!('schemaId' in body) &&
-		['PipelineName', 'PipelineRunId', 'pipelineName'].some((key) => key in body),
+		(aliasKey(body, LOGIC_APP_ALIASES.PipelineName) !== null ||
+			aliasKey(body, LOGIC_APP_ALIASES.PipelineRunId) !== null),
 	parse
 };

@@ -49,6 +49,16 @@ const DBX_JOB = 'databricks/webhook.job-failure.json';
 const DBX_TASK = 'databricks/webhook.task-failure.json';
 const AIRFLOW = 'generic/airflow-task-failed.json';
 
+/** A missing field with aliases is answered with every name it was looked for by. */
+const RUN_ID_REQUIRED =
+	'is required (looked for PipelineRunId, RunId, Pipeline Run Id, run_id, pipeline_run_id; letter case ignored)';
+const GENERIC_REQUIRED: Record<string, string> = {
+	source: 'is required',
+	pipeline: 'is required',
+	run_id: 'is required (looked for run_id, runId; letter case ignored)',
+	error_message: 'is required (looked for error_message, errorMessage, error; letter case ignored)'
+};
+
 const METRIC_ALERT_ID =
 	'/subscriptions/7d1c2e9a-4b3f-4a51-9e2d-6c0f8b1a2d34/providers/Microsoft.AlertsManagement/alerts/9a0b1c2d-3e4f-4a5b-8c7d-6e5f4a3b2c1d';
 
@@ -367,7 +377,7 @@ describe('Logic App bodies', () => {
 		const errors = errorsOf(parseFor('azure-monitor', { PipelineName: 123, ErrorMessage: '  ' }));
 		expect(errors).toEqual([
 			{ field: 'PipelineName', message: 'must be a string, got a number' },
-			{ field: 'PipelineRunId', message: 'is required' },
+			{ field: 'PipelineRunId', message: RUN_ID_REQUIRED },
 			{ field: 'ErrorMessage', message: 'must not be empty' }
 		]);
 	});
@@ -455,7 +465,7 @@ describe('generic schema', () => {
 		expect(errors).toEqual(
 			['source', 'pipeline', 'run_id', 'error_message'].map((field) => ({
 				field,
-				message: 'is required'
+				message: GENERIC_REQUIRED[field]
 			}))
 		);
 	});
@@ -506,5 +516,284 @@ describe('bodies that are not JSON objects', () => {
 			expect(source.matches([]), source.name).toBe(false);
 			expect(errorsOf(source.parse(null))[0]?.field, source.name).toBe('(body)');
 		}
+	});
+});
+
+describe('Logic App bodies written by other teams (aliases, any letter case)', () => {
+	const RUN = 'b2c3d4e5-0000-4a5c-9e3f-2b1a0c9d8e7f';
+	const ERROR = 'Operation on target Copy_Orders failed: Login failed for user adf_loader';
+	/** The simplified fixture with one field renamed to `key` (and given `value`). */
+	const renamed = (field: string, key: string, value: unknown): Body => {
+		const body = fixture(LOGIC_APP);
+		delete body[field];
+		body[key] = value;
+		return body;
+	};
+	const parsed = (body: Body) => {
+		expect(SOURCES.find((s) => s.name === 'logic-app')!.matches(body), 'matches').toBe(true);
+		return alertOf(parseFor('azure-monitor', body));
+	};
+
+	it.each([
+		'PipelineRunId',
+		'PipelineRunID',
+		'pipelineRunId',
+		'pipelinerunid',
+		'RunId',
+		'runId',
+		'RUNID',
+		'Pipeline Run Id',
+		'pipeline run id',
+		'run_id',
+		'pipeline_run_id',
+		' RunId '
+	])('reads the run id from %j', (key) => {
+		const alert = parsed(renamed('PipelineRunId', key, RUN));
+		expect(alert).toMatchObject({ format: 'logic-app', runId: RUN, dedupKey: RUN });
+		expect(alert.pipeline).toBe('pl_load_customer_dim');
+	});
+
+	it.each([
+		'ErrorMessage',
+		'errorMessage',
+		'errormessage',
+		'Error',
+		'error',
+		'Message',
+		'message',
+		'Error Message'
+	])('reads the error text from %j', (key) => {
+		const alert = parsed(renamed('ErrorMessage', key, ERROR));
+		expect(alert).toMatchObject({
+			format: 'logic-app',
+			errorMessage: ERROR,
+			runId: expect.any(String)
+		});
+	});
+
+	it.each([
+		'PipelineName',
+		'pipelineName',
+		'pipeline',
+		'Pipeline',
+		'Pipeline Name',
+		'pipeline_name'
+	])('reads the pipeline name from %j', (key) => {
+		const body = renamed('PipelineName', key, 'pl_orders_daily');
+		expect(parsed(body)).toMatchObject({ format: 'logic-app', pipeline: 'pl_orders_daily' });
+		// The pipeline name alone is enough to recognise the body.
+		delete body.PipelineRunId;
+		expect(SOURCES.find((s) => s.name === 'logic-app')!.matches(body)).toBe(true);
+	});
+
+	it.each([
+		'DataFactoryName',
+		'dataFactoryName',
+		'factoryName',
+		'FactoryName',
+		'DataFactory',
+		'Data Factory Name'
+	])('reads the factory name from %j', (key) => {
+		expect(parsed(renamed('DataFactoryName', key, 'adf-sales-prod'))).toMatchObject({
+			resource: 'adf-sales-prod'
+		});
+	});
+
+	it.each(['FailureType', 'failureType', 'FAILURETYPE', 'Failure Type'])(
+		'reads the failure type from %j',
+		(key) => {
+			expect(parsed(renamed('FailureType', key, 'SystemError')).failureType).toBe('SystemError');
+		}
+	);
+
+	it.each(['ErrorCode', 'errorCode', 'Error Code'])('reads the error code from %j', (key) => {
+		const body = { ...fixture(LOGIC_APP), [key]: '2200' };
+		expect(parsed(body).errorCode).toBe('2200');
+	});
+
+	it.each(['Timestamp', 'timestamp', 'time', 'Time', 'EventTime', 'eventTime'])(
+		'reads the time from %j',
+		(key) => {
+			expect(parsed(renamed('Timestamp', key, '2026-10-14T07:41:09Z')).occurredAt).toEqual(
+				new Date('2026-10-14T07:41:09Z')
+			);
+		}
+	);
+
+	it('reads a body whose every key is spelled differently', () => {
+		const alert = parsed({
+			pipeline: 'pl_orders_daily',
+			runId: RUN,
+			error: ERROR,
+			factoryName: 'adf-sales-prod',
+			failureType: 'UserError',
+			errorCode: '2200',
+			eventTime: '2026-10-14T07:41:09Z'
+		});
+		expect(alert).toEqual({
+			source: 'adf',
+			format: 'logic-app',
+			dedupKey: RUN,
+			runId: RUN,
+			pipeline: 'pl_orders_daily',
+			resource: 'adf-sales-prod',
+			errorMessage: ERROR,
+			errorCode: '2200',
+			failureType: 'UserError',
+			occurredAt: new Date('2026-10-14T07:41:09Z'),
+			condition: 'Fired',
+			sourceSeverity: null,
+			links: {},
+			labels: {},
+			databricks: null
+		});
+	});
+
+	it("reads ADF's error object passed whole (@activity('…').error)", () => {
+		const alert = parsed({
+			PipelineName: 'pl_orders_daily',
+			RunId: RUN,
+			Error: {
+				errorCode: '2200',
+				message: ERROR,
+				failureType: 'UserError',
+				target: 'Copy_Orders',
+				details: []
+			}
+		});
+		expect(alert).toMatchObject({
+			errorMessage: ERROR,
+			errorCode: '2200',
+			failureType: 'UserError'
+		});
+		const errors = errorsOf(
+			parseFor('azure-monitor', { PipelineName: 'pl', RunId: RUN, error: { errorCode: '2200' } })
+		);
+		expect(errors).toEqual([{ field: 'error.message', message: 'is required' }]);
+	});
+
+	it('takes the first alias with a value when a blank one comes first', () => {
+		const body = { ...fixture(LOGIC_APP), ErrorMessage: '  ', message: ERROR };
+		expect(parsed(body).errorMessage).toBe(ERROR);
+	});
+
+	it('answers 400 naming every run id alias when none is present', () => {
+		const body = renamed('PipelineRunId', 'Id', RUN);
+		const errors = errorsOf(parseFor('azure-monitor', body));
+		expect(errors).toEqual([{ field: 'PipelineRunId', message: RUN_ID_REQUIRED }]);
+		for (const alias of ['PipelineRunId', 'RunId', 'Pipeline Run Id', 'run_id'])
+			expect(errors[0]?.message).toContain(alias);
+	});
+
+	it('names the error text and pipeline aliases when those are missing', () => {
+		const errors = errorsOf(parseFor('azure-monitor', { runId: RUN }));
+		expect(errors).toEqual([
+			{
+				field: 'PipelineName',
+				message:
+					'is required (looked for PipelineName, Pipeline, Pipeline Name, pipeline_name; letter case ignored)'
+			},
+			{
+				field: 'ErrorMessage',
+				message:
+					'is required (looked for ErrorMessage, Error, Message, Error Message; letter case ignored)'
+			}
+		]);
+	});
+
+	it('names a wrong value by the key the sender used', () => {
+		const errors = errorsOf(
+			parseFor('azure-monitor', {
+				pipelineName: 'pl',
+				runId: 42,
+				error: ERROR,
+				EventTime: 'yesterday'
+			})
+		);
+		expect(errors.map((e) => e.field)).toEqual(['runId', 'EventTime']);
+		expect(errors[0]?.message).toBe('must be a string, got a number');
+	});
+
+	it("keeps Microsoft's tutorial body (no run id, the error under message) in any letter case", () => {
+		const alert = parsed({
+			PipelineName: 'pl_campaign_attribution',
+			Message: 'Operation on target Notebook_Transform failed',
+			DataFactoryName: 'adf-marketing-prod'
+		});
+		expect(alert).toMatchObject({
+			format: 'logic-app-tutorial',
+			runId: null,
+			pipeline: 'pl_campaign_attribution',
+			resource: 'adf-marketing-prod'
+		});
+	});
+
+	it('does not take bodies of the other sources', () => {
+		const logicApp = SOURCES.find((s) => s.name === 'logic-app')!;
+		expect(logicApp.parse(fixture(AIRFLOW)).ok).toBe(false);
+		expect(logicApp.matches(fixture(METRIC))).toBe(false);
+		expect(logicApp.matches({ alert: 'pipeline failed' })).toBe(false);
+	});
+});
+
+describe('generic bodies written by hand (aliases, any letter case)', () => {
+	const renamed = (field: string, key: string, value: unknown): Body => {
+		const body = fixture(AIRFLOW);
+		delete body[field];
+		body[key] = value;
+		return body;
+	};
+	const parsed = (body: Body) => alertOf(parseFor('generic', body));
+
+	it.each(['run_id', 'runId', 'RUN_ID', 'RunId'])('reads the run id from %j', (key) => {
+		const alert = parsed(renamed('run_id', key, 'manual__2026-10-14'));
+		expect(alert.runId).toBe('manual__2026-10-14');
+		expect(alert.dedupKey).toBe('airflow/dag_marketing_spend.load_google_ads/manual__2026-10-14');
+	});
+
+	it.each(['error_message', 'errorMessage', 'ErrorMessage', 'error', 'Error'])(
+		'reads the error text from %j',
+		(key) => {
+			expect(parsed(renamed('error_message', key, 'dbt run failed')).errorMessage).toBe(
+				'dbt run failed'
+			);
+		}
+	);
+
+	it.each(['occurred_at', 'occurredAt', 'OccurredAt', 'timestamp', 'Timestamp'])(
+		'reads the time from %j',
+		(key) => {
+			expect(parsed(renamed('occurred_at', key, '2026-10-14T05:12:33Z')).occurredAt).toEqual(
+				new Date('2026-10-14T05:12:33Z')
+			);
+		}
+	);
+
+	it.each([
+		['links', 'Links'],
+		['labels', 'LABELS'],
+		['source', 'Source'],
+		['pipeline', 'Pipeline']
+	])('reads %s in any letter case (%j)', (field, key) => {
+		const original = fixture(AIRFLOW)[field];
+		const alert = parsed(renamed(field, key, original));
+		expect(alert).toEqual(alertOf(parseFor('generic', fixture(AIRFLOW))));
+	});
+
+	it('names a wrong value by the key the sender used, nested paths included', () => {
+		const body: Body = {
+			...renamed('occurred_at', 'occurredAt', 'yesterday at 5'),
+			Links: { run: 'javascript:alert(1)' }
+		};
+		delete body.links;
+		expect(errorsOf(parseFor('generic', body)).map((e) => e.field)).toEqual([
+			'occurredAt',
+			'Links.run'
+		]);
+	});
+
+	it('answers 400 naming the error text aliases when none is present', () => {
+		const errors = errorsOf(parseFor('generic', renamed('error_message', 'msg', 'x')));
+		expect(errors).toEqual([{ field: 'error_message', message: GENERIC_REQUIRED.error_message }]);
 	});
 });
