@@ -16,7 +16,7 @@ async function secondsLeft(timer: Locator): Promise<number> {
 
 const background = (el: Locator) => el.evaluate((e) => getComputedStyle(e).backgroundColor);
 
-test('the SLA timer ticks every second, turns yellow under two minutes, then red and counts up', async ({
+test('the SLA timer ticks every second, turns yellow in the last 25 % of its SLA, then red and counts up', async ({
 	page,
 	request
 }) => {
@@ -53,11 +53,18 @@ test('the SLA timer ticks every second, turns yellow under two minutes, then red
 	// One second of clock, plus whatever real time the assertions took.
 	expect(start - (await secondsLeft(timer))).toBeLessThanOrEqual(5);
 
+	// Under two minutes left but more than a quarter of the three-minute SLA: still green.
+	await skip(70_000);
+	await expect.poll(() => secondsLeft(timer)).toBeLessThanOrEqual(120);
+	expect(await secondsLeft(timer)).toBeGreaterThan(45);
+	await expect(timer).toHaveAttribute('data-state', 'green');
+
+	// The last 25 % of 180 s: 45 s.
 	await skip(70_000);
 	await expect(timer).toHaveAttribute('data-state', 'yellow');
 	const left = await secondsLeft(timer);
 	expect(left).toBeGreaterThan(0);
-	expect(left).toBeLessThanOrEqual(120);
+	expect(left).toBeLessThanOrEqual(45);
 	const yellow = await background(timer);
 
 	await skip(120_000);

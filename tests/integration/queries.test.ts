@@ -15,6 +15,13 @@ import { invalidateIngestSettings } from '../../src/lib/server/routing/cache.ts'
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { acknowledge, markBreached, resolve } from '../../src/lib/server/tickets/lifecycle.ts';
 import { getTicket, listTickets, ticketStats } from '../../src/lib/server/tickets/queries.ts';
+import {
+	applyTicket,
+	beyondLoaded,
+	emptyBoard,
+	reconcile,
+	sortedTickets
+} from '../../src/lib/client/merge.ts';
 import { startTestRuntime } from '../support/db.ts';
 import { fixture } from '../support/fixtures.ts';
 import { webhookRequest } from '../support/http.ts';
@@ -404,4 +411,125 @@ describe('audit list at 100,000 entries', () => {
 			}
 		}
 	}, 120_000);
+});
+
+describe('ticket list by urgency', () => {
+	const urgencyOrder = async (status: string) =>
+		(
+			await rt.pool.query(
+				`select id from tickets where status = $1 order by sla_deadline, priority, id`,
+				[status]
+			)
+		).rows.map((r) => r.id as string);
+
+	let p1 = '';
+	let p2s: string[] = [];
+	beforeAll(async () => {
+		// Breached long ago, breached just now, due soon, exact deadline ties broken by priority then id.
+		const open = (await walk({ status: 'open', sort: 'newest' }, 200)).filter((id) =>
+			bulk.includes(id)
+		);
+		const set = (ids: string[], sql: string) =>
+			rt.pool.query(`update tickets set ${sql} where id = any($1::text[])`, [ids]);
+		await set([open[0]!], `sla_deadline = now() - interval '3 hours', sla_status = 'Breached'`);
+		await set([open[1]!], `sla_deadline = now() - interval '2 minutes', sla_status = 'Breached'`);
+		await set(open.slice(2, 6), `sla_deadline = now() + interval '5 minutes', priority = 'P2'`);
+		await set([open[6]!], `sla_deadline = now() + interval '5 minutes', priority = 'P1'`);
+		// Same deadline to the microsecond for the P1 and its P2 peers.
+		await set(
+			open.slice(2, 7),
+			`sla_deadline = (select sla_deadline from tickets where id = '${open[6]}')`
+		);
+		p1 = open[6]!;
+		p2s = open.slice(2, 6);
+		await set(open.slice(7, 10), `sla_deadline = '2026-12-01T00:00:00.000001Z', priority = 'P3'`);
+	});
+
+	it('lists breached longest first, then least time left, priority then id, on every page', async () => {
+		const expected = await urgencyOrder('open');
+		expect(expected.length).toBeGreaterThan(20);
+		for (const limit of [200, 7]) {
+			const ids = await walk({ status: 'open', sort: 'urgency' }, limit);
+			expect(ids, `limit ${limit}`).toEqual(expected);
+		}
+		const bulkOrder = expected.filter((id) => bulk.includes(id));
+		for (const limit of [3, 1])
+			expect(await walk({ status: 'open', sort: 'urgency', q: 'bulk' }, limit)).toEqual(bulkOrder);
+		const first = (
+			await listTickets(
+				rt.pool,
+				new URLSearchParams({ status: 'open', sort: 'urgency', limit: '3' })
+			)
+		).items;
+		expect(first[0]!.sla_status).toBe('Breached');
+		expect(first[1]!.sla_status).toBe('Breached');
+		expect(Date.parse(first[0]!.sla_deadline)).toBeLessThan(Date.parse(first[1]!.sla_deadline));
+		const all = await walk({ status: 'open', sort: 'urgency' }, 5);
+		const p2At = p2s.map((id) => all.indexOf(id));
+		// The P1 before its P2 peers with the same deadline, and those by id.
+		expect(Math.min(...p2At)).toBe(all.indexOf(p1) + 1);
+		expect(all.slice(all.indexOf(p1) + 1, all.indexOf(p1) + 5)).toEqual([...p2s].sort());
+		expect(await walk({ status: 'in_progress', sort: 'urgency' }, 1)).toEqual(
+			await urgencyOrder('in_progress')
+		);
+	});
+
+	it('keeps newest first when asked or by default, and refuses a cursor of the other order', async () => {
+		const newest = (
+			await rt.pool.query(
+				`select id from tickets where status = 'open' order by created_at desc, id desc`
+			)
+		).rows.map((r) => r.id);
+		expect(await walk({ status: 'open', sort: 'newest' }, 4)).toEqual(newest);
+		expect(await walk({ status: 'open' }, 4)).toEqual(newest);
+		const byUrgency = await listTickets(
+			rt.pool,
+			new URLSearchParams({ status: 'open', sort: 'urgency', limit: '2' })
+		);
+		for (const query of <Record<string, string>[]>[
+			{ status: 'open', sort: 'newest', cursor: byUrgency.next_cursor! },
+			{ status: 'open', cursor: byUrgency.next_cursor! },
+			{ sort: 'soonest' }
+		]) {
+			const err = await listTickets(rt.pool, new URLSearchParams(query)).catch((e) => e);
+			expect(err).toBeInstanceOf(ApiError);
+			expect(err.status).toBe(400);
+		}
+	});
+
+	it('the board merges a live ticket at its urgency position, in the order the server would list it', async () => {
+		const data = emptyBoard({ open: 0, in_progress: 0, closed: 0 });
+		const first = await listTickets(
+			rt.pool,
+			new URLSearchParams({ status: 'open', sort: 'urgency', limit: '10' })
+		);
+		reconcile(data, first.items, first.next_cursor !== null, undefined, 'urgency');
+		// A new failure, newest of all, whose SLA ends just after the 4th card loaded.
+		const id = await generic('pl_urgent_live_merge', 'urgent-live-1', 'Timeout while copying');
+		const fourth = first.items[3]!;
+		await rt.pool.query(
+			`update tickets set sla_deadline = $2::timestamptz + interval '1 millisecond', priority = 'P1', version = version + 1
+			where id = $1`,
+			[id, fourth.sla_deadline]
+		);
+		const live = (await getTicket(rt.pool, id))!.ticket;
+		const matches = (x: typeof live) =>
+			x.status === 'open' && !beyondLoaded(data, x, first.next_cursor !== null, 'urgency');
+		expect(applyTicket(data, live, 'created', matches).outcome).toBe('entered');
+		const board = sortedTickets(data, 'urgency').map((x) => x.id);
+		const server = await walk({ status: 'open', sort: 'urgency' }, 200);
+		expect(board.indexOf(id)).toBeGreaterThanOrEqual(4);
+		expect(board.indexOf(id)).toBe(server.indexOf(id));
+		expect(board).toEqual(server.slice(0, board.length));
+
+		// One due after every loaded card waits for "Load more" instead of showing at the bottom.
+		const later = await generic('pl_urgent_live_merge_later', 'urgent-live-2', 'Timeout again');
+		await rt.pool.query(
+			`update tickets set sla_deadline = now() + interval '30 days', version = version + 1 where id = $1`,
+			[later]
+		);
+		const far = (await getTicket(rt.pool, later))!.ticket;
+		expect(applyTicket(data, far, 'created', matches).outcome).toBe('outside');
+		expect(sortedTickets(data, 'urgency').map((x) => x.id)).toEqual(board);
+	});
 });

@@ -3,6 +3,7 @@ import { apiSearch, EMPTY_FILTERS, matchesView, type BoardQuery } from './filter
 import {
 	appendPage,
 	applyTicket,
+	beyondLoaded,
 	emptyBoard,
 	reconcile,
 	sortedTickets,
@@ -52,12 +53,12 @@ const countsOf = (s: StatsDto): StatusCounts => ({
  */
 export class Board {
 	data = $state<BoardData>(emptyBoard({ open: 0, in_progress: 0, closed: 0 }));
-	view = $state<BoardQuery>({ status: 'open', filters: EMPTY_FILTERS });
+	view = $state<BoardQuery>({ status: 'open', sort: 'urgency', filters: EMPTY_FILTERS });
 	nextCursor = $state<string | null>(null);
 	/** Cards that arrived live, highlighted for a moment. */
 	fresh = $state<Record<string, true>>({});
 	loadingMore = $state(false);
-	tickets = $derived(sortedTickets(this.data));
+	tickets = $derived(sortedTickets(this.data, this.view.sort));
 
 	/** Events that arrive while a re-sync is in flight wait for it, then apply on top. */
 	#buffer: { t: TicketDto; kind: 'created' | 'updated' }[] | null = null;
@@ -70,7 +71,7 @@ export class Board {
 	/** A page load (first paint, or the URL changed): this view, exactly as the server listed it. */
 	load(l: BoardLoad): void {
 		this.view = l.view;
-		reconcile(this.data, l.tickets, false, l.counts);
+		reconcile(this.data, l.tickets, false, l.counts, l.view.sort);
 		this.nextCursor = l.nextCursor;
 	}
 
@@ -79,7 +80,15 @@ export class Board {
 			this.#buffer.push({ t, kind });
 			return null;
 		}
-		const result = applyTicket(this.data, t, kind, (x) => matchesView(x, this.view));
+		// Urgency order: a live ticket goes to its place, or (past the cards loaded) waits for "Load more".
+		const result = applyTicket(
+			this.data,
+			t,
+			kind,
+			(x) =>
+				matchesView(x, this.view) &&
+				!beyondLoaded(this.data, x, this.nextCursor !== null, this.view.sort)
+		);
 		if (!result.countsExact) this.#refreshCountsSoon();
 		if (result.outcome === 'entered' && kind === 'created') this.#markFresh(t.id);
 		return result;
@@ -97,7 +106,7 @@ export class Board {
 				getJson<StatsDto>('/api/stats')
 			]);
 			if (key !== apiSearch(this.view)) return;
-			reconcile(this.data, page.items, page.next_cursor !== null, countsOf(stats));
+			reconcile(this.data, page.items, page.next_cursor !== null, countsOf(stats), this.view.sort);
 			// Beyond MAX_RESYNC cards the old cursor still marks where "Load more" continues.
 			if (loaded <= limit) this.nextCursor = page.next_cursor;
 		} finally {

@@ -13,7 +13,7 @@ const parse = (qs: string) => parseBoardQuery(new URLSearchParams(qs));
 
 describe('parseBoardQuery', () => {
 	it('opens the Open tab with no filters by default', () => {
-		expect(parse('')).toEqual({ status: 'open', filters: EMPTY_FILTERS });
+		expect(parse('')).toEqual({ status: 'open', sort: 'urgency', filters: EMPTY_FILTERS });
 	});
 
 	it('reads the tab and every filter from the URL', () => {
@@ -22,6 +22,7 @@ describe('parseBoardQuery', () => {
 		);
 		expect(view).toEqual({
 			status: 'closed',
+			sort: 'newest',
 			filters: {
 				q: 'google ads',
 				severity: 'Critical',
@@ -34,8 +35,9 @@ describe('parseBoardQuery', () => {
 	});
 
 	it('drops values it does not know instead of failing the page', () => {
-		expect(parse('status=archived&severity=Urgent&priority=P9&source=jenkins')).toEqual({
+		expect(parse('status=archived&severity=Urgent&priority=P9&source=jenkins&sort=x')).toEqual({
 			status: 'open',
+			sort: 'urgency',
 			filters: EMPTY_FILTERS
 		});
 	});
@@ -50,9 +52,22 @@ describe('URLs for a view', () => {
 		expect(parse(boardSearch(view2).slice(1))).toEqual(view2);
 	});
 
+	it('sorts by urgency on the Open and Acknowledged tabs and newest first on Closed, remembering a choice', () => {
+		expect(parse('status=in_progress').sort).toBe('urgency');
+		expect(parse('status=closed').sort).toBe('newest');
+		const newest = parse('sort=newest&team=payments');
+		expect(newest.sort).toBe('newest');
+		expect(boardSearch(newest)).toBe('?team=payments&sort=newest');
+		expect(parse(boardSearch(newest).slice(1))).toEqual(newest);
+		expect(boardSearch(parse('sort=urgency'))).toBe('');
+		expect(boardSearch(parse('status=closed&sort=urgency'))).toBe('?status=closed&sort=urgency');
+	});
+
 	it('always names the status for the API and the CSV export', () => {
-		expect(apiSearch(parse('severity=High'))).toBe('?severity=High&status=open');
-		expect(apiSearch(parse('status=closed'), { limit: '100' })).toBe('?status=closed&limit=100');
+		expect(apiSearch(parse('severity=High'))).toBe('?severity=High&status=open&sort=urgency');
+		expect(apiSearch(parse('status=closed'), { limit: '100' })).toBe(
+			'?status=closed&sort=newest&limit=100'
+		);
 	});
 });
 

@@ -13,10 +13,18 @@ export interface BoardFilters {
 	sla_status: SlaStatus | '';
 }
 
+export type BoardSort = 'urgency' | 'newest';
+export const BOARD_SORTS: readonly BoardSort[] = ['urgency', 'newest'];
+
 export interface BoardQuery {
 	status: TicketStatus;
 	filters: BoardFilters;
+	/** Open and acknowledged tickets list what needs a human first; closed ones newest first. */
+	sort: BoardSort;
 }
+
+export const defaultSort = (status: TicketStatus): BoardSort =>
+	status === 'closed' ? 'newest' : 'urgency';
 
 export const EMPTY_FILTERS: BoardFilters = {
 	q: '',
@@ -39,8 +47,10 @@ function pick<T extends string>(values: readonly T[], raw: string | null): T | '
  * board: unknown values are dropped instead of failing the page.
  */
 export function parseBoardQuery(params: URLSearchParams): BoardQuery {
+	const status = pick(STATUSES, params.get('status')) || 'open';
 	return {
-		status: pick(STATUSES, params.get('status')) || 'open',
+		status,
+		sort: pick(BOARD_SORTS, params.get('sort')) || defaultSort(status),
 		filters: {
 			q: (params.get('q') ?? '').trim().slice(0, 200),
 			severity: pick(SEVERITIES, params.get('severity')),
@@ -66,6 +76,7 @@ export function filterParams(filters: BoardFilters): URLSearchParams {
 export function boardSearch(query: BoardQuery): string {
 	const params = filterParams(query.filters);
 	if (query.status !== 'open') params.set('status', query.status);
+	if (query.sort !== defaultSort(query.status)) params.set('sort', query.sort);
 	const s = params.toString();
 	return s ? `?${s}` : '';
 }
@@ -74,6 +85,7 @@ export function boardSearch(query: BoardQuery): string {
 export function apiSearch(query: BoardQuery, extra: Record<string, string> = {}): string {
 	const params = filterParams(query.filters);
 	params.set('status', query.status);
+	params.set('sort', query.sort);
 	for (const [k, v] of Object.entries(extra)) params.set(k, v);
 	return `?${params.toString()}`;
 }

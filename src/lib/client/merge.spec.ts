@@ -3,6 +3,7 @@ import type { TicketDto } from '#lib/contracts/tickets.ts';
 import {
 	appendPage,
 	applyTicket,
+	beyondLoaded,
 	emptyBoard,
 	reconcile,
 	sortedTickets,
@@ -126,5 +127,64 @@ describe('appendPage (Load more)', () => {
 		appendPage(data, [{ ...a, version: 2, owner: 'page' }, older]);
 		expect(data.items.A?.owner).toBe('live');
 		expect(sortedTickets(data).map((t) => t.id)).toEqual(['A', 'OLD']);
+	});
+});
+
+describe('urgency order', () => {
+	const at = (min: number) => new Date(Date.parse('2026-10-14T05:00:00.000Z') + min * 60_000);
+	const u = (id: string, deadlineMin: number, priority: TicketDto['priority'], createdMin = 0) =>
+		sampleTicket({
+			id,
+			priority,
+			sla_deadline: at(deadlineMin).toISOString(),
+			created_at: at(createdMin).toISOString()
+		});
+	const ids = (data: BoardData) => sortedTickets(data, 'urgency').map((t) => t.id);
+
+	it('lists breached longest first, then least time left, priority breaking ties', () => {
+		const data = emptyBoard({ open: 0, in_progress: 0, closed: 0 });
+		reconcile(
+			data,
+			[
+				u('NEW', 30, 'P1', 20),
+				u('LATE2', -5, 'P2'),
+				u('TIE-P2', 10, 'P2'),
+				u('TIE-P1', 10, 'P1'),
+				u('LATE1', -10, 'P3')
+			],
+			false,
+			undefined,
+			'urgency'
+		);
+		expect(ids(data)).toEqual(['LATE1', 'LATE2', 'TIE-P1', 'TIE-P2', 'NEW']);
+	});
+
+	it('inserts a live ticket at its urgency position, not on top', () => {
+		const data = emptyBoard({ open: 2, in_progress: 0, closed: 0 });
+		reconcile(data, [u('SOON', 5, 'P2'), u('LATER', 60, 'P3')], false, undefined, 'urgency');
+		// Newest of all, but its SLA ends between the two.
+		applyTicket(data, u('FRESH', 15, 'P1', 30), 'created', openOnly);
+		expect(ids(data)).toEqual(['SOON', 'FRESH', 'LATER']);
+		// An update that breaches it (deadline unchanged) keeps it in place; one that moves it up goes up.
+		applyTicket(data, { ...u('LATER', 1, 'P3'), version: 2 }, 'updated', openOnly);
+		expect(ids(data)).toEqual(['LATER', 'SOON', 'FRESH']);
+	});
+
+	it('leaves a live ticket past the last loaded card to "Load more"', () => {
+		const data = emptyBoard({ open: 2, in_progress: 0, closed: 0 });
+		reconcile(data, [u('A1', 5, 'P2'), u('A2', 10, 'P3')], true, undefined, 'urgency');
+		const far = u('FAR', 600, 'P4', 30);
+		expect(beyondLoaded(data, far, true, 'urgency')).toBe(true);
+		expect(beyondLoaded(data, far, false, 'urgency')).toBe(false);
+		expect(beyondLoaded(data, u('NEAR', 7, 'P1'), true, 'urgency')).toBe(false);
+		// Newest first, a created ticket is never past the loaded ones.
+		expect(beyondLoaded(data, far, true, 'newest')).toBe(false);
+	});
+
+	it('keeps cards loaded by "Load more" that sort after a re-synced page', () => {
+		const data = emptyBoard({ open: 0, in_progress: 0, closed: 0 });
+		reconcile(data, [u('A1', 5, 'P2'), u('DEEP', 90, 'P2')], false, undefined, 'urgency');
+		reconcile(data, [u('A1', 5, 'P2'), u('A2', 10, 'P3')], true, undefined, 'urgency');
+		expect(ids(data)).toEqual(['A1', 'A2', 'DEEP']);
 	});
 });

@@ -18,11 +18,33 @@ export interface ApplyResult {
 	countsExact: boolean;
 }
 
+export type BoardSort = 'urgency' | 'newest';
+
+type SortFields = Pick<TicketDto, 'id' | 'created_at' | 'sla_deadline' | 'priority'>;
+
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Newest first, as the server lists them: created_at desc, then id desc. */
-export function compareTickets(a: TicketDto, b: TicketDto): number {
+export function compareNewest(a: SortFields, b: SortFields): number {
 	const at = Date.parse(b.created_at) - Date.parse(a.created_at);
 	if (at !== 0) return at;
-	return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+	return byId(b.id, a.id);
+}
+
+/**
+ * What needs a human first, as the server lists sort=urgency: the earliest SLA
+ * deadline first (for open tickets: breached longest, then least time left),
+ * then priority (P1 before P2), then id.
+ */
+export function compareUrgency(a: SortFields, b: SortFields): number {
+	const d = Date.parse(a.sla_deadline) - Date.parse(b.sla_deadline);
+	if (d !== 0) return d;
+	if (a.priority !== b.priority) return a.priority < b.priority ? -1 : 1;
+	return byId(a.id, b.id);
+}
+
+export function compareTickets(a: SortFields, b: SortFields, sort: BoardSort = 'newest'): number {
+	return sort === 'urgency' ? compareUrgency(a, b) : compareNewest(a, b);
 }
 
 export function emptyBoard(counts: StatusCounts): BoardData {
@@ -79,7 +101,8 @@ export function reconcile(
 	data: BoardData,
 	fetched: readonly TicketDto[],
 	hasMore: boolean,
-	counts?: StatusCounts
+	counts?: StatusCounts,
+	sort: BoardSort = 'newest'
 ): void {
 	const next: Record<string, TicketDto> = {};
 	for (const t of fetched) {
@@ -93,7 +116,7 @@ export function reconcile(
 	const oldest = fetched.at(-1);
 	if (hasMore && oldest) {
 		for (const t of Object.values(data.items))
-			if (!(t.id in next) && compareTickets(t, oldest) > 0) next[t.id] = t;
+			if (!(t.id in next) && compareTickets(t, oldest, sort) > 0) next[t.id] = t;
 	}
 	data.items = next;
 	if (counts) data.counts = { ...counts };
@@ -111,6 +134,24 @@ export function appendPage(data: BoardData, page: readonly TicketDto[]): void {
 	}
 }
 
-export function sortedTickets(data: BoardData): TicketDto[] {
-	return Object.values(data.items).sort(compareTickets);
+export function sortedTickets(data: BoardData, sort: BoardSort = 'newest'): TicketDto[] {
+	return Object.values(data.items).sort((a, b) => compareTickets(a, b, sort));
+}
+
+/**
+ * With more pages on the server, a live ticket that sorts after the last card
+ * loaded belongs to a page not read yet: it is left to "Load more" (which
+ * brings it in its place) instead of showing at the bottom out of order.
+ */
+export function beyondLoaded(
+	data: BoardData,
+	t: TicketDto,
+	hasMore: boolean,
+	sort: BoardSort
+): boolean {
+	if (!hasMore) return false;
+	let last: TicketDto | undefined;
+	for (const x of Object.values(data.items))
+		if (x.id !== t.id && (!last || compareTickets(x, last, sort) > 0)) last = x;
+	return last !== undefined && compareTickets(t, last, sort) > 0;
 }

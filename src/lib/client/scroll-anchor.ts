@@ -10,12 +10,17 @@ export interface Anchor {
 
 const HEADER_PX = 64;
 
-export function captureAnchor(list: HTMLElement | null, selector: string): Anchor | null {
+/** `topPx`: where the page's sticky header ends; cards under it are not on screen. */
+export function captureAnchor(
+	list: HTMLElement | null,
+	selector: string,
+	topPx = HEADER_PX
+): Anchor | null {
 	if (!list) return null;
 	const els: HTMLElement[] = [];
 	for (const el of list.querySelectorAll<HTMLElement>(selector)) {
 		const rect = el.getBoundingClientRect();
-		if (rect.bottom <= HEADER_PX) continue;
+		if (rect.bottom <= topPx) continue;
 		if (rect.top > window.innerHeight) break;
 		els.push(el);
 		if (els.length === 3) break;

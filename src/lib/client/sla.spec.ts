@@ -7,21 +7,29 @@ const open = {
 	status: 'open' as const,
 	sla_deadline: deadline,
 	sla_status: 'Pending' as const,
-	ack_seconds: null
+	ack_seconds: null,
+	// 8 minutes: the last 25 % is the last 2:00.
+	sla_seconds: 480
 };
 
 describe('slaTone', () => {
-	it('is green with more than two minutes left', () => {
-		expect(slaTone(120_001)).toBe('green');
-		expect(slaTone(15 * 60_000)).toBe('green');
+	it('is green with more than the last 25 % of the SLA left', () => {
+		expect(slaTone(120_001, 480)).toBe('green');
+		expect(slaTone(15 * 60_000 + 1, 3600)).toBe('green');
+		// A P1's 15 minutes: green until 3:45 is left, no longer at a fixed two minutes.
+		expect(slaTone(225_001, 900)).toBe('green');
 	});
-	it('turns yellow at exactly two minutes left', () => {
-		expect(slaTone(120_000)).toBe('yellow');
-		expect(slaTone(1)).toBe('yellow');
+	it("turns yellow in the last 25 % of the ticket's own SLA", () => {
+		expect(slaTone(120_000, 480)).toBe('yellow');
+		expect(slaTone(1, 480)).toBe('yellow');
+		expect(slaTone(225_000, 900)).toBe('yellow');
+		// A P4's 24 hours: yellow with 6 hours left.
+		expect(slaTone(6 * 3600_000, 86_400)).toBe('yellow');
+		expect(slaTone(6 * 3600_000 + 1, 86_400)).toBe('green');
 	});
 	it('is red from the deadline on', () => {
-		expect(slaTone(0)).toBe('red');
-		expect(slaTone(-5000)).toBe('red');
+		expect(slaTone(0, 480)).toBe('red');
+		expect(slaTone(-5000, 480)).toBe('red');
 	});
 });
 
@@ -37,7 +45,7 @@ describe('slaView for an open ticket', () => {
 		expect(slaView(open, at(500))).toMatchObject({ tone: 'yellow', text: '0:01' });
 	});
 
-	it('shows 2:00 in yellow and 2:01 in green', () => {
+	it('shows 2:00 in yellow and 2:01 in green for an 8-minute SLA', () => {
 		expect(slaView(open, at(120_000))).toMatchObject({ tone: 'yellow', text: '2:00' });
 		expect(slaView(open, at(120_500))).toMatchObject({ tone: 'green', text: '2:01' });
 	});

@@ -4,20 +4,26 @@ import { clockDuration } from './time.ts';
 
 export type SlaTone = 'green' | 'yellow' | 'red';
 
-/** Under two minutes left the timer warns; at zero it has breached. */
-export const SLA_WARN_MS = 120_000;
+/** The timer warns in the last quarter of the ticket's own SLA (a P1's 15 min: the last 3:45). */
+export const SLA_WARN_SHARE = 0.25;
 
-/** > 2 min left green, ≤ 2 min yellow, ≤ 0 (deadline reached) red. */
-export function slaTone(remainingMs: number): SlaTone {
+/** The warning window of an SLA of `slaSeconds`, in ms. */
+export const slaWarnMs = (slaSeconds: number): number => slaSeconds * 1000 * SLA_WARN_SHARE;
+
+/** More than the last 25 % of the SLA left green, within it yellow, ≤ 0 (deadline reached) red. */
+export function slaTone(remainingMs: number, slaSeconds: number): SlaTone {
 	if (remainingMs <= 0) return 'red';
-	return remainingMs <= SLA_WARN_MS ? 'yellow' : 'green';
+	return remainingMs <= slaWarnMs(slaSeconds) ? 'yellow' : 'green';
 }
 
 export type SlaView =
 	| { kind: 'timer'; tone: SlaTone; text: string; caption: string; digits: string }
 	| { kind: 'result'; met: boolean; text: string };
 
-type SlaFields = Pick<TicketDto, 'status' | 'sla_deadline' | 'sla_status' | 'ack_seconds'>;
+type SlaFields = Pick<
+	TicketDto,
+	'status' | 'sla_deadline' | 'sla_status' | 'ack_seconds' | 'sla_seconds'
+>;
 
 /**
  * What the SLA widget shows at server time `nowMs`. Open tickets tick: a
@@ -42,5 +48,11 @@ export function slaView(t: SlaFields, nowMs: number): SlaView {
 		return { kind: 'timer', tone: 'red', text: `Breached ${digits}`, caption: 'Breached', digits };
 	}
 	const digits = clockDuration(Math.ceil(remaining / 1000));
-	return { kind: 'timer', tone: slaTone(remaining), text: digits, caption: 'SLA left', digits };
+	return {
+		kind: 'timer',
+		tone: slaTone(remaining, t.sla_seconds),
+		text: digits,
+		caption: 'SLA left',
+		digits
+	};
 }

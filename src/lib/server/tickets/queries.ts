@@ -132,6 +132,16 @@ export function prefixTsquery(q: string): string | null {
 
 /** created_at at full (microsecond) precision: a JS Date would round it and skip rows. */
 const TicketCursor = z.object({ at: z.iso.datetime(), id: z.string().min(1).max(200) });
+/** The urgency order's key: SLA deadline (microseconds), priority, id. */
+const UrgencyCursor = z.object({
+	d: z.iso.datetime(),
+	p: z.enum(PRIORITIES),
+	id: z.string().min(1).max(200)
+});
+const AnyTicketCursor = z.union([TicketCursor, UrgencyCursor]);
+
+export const TICKET_SORTS = ['urgency', 'newest'] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
 
 export const TicketFilters = z.object({
 	status: enumList('status', STATUSES).optional(),
@@ -141,7 +151,14 @@ export const TicketFilters = z.object({
 	team: z.string().max(200, { error: 'team must be at most 200 characters' }).optional(),
 	source: enumList('source', SOURCES).optional(),
 	sla_status: enumList('sla_status', SLA_STATUSES).optional(),
-	cursor: cursorParam(TicketCursor).optional(),
+	sort: z
+		.enum(TICKET_SORTS, { error: 'sort must be one of urgency, newest' })
+		.meta({
+			description:
+				'urgency: earliest SLA deadline first (breached longest, then least time left), priority, id; newest: created_at desc (the default)'
+		})
+		.optional(),
+	cursor: cursorParam(AnyTicketCursor).optional(),
 	limit: limitParam
 });
 export type TicketQuery = z.output<typeof TicketFilters>;
@@ -176,16 +193,36 @@ export function ticketListSql(f: TicketQuery): { text: string; values: unknown[]
 			].join(' or ')})`
 		);
 	}
-	const cursor = f.cursor ? decodeCursor(f.cursor, TicketCursor) : null;
-	if (cursor) where.push(`(created_at, id) < (${add(cursor.at)}::timestamptz, ${add(cursor.id)})`);
-	const text = `select ${TICKET_COLUMNS},
-		to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+	const at = `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
+		to_char(sla_deadline at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_deadline`;
+	let order: string;
+	if (f.sort === 'urgency') {
+		const cursor = f.cursor ? decodeCursor(f.cursor, UrgencyCursor) : null;
+		if (f.cursor && !cursor) throw wrongCursor();
+		if (cursor)
+			where.push(
+				`(sla_deadline, priority, id) > (${add(cursor.d)}::timestamptz, ${add(cursor.p)}, ${add(cursor.id)})`
+			);
+		order = 'sla_deadline asc, priority asc, id asc';
+	} else {
+		const cursor = f.cursor ? decodeCursor(f.cursor, TicketCursor) : null;
+		if (f.cursor && !cursor) throw wrongCursor();
+		if (cursor)
+			where.push(`(created_at, id) < (${add(cursor.at)}::timestamptz, ${add(cursor.id)})`);
+		order = 'created_at desc, id desc';
+	}
+	const text = `select ${TICKET_COLUMNS}, ${at}
 	from tickets ${where.length ? `where ${where.join(' and ')}` : ''}
-	order by created_at desc, id desc limit ${add(f.limit + 1)}`;
+	order by ${order} limit ${add(f.limit + 1)}`;
 	return { text, values };
 }
 
-/** Newest first, keyset-paginated (never OFFSET: deep pages stay as fast as the first). */
+const wrongCursor = () =>
+	new ApiError(400, 'invalid_query', 'cursor is invalid: it belongs to another sort order', [
+		{ field: 'cursor', message: 'cursor is invalid: it belongs to another sort order' }
+	]);
+
+/** Newest first or by urgency, keyset-paginated (never OFFSET: deep pages stay as fast as the first). */
 export async function listTickets(
 	pool: Pool,
 	filters: TicketQuery | URLSearchParams
@@ -197,8 +234,15 @@ export async function listTickets(
 	const page = more ? rows.slice(0, f.limit) : rows;
 	const last = page.at(-1);
 	return {
-		items: page.map(({ cursor_at: _, ...row }) => toTicketDto(row)),
-		next_cursor: more && last ? encodeCursor({ at: last.cursor_at, id: last.id }) : null
+		items: page.map(({ cursor_at: _a, cursor_deadline: _d, ...row }) => toTicketDto(row)),
+		next_cursor:
+			more && last
+				? encodeCursor(
+						f.sort === 'urgency'
+							? { d: last.cursor_deadline, p: last.priority, id: last.id }
+							: { at: last.cursor_at, id: last.id }
+					)
+				: null
 	};
 }
 
