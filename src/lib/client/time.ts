@@ -1,3 +1,6 @@
+/** Relative times are shared with the server's reports (src/lib/format). */
+export { relativeTime } from '#lib/format/time.ts';
+
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /**
@@ -14,20 +17,6 @@ export function clockDuration(totalSeconds: number): string {
 	if (days > 0) return `${days}d ${pad(hours)}:${pad(minutes)}:${pad(seconds)}`;
 	if (hours > 0) return `${hours}:${pad(minutes)}:${pad(seconds)}`;
 	return `${minutes}:${pad(seconds)}`;
-}
-
-/** "just now", "42s ago", "3m ago", "2h ago", "5d ago"; a time ahead of `nowMs` reads "in 3m". */
-export function relativeTime(iso: string, nowMs: number): string {
-	const diff = Math.round((nowMs - Date.parse(iso)) / 1000);
-	const ahead = diff < 0;
-	const s = Math.abs(diff);
-	if (s < 5) return 'just now';
-	let text: string;
-	if (s < 60) text = `${s}s`;
-	else if (s < 3600) text = `${Math.floor(s / 60)}m`;
-	else if (s < 86_400) text = `${Math.floor(s / 3600)}h`;
-	else text = `${Math.floor(s / 86_400)}d`;
-	return ahead ? `in ${text}` : `${text} ago`;
 }
 
 /** The same text on the server and in every browser (used for the first paint): "2026-10-14 05:12:33 UTC". */

@@ -1,7 +1,19 @@
-import { relativeTime } from '#lib/client/time.ts';
-
 /** Durations live in duration.ts; re-exported for the pages and reports that read times here. */
 export { formatDuration } from './duration.ts';
+
+/** "just now", "42s ago", "3m ago", "2h ago", "5d ago"; a time ahead of `nowMs` reads "in 3m". */
+export function relativeTime(iso: string, nowMs: number): string {
+	const diff = Math.round((nowMs - Date.parse(iso)) / 1000);
+	const ahead = diff < 0;
+	const s = Math.abs(diff);
+	if (s < 5) return 'just now';
+	let text: string;
+	if (s < 60) text = `${s}s`;
+	else if (s < 3600) text = `${Math.floor(s / 60)}m`;
+	else if (s < 86_400) text = `${Math.floor(s / 3600)}h`;
+	else text = `${Math.floor(s / 86_400)}d`;
+	return ahead ? `in ${text}` : `${text} ago`;
+}
 
 export function formatRelative(iso: string | Date, now: number = Date.now()): string {
 	return relativeTime(typeof iso === 'string' ? iso : iso.toISOString(), now);
