@@ -6,6 +6,7 @@ import {
 	expectNotReloaded,
 	markDocument,
 	openLiveBoard,
+	setSlaPolicy,
 	tabCount,
 	ticketCard,
 	ticketLedger,
@@ -170,4 +171,88 @@ test('a viewer sees the board and the ticket, but no buttons to act and no API t
 		await viewer.close();
 		await viewerApi.dispose();
 	}
+});
+
+test('the Open tab lists what needs a human first: breached on top, live tickets at their place, newest first on request', async ({
+	page,
+	request
+}) => {
+	const word = uniqueWord('urgent');
+	const post = async (tag: string, seconds: number) => {
+		const previous = await setSlaPolicy(request, {
+			P1: seconds,
+			P2: seconds,
+			P3: seconds,
+			P4: seconds
+		});
+		try {
+			return await tickets.post(request, { pipeline: `ops_${word}.${tag}` });
+		} finally {
+			await setSlaPolicy(request, previous);
+		}
+	};
+	// Created in this order; due in the order soon (1 min), mid (10 min), late (1 h).
+	const soon = await post('soon', 60);
+	const late = await post('late', 3600);
+	const mid = await post('mid', 600);
+
+	// The browser's clock is fake; the server's clock, as the board measures it, moves with it.
+	let skipped = 0;
+	await page.route('**/api/time', (route) =>
+		route.fulfill({ json: { now: Date.now() + skipped }, headers: { 'cache-control': 'no-store' } })
+	);
+	await page.clock.install();
+	await openLiveBoard(page, `/?q=${word}`);
+	const order = () =>
+		page
+			.getByTestId('ticket-card')
+			.evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket-id')));
+	await expect.poll(order).toEqual([soon, mid, late]);
+	await expect(page.getByTestId('sort')).toHaveValue('urgency');
+
+	// A new ticket due in 30 min goes between mid and late, not on top.
+	const live = await post('live', 1800);
+	await expect.poll(order).toEqual([soon, mid, live, late]);
+
+	// Past its deadline the first one turns red and stays on top.
+	skipped += 90_000;
+	await page.clock.fastForward(90_000);
+	await expect(ticketCard(page, soon).getByRole('timer')).toHaveAttribute('data-state', 'red');
+	await expect.poll(order).toEqual([soon, mid, live, late]);
+
+	// Newest first stays a choice, remembered in the URL.
+	await page.getByTestId('sort').selectOption('newest');
+	await expect(page).toHaveURL(/sort=newest/);
+	await expect.poll(order).toEqual([live, mid, late, soon]);
+	await page.reload();
+	await expect.poll(order).toEqual([live, mid, late, soon]);
+});
+
+test('a compact table shows one line a ticket and is remembered on this browser', async ({
+	page,
+	request
+}) => {
+	const word = uniqueWord('table');
+	const ids = [
+		await tickets.post(request, { pipeline: `ops_${word}.first_with_a_rather_long_pipeline_name` }),
+		await tickets.post(request, { pipeline: `ops_${word}.second` })
+	];
+	await page.setViewportSize({ width: 1920, height: 1080 });
+	await openLiveBoard(page, `/?q=${word}`);
+	await page.getByTestId('layout-table').click();
+	const rows = page.getByTestId('ticket-row');
+	await expect(rows).toHaveCount(2);
+	for (const row of await rows.all()) {
+		const box = (await row.boundingBox())!;
+		// ~25 rows on a 1080p screen: one line, at most 36 px.
+		expect(box.height).toBeLessThanOrEqual(36);
+	}
+	await expect(rows.first()).toHaveAttribute('data-ticket-id', ids[0]!);
+	await expect(rows.first().getByRole('timer')).toHaveAttribute('data-state', 'green');
+	await page.reload();
+	await expect(page.getByTestId('ticket-row')).toHaveCount(2);
+	await expect(page.getByTestId('ticket-card')).toHaveCount(0);
+	// The header stays in view while scrolled.
+	await page.evaluate(() => window.scrollTo(0, 400));
+	await expect(page.getByTestId('board-header')).toBeInViewport();
 });

@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { setSlaPolicy, ticketCard, ticketLedger, uniqueWord } from './support.ts';
+import { setSlaPolicy, ticketAction, ticketCard, ticketLedger, uniqueWord } from './support.ts';
 
 const tickets = ticketLedger();
 test.afterAll(async ({ request }) => tickets.tidy(request));
@@ -111,4 +111,53 @@ test('a cut socket shows on the indicator, the board polls every 15 s, and goes 
 	await page.clock.fastForward(8000);
 	await expect(indicator).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
 	await expect(indicator).toContainText('Live');
+});
+
+test('the ticket page survives a network drop and a server that is down, and catches up after', async ({
+	page,
+	request
+}) => {
+	const pipeline = `crm_${uniqueWord('drop')}.sync_accounts`;
+	const id = await tickets.post(request, { pipeline });
+	let down = false;
+	await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+		if (down) void ws.close();
+		else ws.connectToServer();
+	});
+	// Everything the page could ask for fails as during a restart: socket, API, page data.
+	await page.route(/\/socket\.io\/|\/api\/|__data\.json/, (route) =>
+		down ? route.abort('connectionrefused') : route.fallback()
+	);
+	await page.clock.install();
+	await page.goto(`/tickets/${id}`);
+	const indicator = page.getByTestId('connection-indicator');
+	await expect(indicator).toHaveAttribute('data-state', 'live', { timeout: 15_000 });
+	const heading = page.getByRole('heading', { level: 1, name: pipeline });
+	await expect(heading).toBeVisible();
+
+	down = true;
+	await page.evaluate(() => {
+		(window as unknown as { __e2eMark?: boolean }).__e2eMark = true;
+	});
+	await page.context().setOffline(true);
+	await page.clock.fastForward(5000);
+	await page.context().setOffline(false);
+	// Several polls while the server is still away: each fails quietly.
+	for (let i = 0; i < 3; i++) await page.clock.fastForward(15_000);
+	await expect(indicator).toHaveAttribute('data-state', 'polling');
+	await expect(heading).toBeVisible();
+	expect(page.url()).toContain(`/tickets/${id}`);
+
+	// Back up: what happened meanwhile shows without a reload.
+	down = false;
+	await ticketAction(request, id, 'acknowledge');
+	await page.clock.fastForward(16_000);
+	await expect(page.getByText('In progress', { exact: true }).first()).toBeVisible({
+		timeout: 15_000
+	});
+	await expect(heading).toBeVisible();
+	const marked = await page.evaluate(
+		() => (window as unknown as { __e2eMark?: boolean }).__e2eMark === true
+	);
+	expect(marked, 'the page was reloaded').toBe(true);
 });
