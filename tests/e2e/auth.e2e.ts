@@ -1,5 +1,10 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
+
+/** Typing before hydration is lost when Svelte hydrates the form: wait for the app first. */
+async function ready(page: Page): Promise<void> {
+	await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+}
 
 test.describe('accounts', () => {
 	test.use({ storageState: { cookies: [], origins: [] } });
@@ -8,6 +13,7 @@ test.describe('accounts', () => {
 		page
 	}) => {
 		await page.goto('/signup');
+		await ready(page);
 		await page.getByLabel('Name').fill('Mallory');
 		await page.getByLabel('Work e-mail').fill('mallory@evil.example');
 		await page.getByLabel(/Password/).fill('a long enough password');
@@ -22,6 +28,7 @@ test.describe('accounts', () => {
 		await page.getByLabel(/Password/).fill('a long enough password');
 		await page.getByRole('button', { name: 'Create account' }).click();
 		await expect(page).toHaveURL(/\/login\?signed_up=1$/);
+		await ready(page);
 		await expect(page.getByRole('status')).toContainText('sign in with it');
 		await page.getByLabel('E-mail').fill(email);
 		await page.getByLabel('Password').fill('a long enough password');
@@ -31,6 +38,7 @@ test.describe('accounts', () => {
 
 	test('sign-up refuses a trivial password', async ({ page }) => {
 		await page.goto('/signup');
+		await ready(page);
 		await page.getByLabel('Work e-mail').fill(`kim.${Date.now()}@${E2E.allowedDomain}`);
 		await page.getByLabel(/Password/).fill('            ');
 		await page.getByRole('button', { name: 'Create account' }).click();
@@ -40,6 +48,7 @@ test.describe('accounts', () => {
 	test('a wrong password is refused; pages redirect to log-in', async ({ page }) => {
 		await page.goto('/audit');
 		await expect(page).toHaveURL(/\/login\?next=%2Faudit/);
+		await ready(page);
 		await page.getByLabel('E-mail').fill(E2E.admin.email);
 		await page.getByLabel('Password').fill('wrong password');
 		await page.getByRole('button', { name: 'Sign in' }).click();
