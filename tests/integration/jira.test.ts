@@ -10,11 +10,13 @@ import { fixture } from '../support/fixtures.ts';
 import { serveRoute, type RouteServer } from '../support/route-server.ts';
 import {
 	DEFAULT_PROJECT,
+	DEFAULT_WORKFLOW,
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
 	type JiraStandin
 } from '../support/jira-standin.ts';
+import { startSlackStandin, type SlackStandin } from '../support/slack-standin.ts';
 import { auditActions, createTicket, eventually, getTicket } from '../support/tickets.ts';
 
 const SECRET = 'jira-webhook-secret-0123456789';
@@ -26,7 +28,7 @@ const responder = { name: 'Priya Raman', source: 'dashboard' as const };
 const webhookServer = (rt: () => Runtime): Promise<RouteServer> =>
 	serveRoute('/api/webhooks/jira', (request) => handleJiraWebhook(rt(), request));
 
-async function start(jira: JiraStandin): Promise<Runtime> {
+async function start(jira: JiraStandin, env: Record<string, string> = {}): Promise<Runtime> {
 	return startTestRuntime(
 		{
 			JIRA_BASE_URL: jira.url,
@@ -37,7 +39,8 @@ async function start(jira: JiraStandin): Promise<Runtime> {
 			JIRA_PROJECT_KEY: 'OPS',
 			JIRA_ISSUE_TYPE: 'Bug',
 			JIRA_WEBHOOK_SECRET: SECRET,
-			ORIGIN
+			ORIGIN,
+			...env
 		},
 		{
 			jira: {
@@ -221,6 +224,38 @@ describe('Jira Cloud (REST v3)', () => {
 					{ id: '31', name: 'Done', to: '10001' }
 				]
 			});
+		}
+	});
+
+	it('maps Jira statuses by name when the connection says so, over their category', async () => {
+		const waiting = { id: '10100', name: 'Waiting for vendor', category: 'new' as const };
+		jira.setWorkflow('OPS', {
+			statuses: [...DEFAULT_WORKFLOW.statuses, waiting],
+			transitions: [...DEFAULT_WORKFLOW.transitions, { id: '61', name: 'Wait', to: '10100' }]
+		});
+		await rt.pool.query(
+			`update connections set config = config || $1::jsonb, updated_at = now() where kind = 'jira'`,
+			[JSON.stringify({ statusMap: "Waiting for vendor=in_progress, Won't Do=closed" })]
+		);
+		let key: string | null = null;
+		try {
+			const t = await linked(rt, (await createTicket(rt, { pipeline: 'pl_status_map' })).id);
+			key = t.jira_key!;
+			const event = jira.transitionAs(STANDIN_PEOPLE.marco, key, 'Wait');
+			await deliverWebhook(hook.url, event, { secret: SECRET });
+			// Category To Do would leave the ticket open; the mapping says someone is on it.
+			const after = await eventually(
+				() => getTicket(rt, t.id),
+				(x) => x.status === 'in_progress'
+			);
+			expect(after.acknowledged_by).toBe(STANDIN_PEOPLE.marco.displayName);
+		} finally {
+			// Back to a status the default workflow has, before the extra one goes.
+			if (key) jira.transitionAs(STANDIN_PEOPLE.marco, key, 'To Do');
+			jira.setWorkflow('OPS', DEFAULT_WORKFLOW);
+			await rt.pool.query(
+				`update connections set config = config - 'statusMap', updated_at = now() where kind = 'jira'`
+			);
 		}
 	});
 
@@ -471,5 +506,62 @@ describe('recorded Jira webhooks (the fixtures and the contract samples)', () =>
 				outcome: 'No Vigil ticket is linked to this issue'
 			});
 		}
+	});
+});
+
+describe('the loop through Slack', () => {
+	let jira: JiraStandin;
+	let slack: SlackStandin;
+	let rt: Runtime;
+	let hook: RouteServer;
+
+	beforeAll(async () => {
+		jira = await startJiraStandin({ mode: 'cloud' });
+		slack = await startSlackStandin();
+		rt = await start(jira, {
+			SLACK_BOT_TOKEN: slack.token,
+			SLACK_SIGNING_SECRET: 'slack-signing-secret-for-tests-0123456789',
+			SLACK_DEFAULT_CHANNEL: '#dataops-alerts',
+			SLACK_API_URL: slack.url
+		});
+		hook = await webhookServer(() => rt);
+	});
+	afterAll(async () => {
+		await hook?.close();
+		await rt?.stop();
+		await jira?.close();
+		await slack?.close();
+	});
+	afterEach(() => {
+		expect(jira.violations).toEqual([]);
+		expect(slack.violations).toEqual([]);
+	});
+
+	it('a failure gets a Slack alert and a Jira issue; Done in Jira closes it and updates the Slack message in place', async () => {
+		const created = await createTicket(rt, { pipeline: 'pl_slack_jira' });
+		const t = await eventually(
+			() => getTicket(rt, created.id),
+			(x) => x.jira_status === 'linked' && x.slack_status === 'posted' && x.slack_ts !== null,
+			20_000
+		);
+		// The message learns the Jira link once the issue exists.
+		await eventually(
+			async () =>
+				slack.callsTo('chat.update').filter((c) => JSON.stringify(c.args).includes(t.jira_key!)),
+			(calls) => calls.length > 0
+		);
+		const updatesBefore = slack.callsTo('chat.update').length;
+		const done = jira.transitionAs(STANDIN_PEOPLE.marco, t.jira_key!, 'Done');
+		expect((await deliverWebhook(hook.url, done, { secret: SECRET })).status).toBe(200);
+		const closed = await eventually(
+			() => getTicket(rt, t.id),
+			(x) => x.status === 'closed'
+		);
+		expect(closed.resolved_by).toBe(STANDIN_PEOPLE.marco.displayName);
+		const updates = await eventually(
+			async () => slack.callsTo('chat.update').slice(updatesBefore),
+			(calls) => calls.some((c) => /Resolved by Marco/.test(JSON.stringify(c.args)))
+		);
+		expect(updates.every((c) => c.args.ts === t.slack_ts)).toBe(true);
 	});
 });

@@ -92,7 +92,19 @@ export const CONNECTION_BODIES = {
 		),
 		reopenStatus: statusName.describe(
 			'Jira status a reopen moves the issue to; default: the first status of category To Do'
-		)
+		),
+		/** Jira → Vigil, many statuses to one state; a status left out counts by its category. */
+		statusMap: z
+			.string()
+			.trim()
+			.regex(
+				/^[^,=]{1,255}= *(open|in_progress|closed)( *, *[^,=]{1,255}= *(open|in_progress|closed))*$/,
+				"must read like In Review=in_progress, Won't Do=closed"
+			)
+			.optional()
+			.describe(
+				"Jira status names and the ticket state each means (open, in_progress, closed), e.g. In Review=in_progress, Won't Do=closed; a status left out counts by its category"
+			)
 	}),
 	databricks: z.object({ host: url, token: secret })
 } satisfies Record<ConnectionKind, z.ZodObject>;

@@ -20,6 +20,23 @@ export interface JiraConfig {
 	webhookSecret: string | null;
 	/** Status names that win over the status category when picking a transition. */
 	statusFor: Partial<Record<VigilAction, string>>;
+	/** Jira → Vigil: a status name (lowercase) → the ticket state it means, over its category. */
+	statusMap: Record<string, TicketState>;
+}
+
+export type TicketState = 'open' | 'in_progress' | 'closed';
+
+/** `In Review=in_progress, Won't Do=closed`: many Jira statuses to one Vigil state. */
+export function parseStatusMap(raw: string | undefined): Record<string, TicketState> {
+	const map: Record<string, TicketState> = {};
+	for (const part of (raw ?? '').split(',')) {
+		const at = part.lastIndexOf('=');
+		const name = part.slice(0, at).trim().toLowerCase();
+		const state = part.slice(at + 1).trim();
+		if (at > 0 && name && (state === 'open' || state === 'in_progress' || state === 'closed'))
+			map[name] = state;
+	}
+	return map;
 }
 
 export type VigilAction = 'acknowledge' | 'resolve' | 'reopen';
@@ -53,7 +70,8 @@ export function readJiraConfig(c: ConnectionSettings): JiraConfig | null {
 		issueType: c.config.issueType?.trim() || 'Task',
 		priorityMap: parsePriorityMap(c.config.priorityMap),
 		webhookSecret: c.secrets.webhookSecret ?? null,
-		statusFor
+		statusFor,
+		statusMap: parseStatusMap(c.config.statusMap)
 	};
 }
 

@@ -6,8 +6,8 @@ import type { Actor } from '../tickets/audit.ts';
 import { appendAudit } from '../tickets/audit.ts';
 import { acknowledge, changeTicket, reopen, resolve, updateTicket } from '../tickets/lifecycle.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
-import { JiraError } from './client.ts';
-import type { JiraHandle, JiraLookup } from './connection.ts';
+import { JiraError, type StatusCategory } from './client.ts';
+import type { JiraHandle, JiraLookup, TicketState } from './connection.ts';
 import { plainText } from './format.ts';
 
 /**
@@ -130,6 +130,13 @@ interface Delivery {
 
 type Outcome = { status: 'processed' | 'ignored'; outcome: string };
 
+/** The ticket state a Jira status means, unless the connection maps that status by name. */
+const BY_CATEGORY: Record<StatusCategory, TicketState> = {
+	done: 'closed',
+	indeterminate: 'in_progress',
+	new: 'open'
+};
+
 /** Lifecycle comments Vigil writes itself: recognised even before their id is recorded. */
 const OWN_COMMENT = /^(Acknowledged|Resolved|Reopened) in Vigil by /;
 
@@ -165,29 +172,30 @@ async function applyDelivery(
 					throw err;
 				});
 			if (!issue) return { status: 'ignored', outcome: 'The issue no longer exists in Jira' };
-			const where = `${issue.key} is ${issue.status} (${issue.statusCategory})`;
-			if (issue.statusCategory === 'done') {
+			const mapped = handle.config.statusMap[issue.status.toLowerCase()];
+			const state = mapped ?? BY_CATEGORY[issue.statusCategory];
+			const where = `${issue.key} is ${issue.status} (${mapped ? 'mapped' : issue.statusCategory})`;
+			if (state === 'closed') {
 				const r = await resolve(pool, ticket.id, actor);
 				return {
 					status: 'processed',
 					outcome: r.changed ? `${where}: resolved` : `${where}: already closed`
 				};
 			}
-			if (issue.statusCategory === 'indeterminate') {
-				const r =
-					ticket.status === 'closed'
-						? await reopen(pool, ticket.id, actor)
-						: await acknowledge(pool, ticket.id, actor);
+			if (ticket.status === 'closed') {
+				const r = await reopen(pool, ticket.id, actor);
 				return {
 					status: 'processed',
-					outcome: r.changed
-						? `${where}: ${ticket.status === 'closed' ? 'reopened' : 'acknowledged'}`
-						: `${where}: no change`
+					outcome: r.changed ? `${where}: reopened` : `${where}: no change`
 				};
 			}
-			if (ticket.status === 'closed') {
-				await reopen(pool, ticket.id, actor);
-				return { status: 'processed', outcome: `${where}: reopened` };
+			// An acknowledged ticket cannot become unacknowledged: "open" leaves it as it is.
+			if (state === 'in_progress') {
+				const r = await acknowledge(pool, ticket.id, actor);
+				return {
+					status: 'processed',
+					outcome: r.changed ? `${where}: acknowledged` : `${where}: no change`
+				};
 			}
 			return { status: 'processed', outcome: `${where}: no change` };
 		}

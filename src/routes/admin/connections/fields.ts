@@ -194,6 +194,13 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			placeholder: 'To Do',
 			hint: 'The Jira status to move to; empty: one of category To Do.',
 			half: true
+		},
+		{
+			name: 'statusMap',
+			label: 'Jira statuses → ticket state',
+			type: 'text',
+			placeholder: "In Review=in_progress, Won't Do=closed",
+			hint: 'For statuses whose category says the wrong thing; others count by category (Done → closed, In Progress → in progress, To Do → reopen).'
 		}
 	],
 	databricks: [
