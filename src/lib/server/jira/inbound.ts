@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqualHex, sha256Hex } from '../crypto/tokens.ts';
 import type { PgBoss } from 'pg-boss';
 import { bossDb, inTransaction, type Pool } from '../db/pool.ts';
 import type { QueuePayloads } from '../jobs/queues.ts';
@@ -29,12 +30,6 @@ export type IntakeAnswer =
 	| { status: 400; code: 'invalid_payload'; message: string }
 	| { status: 200; outcome: 'accepted' | 'duplicate' | 'ignored'; delivery: number | null };
 
-function equalSecret(a: string, b: string): boolean {
-	const x = Buffer.from(a);
-	const y = Buffer.from(b);
-	return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** Jira Cloud cannot send custom headers: the shared secret comes in the URL, the HMAC when configured. */
 export function verifyDelivery(
 	secret: string,
@@ -42,11 +37,16 @@ export function verifyDelivery(
 	raw: string,
 	signature: string | null
 ): string | null {
-	if (!presented || !equalSecret(presented, secret))
+	// Digests of equal length, compared in constant time: neither the secret nor its length leaks.
+	if (!presented || !constantTimeEqualHex(sha256Hex(presented), sha256Hex(secret)))
 		return 'Missing or wrong secret: add ?secret=<the webhook secret> to the URL in Jira';
 	if (signature !== null) {
-		const expected = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-		if (!equalSecret(signature.trim().toLowerCase(), expected))
+		const expected = createHmac('sha256', secret).update(raw).digest('hex');
+		const given = signature
+			.trim()
+			.toLowerCase()
+			.replace(/^sha256=/, '');
+		if (!/^[0-9a-f]{64}$/.test(given) || !constantTimeEqualHex(given, expected))
 			return 'X-Hub-Signature does not match the body';
 	}
 	return null;
@@ -55,7 +55,7 @@ export function verifyDelivery(
 /** A btree key holds about 2.7 KB: an absurd delivery id is kept as its digest, still unique. */
 function storableIdentifier(id: string | null): string | null {
 	if (id === null || id.length <= 200) return id;
-	return `sha256:${createHash('sha256').update(id).digest('hex')}`;
+	return `sha256:${sha256Hex(id)}`;
 }
 
 export async function receiveDelivery(
