@@ -15,6 +15,8 @@ import { GenericBody } from '../ingest/sources/generic.ts';
 import { RuleCreateBody, RuleUpdateBody } from '../routing/rules.ts';
 import { SlaPolicyBody } from '../routing/sla-policy.ts';
 import { TicketFilters } from '../tickets/queries.ts';
+import { BULK_ACTIONS, BULK_MAX, BulkActionBody, SKIP_REASONS } from '../tickets/bulk.ts';
+import { TicketActionBody } from './ticket-actions.ts';
 
 /**
  * /api/openapi.json, generated from the schemas the API really uses: the
@@ -78,6 +80,27 @@ const SlaPolicyAnswer = z.object({
 	})
 });
 const LifecycleAnswer = z.object({ status: z.enum(['changed', 'unchanged']), ticket: Ticket });
+const BulkItem = z
+	.discriminatedUnion('outcome', [
+		z.object({ id: z.string(), outcome: z.literal('done'), ticket: Ticket }),
+		z.object({
+			id: z.string(),
+			outcome: z.literal('skipped'),
+			reason: z.enum(SKIP_REASONS),
+			ticket: Ticket.optional().meta({ description: 'As it is now; absent when not found' })
+		}),
+		z.object({ id: z.string(), outcome: z.literal('failed'), message: z.string() })
+	])
+	.meta({ id: 'BulkItemResult' });
+const BulkAnswer = z
+	.object({
+		action: z.enum(BULK_ACTIONS),
+		done: z.number().int(),
+		skipped: z.number().int(),
+		failed: z.number().int(),
+		results: z.array(BulkItem).meta({ description: 'One per distinct id, in the order given' })
+	})
+	.meta({ id: 'BulkActionAnswer' });
 const ticketQuery = TicketFilters.omit({ cursor: true, limit: true });
 const auditQuery = AuditFilters.omit({ cursor: true, limit: true });
 
@@ -264,9 +287,24 @@ for (const [action, summary] of [
 	op('post', `/api/tickets/{id}/${action}`, {
 		tags: ['tickets'],
 		summary,
-		request: { params: idParam('Ticket') },
+		request: {
+			params: idParam('Ticket'),
+			body: {
+				required: false,
+				description: 'Optional; an empty body is the same as {}',
+				content: { 'application/json': { schema: TicketActionBody } }
+			}
+		},
 		responses: { 200: json(LifecycleAnswer), ...responder, 404: error('No such ticket') }
 	});
+op('post', '/api/tickets/bulk', {
+	tags: ['tickets'],
+	summary: `Acknowledge or resolve up to ${BULK_MAX} tickets at once`,
+	description:
+		'Each ticket is changed as the single action would change it, in its own transaction and audited on its own (with the note and via: bulk). A ticket already in that state, or not found, is skipped with a reason; the others go ahead.',
+	request: { body: jsonBody(BulkActionBody) },
+	responses: { 200: json(BulkAnswer), ...responder }
+});
 op('get', '/api/audit', {
 	tags: ['audit'],
 	summary: 'Audit entries, newest first',

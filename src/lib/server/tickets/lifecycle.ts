@@ -71,7 +71,27 @@ function ackFields(t: TicketDto, actor: Actor, at: Date) {
 	};
 }
 
-export function acknowledge(pool: Pool, id: string, actor: Actor): Promise<ChangeResult> {
+/**
+ * How a person's action came about: an optional note they wrote (kept in the
+ * audit entry, shown on the timeline) and `via` when it was one of many (bulk).
+ */
+export interface ActionContext {
+	note?: string | undefined;
+	via?: string | undefined;
+}
+
+/** Only the keys that carry something, so a plain action's audit details stay as they were. */
+const contextDetails = (c: ActionContext): Record<string, string> => ({
+	...(c.note ? { note: c.note } : {}),
+	...(c.via ? { via: c.via } : {})
+});
+
+export function acknowledge(
+	pool: Pool,
+	id: string,
+	actor: Actor,
+	context: ActionContext = {}
+): Promise<ChangeResult> {
 	return changeTicket(pool, id, async (tx, t) => {
 		if (t.status !== 'open') return null;
 		const fields = ackFields(t, actor, new Date());
@@ -80,14 +100,19 @@ export function acknowledge(pool: Pool, id: string, actor: Actor): Promise<Chang
 			action: 'Acknowledged',
 			actor,
 			timeTakenSeconds: fields.ack_seconds,
-			details: { sla_status: fields.sla_status }
+			details: { sla_status: fields.sla_status, ...contextDetails(context) }
 		});
 		return { ticket, audits: [audit] };
 	});
 }
 
 /** Resolving an unacknowledged ticket acknowledges it too (two audit entries, so MTTA stays honest). */
-export function resolve(pool: Pool, id: string, actor: Actor): Promise<ChangeResult> {
+export function resolve(
+	pool: Pool,
+	id: string,
+	actor: Actor,
+	context: ActionContext = {}
+): Promise<ChangeResult> {
 	return changeTicket(pool, id, async (tx, t) => {
 		if (t.status === 'closed') return null;
 		const now = new Date();
@@ -110,8 +135,14 @@ export function resolve(pool: Pool, id: string, actor: Actor): Promise<ChangeRes
 					details: { sla_status: ack.sla_status, via: 'resolve' }
 				})
 			);
+		// The note belongs to the resolution: the timeline shows it under Resolved.
 		audits.push(
-			await appendAudit(tx, ticket, { action: 'Resolved', actor, timeTakenSeconds: mttr })
+			await appendAudit(tx, ticket, {
+				action: 'Resolved',
+				actor,
+				timeTakenSeconds: mttr,
+				...(context.note || context.via ? { details: contextDetails(context) } : {})
+			})
 		);
 		return { ticket, audits };
 	});
@@ -121,7 +152,12 @@ export function resolve(pool: Pool, id: string, actor: Actor): Promise<ChangeRes
  * A reopened ticket goes back to In Progress: it was acknowledged, so the
  * time-to-acknowledge SLA is already settled; the resolution is cleared.
  */
-export function reopen(pool: Pool, id: string, actor: Actor): Promise<ChangeResult> {
+export function reopen(
+	pool: Pool,
+	id: string,
+	actor: Actor,
+	context: ActionContext = {}
+): Promise<ChangeResult> {
 	return changeTicket(pool, id, async (tx, t) => {
 		if (t.status !== 'closed') return null;
 		const ticket = await updateTicket(tx, id, {
@@ -133,7 +169,11 @@ export function reopen(pool: Pool, id: string, actor: Actor): Promise<ChangeResu
 		const audit = await appendAudit(tx, ticket, {
 			action: 'Reopened',
 			actor,
-			details: { previous_resolved_by: t.resolved_by, previous_mttr_seconds: t.mttr_seconds }
+			details: {
+				previous_resolved_by: t.resolved_by,
+				previous_mttr_seconds: t.mttr_seconds,
+				...contextDetails(context)
+			}
 		});
 		return { ticket, audits: [audit] };
 	});
