@@ -12,8 +12,11 @@ export interface CorpusItem {
 	group: string;
 	system: string;
 	source: string;
-	/** catalogue (a row's message), wrapped (the same inside a real wrapper), handwritten. */
-	kind: 'catalogue' | 'wrapped' | 'handwritten';
+	/**
+	 * catalogue (a row's message), wrapped (the same inside a real wrapper), handwritten (written
+	 * for the tests after the documentation), real (as engineers posted it in a public thread).
+	 */
+	kind: 'catalogue' | 'wrapped' | 'handwritten' | 'real';
 	label: Category;
 	pipelineSource: 'adf' | 'databricks' | 'generic';
 	message: string;
@@ -27,7 +30,7 @@ export function partOf(group: string): 'tune' | 'test' {
 
 export function readCorpus(): CorpusItem[] {
 	const items: CorpusItem[] = [];
-	for (const file of ['catalogue.jsonl', 'handwritten.jsonl']) {
+	for (const file of ['catalogue.jsonl', 'handwritten.jsonl', 'real.jsonl']) {
 		const text = readFileSync(join(CORPUS_DIR, file), 'utf8');
 		for (const line of text.split('\n'))
 			if (line.trim()) items.push(JSON.parse(line) as CorpusItem);

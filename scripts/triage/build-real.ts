@@ -1,0 +1,62 @@
+/**
+ * Builds tests/triage-corpus/real.jsonl from tests/triage-corpus/real.txt: error messages as
+ * engineers posted them in public issue trackers and Q&A threads, each labelled by hand from the
+ * message and its thread (before the classifier was run on it). One block per message:
+ *
+ *   system | label | pipelineSource | source URL
+ *   <message, verbatim, any number of lines>
+ *   ---
+ *
+ * Lines starting with `#` before the first block are comments. Each message is its own split
+ * group, so the existing hash rule (corpus.ts `partOf`) puts it in the tune or the test part;
+ * nobody picks which.
+ *
+ *   npx node scripts/triage/build-real.ts
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATEGORIES, type Category } from '../../src/lib/server/triage/types.ts';
+import { CORPUS_DIR, type CorpusItem } from './corpus.ts';
+
+const SOURCES = ['adf', 'databricks', 'generic'] as const;
+
+export function parseReal(text: string): CorpusItem[] {
+	const items: CorpusItem[] = [];
+	const body = text.replace(/^(#[^\n]*\n)+/, '');
+	for (const block of body.split(/^---$/m)) {
+		const lines = block.replace(/^\n+/, '').split('\n');
+		const header = lines.shift()?.trim();
+		if (!header) continue;
+		const [system, label, pipelineSource, source] = header.split(' | ').map((s) => s.trim());
+		const message = lines.join('\n').replace(/\n+$/, '');
+		if (!system || !label || !pipelineSource || !source || !message)
+			throw new Error(`malformed block: ${header}`);
+		if (!(CATEGORIES as readonly string[]).includes(label))
+			throw new Error(`unknown label ${label} in: ${header}`);
+		if (!(SOURCES as readonly string[]).includes(pipelineSource))
+			throw new Error(`unknown pipeline source ${pipelineSource} in: ${header}`);
+		const id = `real:${createHash('sha1').update(`${source}\n${message}`).digest('hex').slice(0, 10)}`;
+		if (items.some((item) => item.id === id)) throw new Error(`duplicate message: ${header}`);
+		items.push({
+			id,
+			group: id,
+			system,
+			source,
+			kind: 'real',
+			label: label as Category,
+			pipelineSource: pipelineSource as CorpusItem['pipelineSource'],
+			message
+		});
+	}
+	return items;
+}
+
+if (import.meta.main) {
+	const items = parseReal(readFileSync(join(CORPUS_DIR, 'real.txt'), 'utf8'));
+	writeFileSync(
+		join(CORPUS_DIR, 'real.jsonl'),
+		items.map((item) => JSON.stringify(item)).join('\n') + '\n'
+	);
+	console.log(`real.jsonl: ${items.length} messages`);
+}
