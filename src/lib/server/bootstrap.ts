@@ -20,7 +20,14 @@ export async function encryptionKey(cfg: Config): Promise<Buffer> {
 	}
 	await mkdir(path.dirname(file), { recursive: true });
 	const key = randomBytes(32).toString('hex');
-	await writeFile(file, key + '\n', { mode: 0o600 });
+	try {
+		// Exclusive: two processes sharing the data directory must not each write a key of
+		// their own (the one overwritten could then not open what it sealed).
+		await writeFile(file, key + '\n', { mode: 0o600, flag: 'wx' });
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+		return parseKey((await readFile(file, 'utf8')).trim());
+	}
 	await chmod(file, 0o600);
 	return parseKey(key);
 }

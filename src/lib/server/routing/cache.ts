@@ -8,10 +8,11 @@ export interface IngestSettings {
 	sla: SlaPolicyMap;
 }
 
-// Ingest reads rules and SLA policy on every webhook; a short-lived cache keeps
-// that off the hot path while admin changes (which call invalidate) show at once
-// on this instance and within TTL_MS on others.
-const TTL_MS = 5000;
+// Ingest reads rules and SLA policy on every webhook; a cache keeps that off the hot
+// path. A change shows at once on every instance: the tables' triggers NOTIFY
+// vigil_cache on commit and the runtime invalidates here (db/notify.ts; after a lost
+// connection too). TTL_MS only bounds staleness if a notification were ever missed.
+const TTL_MS = 60_000;
 let cached: { at: number; value: IngestSettings } | null = null;
 
 export function invalidateIngestSettings(): void {
