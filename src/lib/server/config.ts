@@ -19,6 +19,14 @@ const schema = z.object({
 		.transform((v) => (v === undefined ? 3000 : Number(v)))
 		.pipe(z.number({ message: 'must be a number' }).int().min(0).max(65535)),
 	ORIGIN: optionalUrl,
+	/** Names this instance in /readyz and /metrics; default host name + pid (instance.ts). */
+	VIGIL_INSTANCE_ID: optionalString.pipe(
+		z
+			.string()
+			.max(100, 'must be at most 100 characters')
+			.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+			.optional()
+	),
 	LOG_LEVEL: optionalString.pipe(
 		z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 	),

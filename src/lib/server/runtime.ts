@@ -18,12 +18,17 @@ import type { ConnectionKind } from './connections/entities.ts';
 import { createDatabricksClient, type DatabricksClient } from './databricks/client.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
+import { withStartupLock } from './db/lock.ts';
+import { CACHE_CHANNEL, listen } from './db/notify.ts';
 import { createPool, type Pool } from './db/pool.ts';
 import { ENTITIES } from './entities.ts';
 import { startBoss } from './jobs/boss.ts';
 import { log } from './log.ts';
+import { metrics } from './metrics.ts';
 import { attachRealtime } from './realtime/broadcast.ts';
+import { joinCluster, type Cluster } from './realtime/cluster.ts';
 import { onSocketServer } from './realtime/seam.ts';
+import { invalidateIngestSettings } from './routing/cache.ts';
 import { createGeminiClient } from './triage/llm.ts';
 import type { RcaModel, RcaOptions } from './triage/rca.ts';
 import type { EnrichOptions } from './databricks/enrich.ts';
@@ -32,6 +37,7 @@ import { startSlack, type SlackOptions } from './slack/service.ts';
 import type { JiraLookup } from './jira/connection.ts';
 import { startJira, type JiraOptions } from './jira/service.ts';
 import { registerWorkers } from './workers.ts';
+import { instanceId } from './instance.ts';
 
 export interface RuntimeOptions {
 	/** Overrides config.DATABASE_URL (tests hand in a per-file database). */
@@ -49,6 +55,8 @@ export interface RuntimeOptions {
 
 export interface Runtime {
 	config: Config;
+	/** Which instance this is (VIGIL_INSTANCE_ID, else host name and pid): /readyz and /metrics say it. */
+	instanceId: string;
 	orm: Orm;
 	pool: Pool;
 	boss: PgBoss;
@@ -104,14 +112,19 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	}
 	const url = databaseUrl;
 	const orm = await createOrm(url, ENTITIES);
-	await migrate(orm);
 	// Sized for bursts of concurrent webhooks: commits queue on the WAL flush, and more
 	// sessions in flight let PostgreSQL group them (bench/ingest).
 	const pool = createPool(url, 40);
-	const boss = await startBoss(url, { spies: opts.spies });
-	const secretKey = await encryptionKey(config);
-	await seedConnections(pool, config, secretKey);
-	const generated = await bootstrapAccounts(orm.em.fork(), config);
+	// Instances started together take turns: the first migrates and creates the admin, the
+	// webhook key and the queues; the next ones find them there.
+	const { boss, secretKey, generated } = await withStartupLock(url, async () => {
+		await migrate(orm);
+		const boss = await startBoss(url, { spies: opts.spies });
+		const secretKey = await encryptionKey(config);
+		await seedConnections(pool, config, secretKey);
+		const generated = await bootstrapAccounts(orm.em.fork(), config);
+		return { boss, secretKey, generated };
+	});
 	const limits = createAuthLimits(pool);
 	/** What a cookie or bearer token authenticates as, with the credential it used. */
 	const principal = async ({ cookie, token }: { cookie?: string; token?: string }) => {
@@ -121,8 +134,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		return session ? sessionPrincipal(em, session) : null;
 	};
 
-	// Which connections are configured, read on the hot path (ingest): refreshed in the
-	// background at most every 5 s, so an admin's change applies within seconds, no restart.
+	// Which connections are configured, read on the hot path (ingest): refreshed when the
+	// connections table notifies a change (below), and at most every minute regardless.
 	let configured = new Set<ConnectionKind>();
 	let configuredAt = 0;
 	const refreshConfigured = async () => {
@@ -131,6 +144,23 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		configured = new Set(r.rows.map((row) => row.kind));
 	};
 	await refreshConfigured();
+	const refreshInBackground = () =>
+		refreshConfigured().catch((err) => log.warn({ err }, 'connection refresh failed'));
+
+	// What this process caches from the database is dropped as soon as any instance (or
+	// anyone with psql) changes it: the tables' triggers NOTIFY on commit.
+	const changes = listen(url, {
+		channels: [CACHE_CHANNEL],
+		onNotify(_channel, table) {
+			if (table === 'routing_rules' || table === 'sla_policies') invalidateIngestSettings();
+			else if (table === 'connections') void refreshInBackground();
+		},
+		onReconnect() {
+			invalidateIngestSettings();
+			void refreshInBackground();
+		}
+	});
+	await changes.ready;
 	const report = (kind: ConnectionKind) => async (ok: boolean, error?: string) =>
 		recordConnectionResult(pool, kind, ok ? { ok: true } : { ok: false, error: error ?? 'failed' });
 
@@ -140,6 +170,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
 	const rt: Runtime = {
 		config,
+		instanceId: instanceId(config),
 		orm,
 		pool,
 		boss,
@@ -179,18 +210,21 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			return dbx.client;
 		},
 		hasConnection(kind) {
-			if (Date.now() - configuredAt > 5000)
-				refreshConfigured().catch((err) => log.warn({ err }, 'connection refresh failed'));
+			if (Date.now() - configuredAt > 60_000) void refreshInBackground();
 			return configured.has(kind);
 		},
 		slackEvents: null,
 		jira: async () => null,
 		stop: () => (stopping ??= stopAll())
 	};
+	metrics.instance.reset();
+	metrics.instance.set({ instance_id: rt.instanceId }, 1);
 	let stopping: Promise<void> | undefined;
 	async function stopAll() {
 		{
 			detachRealtime?.();
+			await cluster?.close().catch((err) => log.warn({ err }, 'Socket.IO adapter close'));
+			await changes.close();
 			limits.stop();
 			slack.stop();
 			jira.stop();
@@ -231,7 +265,9 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	rt.jira = jira.lookup;
 
 	let detachRealtime: (() => void) | undefined;
+	let cluster: Cluster | undefined;
 	onSocketServer((io) => {
+		cluster = joinCluster(io, url);
 		detachRealtime = attachRealtime(io, {
 			authenticate: (a): Promise<Principal | null> => principal(a),
 			recheck: (credentials) => recheckCredentials(orm.em.fork(), credentials),

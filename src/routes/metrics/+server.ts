@@ -10,7 +10,8 @@ import { runtime } from '#lib/server/runtime.ts';
  * integrations and error rates, not for anyone who can reach the port.
  */
 export const GET: RequestHandler = async ({ request, locals }) => {
-	const expected = runtime().config.METRICS_TOKEN;
+	const rt = runtime();
+	const expected = rt.config.METRICS_TOKEN;
 	const header = request.headers.get('authorization');
 	const presented = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
 	const byToken =
@@ -25,6 +26,10 @@ export const GET: RequestHandler = async ({ request, locals }) => {
 		return res;
 	}
 	return new Response(await registry.metrics(), {
-		headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' }
+		headers: {
+			'content-type': registry.contentType,
+			'cache-control': 'no-store',
+			'x-vigil-instance': rt.instanceId
+		}
 	});
 };

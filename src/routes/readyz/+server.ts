@@ -34,12 +34,14 @@ export const GET: RequestHandler = async () => {
 	]);
 	const checks = { database, queue };
 	const ok = database === 'ok' && queue === 'ok';
+	// Which instance answers: behind a load balancer, the one that is (not) ready.
 	return Response.json(
-		{ status: ok ? 'ok' : 'unavailable', checks },
+		{ status: ok ? 'ok' : 'unavailable', instance: rt.instanceId, checks },
 		{
 			status: ok ? 200 : 503,
 			headers: {
 				'cache-control': 'no-store',
+				'x-vigil-instance': rt.instanceId,
 				...(ok ? {} : { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) })
 			}
 		}

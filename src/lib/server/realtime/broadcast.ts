@@ -9,15 +9,22 @@ interface SocketData {
 	/** What the handshake authenticated with: the socket lives only as long as it does. */
 	credential: Credential;
 }
-type Io = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type LiveSocket = Socket<
-	ClientToServerEvents,
-	ServerToClientEvents,
-	Record<string, never>,
-	SocketData
->;
+/** Between instances (serverSideEmit, through the cluster adapter): never seen by a browser. */
+interface InterServerEvents {
+	/** A user's role changed on the sending instance: their sockets here re-authenticate. */
+	'vigil:reauthenticate': (userId: string) => void;
+}
+type Io = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const BOARD = 'board';
+/**
+ * Every socket also joins rooms named after its user and its credential, so a revocation
+ * reaches it through the adapter whichever instance holds it (`io.in(room).disconnectSockets`
+ * is broadcast to all of them; a loop over this process's sockets would miss the others).
+ */
+const userRoom = (id: string) => `user:${id}`;
+const credentialRoom = (c: Credential) => `${c.kind}:${c.id}`;
 /** Every open socket's credential is checked again this often (expiry, other instances). */
 export const RECHECK_MS = 30_000;
 const RECHECK_BATCH = 500;
@@ -93,7 +100,11 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): () => void {
 			.then((principal) => {
 				if (!principal) return next(new Error('unauthorized'));
 				socket.data = { user: principal.user, credential: principal.credential };
-				void socket.join(BOARD);
+				void socket.join([
+					BOARD,
+					userRoom(principal.user.id),
+					credentialRoom(principal.credential)
+				]);
 				next();
 			})
 			.catch(() => next(new Error('unauthorized')));
@@ -107,12 +118,18 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): () => void {
 	/** The transport closes: the client reconnects at once, through the handshake above. */
 	const reauthenticate = (s: LiveSocket) => s.conn.close();
 
-	const matches = (r: AuthRevoked, d: SocketData) =>
-		(r.userId !== undefined && d.user.id === r.userId) ||
-		(r.sessionId !== undefined &&
-			d.credential.kind === 'session' &&
-			d.credential.id === r.sessionId) ||
-		(r.tokenId !== undefined && d.credential.kind === 'token' && d.credential.id === r.tokenId);
+	/** The rooms of every socket a revocation ends, on any instance. */
+	const revokedRooms = (r: AuthRevoked): string[] => [
+		...(r.userId !== undefined ? [userRoom(r.userId)] : []),
+		...(r.sessionId !== undefined ? [credentialRoom({ kind: 'session', id: r.sessionId })] : []),
+		...(r.tokenId !== undefined ? [credentialRoom({ kind: 'token', id: r.tokenId })] : [])
+	];
+	const reauthenticateHere = (userId: string) => {
+		for (const s of sockets()) if (s.data.user.id === userId) reauthenticate(s);
+	};
+	// Only the transport can be closed to make a client reconnect, and a remote socket has
+	// none: each instance does it to its own sockets when told.
+	typed.on('vigil:reauthenticate', reauthenticateHere);
 
 	let checking = false;
 	async function recheckAll(): Promise<void> {
@@ -145,14 +162,21 @@ export function attachRealtime(io: Server, deps: RealtimeDeps): () => void {
 		subscribe('ticket:updated', (t) => typed.to(BOARD).emit('ticket:updated', t)),
 		subscribe('audit:appended', (a) => typed.to(BOARD).emit('audit:appended', a)),
 		subscribe('auth:revoked', (r) => {
-			for (const s of sockets()) if (matches(r, s.data)) cut(s);
+			const rooms = revokedRooms(r);
+			// disconnectSockets(true) cuts as `cut` does: the client is told, and stays away.
+			if (rooms.length > 0) typed.in(rooms).disconnectSockets(true);
 		}),
 		subscribe('auth:changed', ({ userId }) => {
-			for (const s of sockets()) if (s.data.user.id === userId) reauthenticate(s);
+			reauthenticateHere(userId);
+			// Alone (or on the in-memory adapter, which only warns) there is nobody to tell.
+			void Promise.resolve(typed.of('/').adapter.serverCount())
+				.then((n) => n > 1 && typed.serverSideEmit('vigil:reauthenticate', userId))
+				.catch((err) => log.warn({ err }, 'could not tell the other instances of a role change'));
 		})
 	];
 	return () => {
 		clearInterval(timer);
+		typed.off('vigil:reauthenticate', reauthenticateHere);
 		offs.forEach((off) => off());
 	};
 }
