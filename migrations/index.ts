@@ -5,6 +5,7 @@ import { Migration20261126120000_jira } from './Migration20261126120000_jira.ts'
 import { Migration20261127200000_auth_limits } from './Migration20261127200000_auth_limits.ts';
 import { Migration20261127300000_ingest_limits } from './Migration20261127300000_ingest_limits.ts';
 import { Migration20261128040000_instances } from './Migration20261128040000_instances.ts';
+import { Migration20261128070000_mcp } from './Migration20261128070000_mcp.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -16,5 +17,6 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261127300000_ingest_limits',
 		class: Migration20261127300000_ingest_limits
 	},
-	{ name: 'Migration20261128040000_instances', class: Migration20261128040000_instances }
+	{ name: 'Migration20261128040000_instances', class: Migration20261128040000_instances },
+	{ name: 'Migration20261128070000_mcp', class: Migration20261128070000_mcp }
 ];

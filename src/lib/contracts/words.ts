@@ -27,7 +27,8 @@ export const CATEGORIES = [
 	'unknown'
 ] as const;
 export const SLA_STATUSES = ['Pending', 'Met', 'Breached'] as const;
-export const ACTOR_SOURCES = ['system', 'dashboard', 'slack', 'jira', 'api'] as const;
+/** `mcp`: an AI assistant or agent acting with a user's API token through /mcp. */
+export const ACTOR_SOURCES = ['system', 'dashboard', 'slack', 'jira', 'api', 'mcp'] as const;
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
 export const TRIAGE_SOURCES = ['offline', 'ai'] as const;
 export const TRIAGE_STATUSES = ['pending', 'done', 'fallback', 'offline_only'] as const;

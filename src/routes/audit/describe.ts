@@ -55,5 +55,6 @@ export const SOURCE_LABEL: Record<AuditEntryDto['actor_source'], string> = {
 	dashboard: 'dashboard',
 	slack: 'Slack',
 	jira: 'Jira',
-	api: 'API'
+	api: 'API',
+	mcp: 'MCP'
 };

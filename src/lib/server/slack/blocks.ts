@@ -198,6 +198,7 @@ const VIA: Record<AuditEntryDto['actor_source'], string> = {
 	dashboard: 'on the board',
 	jira: 'in Jira',
 	api: 'through the API',
+	mcp: 'through an AI assistant (MCP)',
 	system: 'by Vigil'
 };
 
