@@ -105,8 +105,10 @@ const authenticate: Handle = async ({ event, resolve }) => {
 };
 
 // Webhooks and the run pre-check carry an API key, Slack a signature; health and metrics
-// are for probes; signing in and up is how a session starts.
+// are for probes; signing in and up is how a session starts. /mcp checks its Bearer token
+// itself, to answer 401 the way MCP clients expect rather than redirect to a login page.
 const PUBLIC_PATHS = [
+	/^\/mcp$/,
 	/^\/api\/webhooks\//,
 	/^\/api\/slack\/events$/,
 	/^\/api\/tickets\/exists\//,

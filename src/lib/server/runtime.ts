@@ -24,6 +24,7 @@ import { createPool, type Pool } from './db/pool.ts';
 import { ENTITIES } from './entities.ts';
 import { startBoss } from './jobs/boss.ts';
 import { log } from './log.ts';
+import { createMcpEndpoint, type McpEndpoint } from './mcp/server.ts';
 import { metrics } from './metrics.ts';
 import { attachRealtime } from './realtime/broadcast.ts';
 import { joinCluster, type Cluster } from './realtime/cluster.ts';
@@ -74,6 +75,8 @@ export interface Runtime {
 	slackEvents: SlackEventsHandler | null;
 	/** The Jira connection (client, rate limit, breaker); null when Jira is not configured. */
 	jira: JiraLookup;
+	/** /mcp: the MCP server's sessions, for AI assistants acting with a user's API token. */
+	mcp: McpEndpoint;
 	stop(): Promise<void>;
 }
 
@@ -215,6 +218,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		},
 		slackEvents: null,
 		jira: async () => null,
+		mcp: createMcpEndpoint({ pool }),
 		stop: () => (stopping ??= stopAll())
 	};
 	metrics.instance.reset();
@@ -223,6 +227,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	async function stopAll() {
 		{
 			detachRealtime?.();
+			await rt.mcp.close();
 			await cluster?.close().catch((err) => log.warn({ err }, 'Socket.IO adapter close'));
 			await changes.close();
 			limits.stop();

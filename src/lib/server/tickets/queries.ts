@@ -246,6 +246,14 @@ export async function listTickets(
 	};
 }
 
+/** A ticket id as a client names it (the path's {id}; a tool's `id`). */
+export const TicketId = z
+	.string({ error: 'id must be a ticket id, e.g. ADF-20250126T143522-abc123' })
+	.trim()
+	.min(1, { error: 'id must not be empty' })
+	.max(200, { error: 'id must be at most 200 characters' })
+	.describe('A ticket id, e.g. ADF-20250126T143522-abc123');
+
 export interface TicketDetail {
 	ticket: TicketDto;
 	/** The ticket's audit entries, oldest first. */

@@ -1,0 +1,313 @@
+/**
+ * Vigil as a Model Context Protocol server, over the Streamable HTTP transport at /mcp.
+ * The only file that imports the MCP SDK's server side.
+ *
+ * Transport: the SDK's web-standard transport (Request in, Response out), because a
+ * SvelteKit route has exactly those; the Node transport would need the raw
+ * IncomingMessage/ServerResponse, which SvelteKit does not hand to routes. Answers are
+ * JSON (enableJsonResponse): every tool answers at once, so there is nothing to stream,
+ * and a plain JSON answer passes every proxy. GET, the optional stream for messages the
+ * server starts on its own, is answered 405 as the protocol allows: Vigil sends none
+ * (its tool list never changes), and an idle stream held open per client would keep the
+ * HTTP server from closing on shutdown (it waits for every connection to end).
+ *
+ * Sessions: the SDK keeps a session's state in its transport object, so each session is
+ * one McpServer + transport in this process, found by the Mcp-Session-Id header. The
+ * session is bound to the user whose token initialised it: the same session id with
+ * another user's token is refused (403), and the user (with their role today) is
+ * re-read from the token on every request, so a revoked token or a lowered role applies
+ * at once. Idle sessions are closed after `idleMs`; a user holds at most
+ * `maxSessionsPerUser` (the oldest is closed for a new one). Sessions live in memory:
+ * several instances behind a balancer need /mcp to stick to one instance per session.
+ */
+import { randomUUID } from 'node:crypto';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { AuthUser } from '../auth/sessions.ts';
+import type { Pool } from '../db/pool.ts';
+import { log } from '../log.ts';
+import {
+	handoverPrompt,
+	HandoverArgs,
+	OPEN_INCIDENTS_URI,
+	openIncidents,
+	TICKET_URI,
+	ticketDocument,
+	ticketUri,
+	triagePrompt,
+	TriageArgs
+} from './context.ts';
+import { clip } from './format.ts';
+import { runTool, ToolError, TOOLS, type ToolDef } from './tools.ts';
+
+export interface McpDeps {
+	pool: Pool;
+}
+
+export interface McpOptions {
+	idleMs?: number;
+	maxSessionsPerUser?: number;
+}
+
+export interface McpEndpoint {
+	/** One HTTP request to /mcp (POST, GET or DELETE) from an authenticated user. */
+	handle(request: Request, user: AuthUser): Promise<Response>;
+	sessionCount(): number;
+	/** Closes every session (their SSE streams end), for shutdown. */
+	close(): Promise<void>;
+}
+
+/** The spec's code for an unknown resource. */
+const RESOURCE_NOT_FOUND = -32002;
+/** Past this, an answer would crowd the model's context: cut, and say so. */
+const MAX_ANSWER = 60_000;
+
+interface Session {
+	transport: WebStandardStreamableHTTPServerTransport;
+	server: McpServer;
+	userId: string;
+	lastSeen: number;
+}
+
+const text = (value: unknown): string => {
+	const s = JSON.stringify(value, null, 1);
+	return s.length > MAX_ANSWER
+		? `${s.slice(0, MAX_ANSWER)}… [truncated: the answer was ${s.length} characters; narrow the request or lower limit]`
+		: s;
+};
+
+function userOf(authInfo: AuthInfo | undefined): AuthUser {
+	const user = authInfo?.extra?.user as AuthUser | undefined;
+	// The route hands every request its user; a call without one is a wiring bug.
+	if (!user) throw new McpError(-32600, 'Not authenticated');
+	return user;
+}
+
+/** One MCP server per session: the SDK binds a server to a single transport. */
+function buildServer(deps: McpDeps): McpServer {
+	const server = new McpServer(
+		{ name: 'vigil', title: 'Vigil incident console', version: '1.0.0' },
+		{
+			instructions:
+				'Vigil tracks failed data-pipeline runs as incidents (tickets) with an SLA to acknowledge them. Use search_tickets or sla_at_risk to see what is failing, get_ticket and similar_incidents to investigate, incident_stats for trends, search_audit for who did what. acknowledge_ticket, resolve_ticket and reopen_ticket change a ticket as the signed-in user (responders and admins).'
+		}
+	);
+	for (const tool of TOOLS) registerTool(server, deps, tool);
+
+	server.registerResource(
+		'ticket',
+		new ResourceTemplate(TICKET_URI, {
+			list: async () => ({
+				resources: (await openIncidents(deps.pool, 50)).incidents.map((t) => ({
+					uri: ticketUri(t.id),
+					name: t.id,
+					title: `${t.priority} ${t.pipeline}: ${t.error_type}`.slice(0, 200),
+					mimeType: 'application/json'
+				}))
+			})
+		}),
+		{
+			title: 'A ticket with its timeline',
+			description: 'One incident in full with its last 50 audit entries (JSON).',
+			mimeType: 'application/json'
+		},
+		async (uri, variables) => {
+			const raw = variables.id;
+			const id = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
+			const doc = id ? await ticketDocument(deps.pool, id) : null;
+			if (!doc) throw new McpError(RESOURCE_NOT_FOUND, `No ticket with id ${clip(id, 200)}`);
+			return { contents: [{ uri: uri.href, mimeType: 'application/json', text: text(doc) }] };
+		}
+	);
+	server.registerResource(
+		'open-incidents',
+		OPEN_INCIDENTS_URI,
+		{
+			title: 'Open incidents',
+			description: 'Every incident not closed yet, most urgent first (at most 100; JSON).',
+			mimeType: 'application/json'
+		},
+		async (uri) => ({
+			contents: [
+				{ uri: uri.href, mimeType: 'application/json', text: text(await openIncidents(deps.pool)) }
+			]
+		})
+	);
+
+	server.registerPrompt(
+		'triage_ticket',
+		{
+			title: 'Triage this ticket',
+			description:
+				'Explain what failed and why, whether it happened before, and what to do next, for one ticket.',
+			argsSchema: TriageArgs
+		},
+		async ({ ticket_id }) => {
+			const prompt = await triagePrompt(deps.pool, ticket_id);
+			if (!prompt) throw new McpError(-32602, `No ticket with id ${clip(ticket_id, 200)}`);
+			return {
+				description: `Triage ${ticket_id}`,
+				messages: [{ role: 'user', content: { type: 'text', text: prompt } }]
+			};
+		}
+	);
+	server.registerPrompt(
+		'shift_handover',
+		{
+			title: 'Shift handover summary',
+			description:
+				'A handover for the next on-call shift covering the last N hours: what is still open, what was resolved, breaches and patterns.',
+			argsSchema: HandoverArgs
+		},
+		async ({ hours }) => ({
+			description: `Shift handover for the last ${hours} hours`,
+			messages: [
+				{
+					role: 'user',
+					content: { type: 'text', text: await handoverPrompt(deps.pool, Number(hours)) }
+				}
+			]
+		})
+	);
+	return server;
+}
+
+function registerTool(server: McpServer, deps: McpDeps, tool: ToolDef) {
+	server.registerTool(
+		tool.name,
+		{
+			title: tool.title,
+			description: tool.description,
+			inputSchema: tool.input,
+			annotations:
+				tool.role === 'viewer'
+					? { readOnlyHint: true, openWorldHint: false }
+					: {
+							readOnlyHint: false,
+							destructiveHint: false,
+							idempotentHint: true,
+							openWorldHint: false
+						}
+		},
+		async (args: unknown, extra): Promise<CallToolResult> => {
+			const user = userOf(extra.authInfo);
+			const started = performance.now();
+			try {
+				const result = await runTool(tool, { pool: deps.pool, user }, args);
+				log.info(
+					{ tool: tool.name, userId: user.id, ms: Math.round(performance.now() - started) },
+					'mcp tool call'
+				);
+				return { content: [{ type: 'text', text: text(result) }] };
+			} catch (err) {
+				if (err instanceof ToolError) {
+					log.info({ tool: tool.name, userId: user.id, refused: err.message }, 'mcp tool call');
+					return { isError: true, content: [{ type: 'text', text: err.message }] };
+				}
+				const errorId = randomUUID();
+				log.error({ err, errorId, tool: tool.name, userId: user.id }, 'mcp tool failed');
+				return {
+					isError: true,
+					content: [
+						{ type: 'text', text: `${tool.name} failed on Vigil's side (error id ${errorId}).` }
+					]
+				};
+			}
+		}
+	);
+}
+
+/** A JSON-RPC error answer, as the transport itself answers protocol-level problems. */
+function rpcError(status: number, code: number, message: string): Response {
+	return Response.json(
+		{ jsonrpc: '2.0', error: { code, message }, id: null },
+		{ status, headers: { 'cache-control': 'no-store' } }
+	);
+}
+
+export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndpoint {
+	const idleMs = opts.idleMs ?? 30 * 60_000;
+	const maxPerUser = opts.maxSessionsPerUser ?? 10;
+	const sessions = new Map<string, Session>();
+
+	const drop = (id: string) => {
+		const s = sessions.get(id);
+		if (!s) return;
+		sessions.delete(id);
+		// Closing the server closes its transport; both are idempotent.
+		s.server.close().catch((err) => log.warn({ err }, 'mcp session close'));
+	};
+
+	const sweep = setInterval(
+		() => {
+			const cutoff = Date.now() - idleMs;
+			for (const [id, s] of sessions) if (s.lastSeen < cutoff) drop(id);
+		},
+		Math.min(idleMs, 60_000)
+	);
+	sweep.unref();
+
+	/** A new session: the transport answers the initialize request and names the session. */
+	async function open(request: Request, user: AuthUser, authInfo: AuthInfo) {
+		const server = buildServer(deps);
+		const transport: WebStandardStreamableHTTPServerTransport =
+			new WebStandardStreamableHTTPServerTransport({
+				sessionIdGenerator: () => randomUUID(),
+				enableJsonResponse: true,
+				maxRequestBodySize: 1024 * 1024,
+				onsessioninitialized: (id) => {
+					const mine = [...sessions.entries()].filter(([, s]) => s.userId === user.id);
+					mine.sort((a, b) => a[1].lastSeen - b[1].lastSeen);
+					for (const [old] of mine.slice(0, Math.max(0, mine.length - maxPerUser + 1))) drop(old);
+					sessions.set(id, { transport, server, userId: user.id, lastSeen: Date.now() });
+				},
+				onsessionclosed: (id) => drop(id)
+			});
+		transport.onclose = () => {
+			if (transport.sessionId) sessions.delete(transport.sessionId);
+		};
+		await server.connect(transport);
+		const response = await transport.handleRequest(request, { authInfo });
+		// Anything but a successful initialize leaves no session behind.
+		if (!transport.sessionId || !sessions.has(transport.sessionId))
+			await server.close().catch(() => {});
+		return response;
+	}
+
+	return {
+		async handle(request, user) {
+			const authInfo: AuthInfo = {
+				token: '',
+				clientId: user.id,
+				scopes: [user.role],
+				extra: { user }
+			};
+			if (request.method === 'GET')
+				return new Response(null, {
+					status: 405,
+					headers: { allow: 'POST, DELETE', 'cache-control': 'no-store' }
+				});
+			const id = request.headers.get('mcp-session-id');
+			if (!id) {
+				if (request.method !== 'POST')
+					return rpcError(400, -32000, 'Mcp-Session-Id header is required: initialize first');
+				return open(request, user, authInfo);
+			}
+			const session = sessions.get(id);
+			if (!session)
+				return rpcError(404, -32001, 'Session not found (expired or closed): initialize again');
+			if (session.userId !== user.id)
+				return rpcError(403, -32000, 'This session belongs to another user');
+			session.lastSeen = Date.now();
+			return session.transport.handleRequest(request, { authInfo });
+		},
+		sessionCount: () => sessions.size,
+		async close() {
+			clearInterval(sweep);
+			await Promise.all([...sessions.values()].map((s) => s.server.close().catch(() => {})));
+			sessions.clear();
+		}
+	};
+}

@@ -1,0 +1,378 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, TEST_INGEST_KEY } from '../support/db.ts';
+import { fixture } from '../support/fixtures.ts';
+import { login, startServer, type RunningServer } from '../support/server.ts';
+
+/**
+ * The MCP server as an assistant meets it: the SDK's own client over Streamable HTTP
+ * against the production server, authenticated with personal API tokens.
+ */
+
+let server: RunningServer;
+let databaseUrl: string;
+const tokens = { admin: '', responder: '', viewer: '' };
+const clients: Client[] = [];
+const tickets: string[] = [];
+
+async function createToken(cookie: string): Promise<string> {
+	const res = await fetch(`${server.url}/api/tokens`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', cookie },
+		body: JSON.stringify({ name: 'assistant' })
+	});
+	expect(res.status).toBe(201);
+	return (await res.json()).token;
+}
+
+async function account(email: string, role: 'viewer' | 'responder'): Promise<string> {
+	const password = 'a long enough password for tests';
+	const res = await fetch(`${server.url}/api/auth/signup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email, name: email.split('@')[0], password })
+	});
+	expect(res.status).toBe(202);
+	const db = new pg.Client(databaseUrl);
+	await db.connect();
+	await db.query('update users set role = $1 where email = $2', [role, email]);
+	await db.end();
+	return createToken(await login(server.url, email, password));
+}
+
+async function ingest(over: Record<string, unknown>): Promise<string> {
+	const res = await fetch(`${server.url}/api/webhooks/generic`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-api-key': TEST_INGEST_KEY },
+		body: JSON.stringify({ ...fixture('generic/airflow-task-failed.json'), ...over })
+	});
+	expect(res.status).toBe(201);
+	return (await res.json()).ticket_id;
+}
+
+async function connect(token: string): Promise<Client> {
+	const client = new Client({ name: 'vigil-test', version: '1.0.0' });
+	await client.connect(
+		new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+			requestInit: { headers: { authorization: `Bearer ${token}` } }
+		})
+	);
+	clients.push(client);
+	return client;
+}
+
+type ToolAnswer = { isError?: boolean; content: { type: string; text?: string }[] };
+
+async function call(client: Client, name: string, args: Record<string, unknown> = {}) {
+	const r = (await client.callTool({ name, arguments: args })) as ToolAnswer;
+	const text = r.content.map((c) => c.text ?? '').join('\n');
+	return { isError: r.isError === true, text, json: () => JSON.parse(text) };
+}
+
+beforeAll(async () => {
+	databaseUrl = await createTestDatabase();
+	server = await startServer(databaseUrl);
+	tokens.admin = await createToken(await login(server.url));
+	tokens.responder = await account('rita@contoso.example', 'responder');
+	tokens.viewer = await account('victor@contoso.example', 'viewer');
+	tickets.push(await ingest({ run_id: 'mcp-run-1' }));
+	tickets.push(
+		await ingest({ run_id: 'mcp-run-2', pipeline: 'dag_marketing_spend.load_bing_ads' })
+	);
+	// A megabyte-class trace must not reach the model whole.
+	tickets.push(
+		await ingest({
+			run_id: 'mcp-run-3',
+			pipeline: 'pl_orders_nightly',
+			error_message: `java.lang.OutOfMemoryError: GC overhead limit exceeded\n${'\tat org.apache.spark.Executor.run(Executor.scala:42)\n'.repeat(3000)}`
+		})
+	);
+});
+
+afterAll(async () => {
+	// Stopped with the assistants still connected: no MCP stream may hold the shutdown open.
+	const started = Date.now();
+	if (server) expect(await server.stop()).toBe(0);
+	expect(Date.now() - started).toBeLessThan(10_000);
+	for (const c of clients) await c.close().catch(() => {});
+});
+
+describe('MCP over Streamable HTTP', () => {
+	it('lists the tools, resources and prompts', async () => {
+		const client = await connect(tokens.viewer);
+		const { tools } = await client.listTools();
+		expect(tools.map((t) => t.name).sort()).toEqual([
+			'acknowledge_ticket',
+			'get_ticket',
+			'incident_stats',
+			'reopen_ticket',
+			'resolve_ticket',
+			'search_audit',
+			'search_tickets',
+			'similar_incidents',
+			'sla_at_risk'
+		]);
+		const search = tools.find((t) => t.name === 'search_tickets')!;
+		// The board's filters, as the HTTP API takes them.
+		expect(Object.keys(search.inputSchema.properties ?? {})).toEqual(
+			expect.arrayContaining([
+				'status',
+				'priority',
+				'severity',
+				'q',
+				'team',
+				'sort',
+				'cursor',
+				'limit'
+			])
+		);
+		expect(tools.find((t) => t.name === 'acknowledge_ticket')!.annotations?.readOnlyHint).toBe(
+			false
+		);
+
+		const { resourceTemplates } = await client.listResourceTemplates();
+		expect(resourceTemplates.map((r) => r.uriTemplate)).toEqual(['vigil://tickets/{id}']);
+		const { resources } = await client.listResources();
+		const uris = resources.map((r) => r.uri);
+		expect(uris).toContain('vigil://incidents/open');
+		for (const id of tickets) expect(uris).toContain(`vigil://tickets/${id}`);
+
+		const { prompts } = await client.listPrompts();
+		expect(prompts.map((p) => p.name).sort()).toEqual(['shift_handover', 'triage_ticket']);
+		expect(prompts.find((p) => p.name === 'triage_ticket')!.arguments).toEqual([
+			expect.objectContaining({ name: 'ticket_id', required: true })
+		]);
+	});
+
+	it('answers every read tool, sized for a model', async () => {
+		const client = await connect(tokens.viewer);
+
+		const list = await call(client, 'search_tickets', { status: 'open', q: 'bing' });
+		expect(list.isError).toBe(false);
+		expect(list.json().items.map((t: { id: string }) => t.id)).toEqual([tickets[1]]);
+		const closed = await call(client, 'search_tickets', { status: 'closed' });
+		expect(closed.json().items).toEqual([]);
+		const paged = await call(client, 'search_tickets', { limit: 2 });
+		expect(paged.json().items).toHaveLength(2);
+		expect(paged.json().next_cursor).toEqual(expect.any(String));
+		const rest = await call(client, 'search_tickets', {
+			limit: 2,
+			cursor: paged.json().next_cursor
+		});
+		expect(rest.json().items).toHaveLength(1);
+		expect(rest.json().next_cursor).toBeNull();
+
+		const one = await call(client, 'get_ticket', { id: tickets[2] });
+		expect(one.isError).toBe(false);
+		const detail = one.json();
+		expect(detail.ticket.id).toBe(tickets[2]);
+		expect(detail.ticket.error_message).toMatch(/^java\.lang\.OutOfMemoryError/);
+		expect(detail.ticket.error_message).toMatch(/\[truncated: \d+ more characters\]$/);
+		expect(detail.ticket.error_message.length).toBeLessThan(4100);
+		expect(detail.timeline.map((e: { action: string }) => e.action)).toContain('Ticket Created');
+		expect(one.text.length).toBeLessThan(20_000);
+
+		const similar = await call(client, 'similar_incidents', { id: tickets[0] });
+		expect(similar.json().similar.map((s: { id: string }) => s.id)).toContain(tickets[1]);
+
+		const stats = await call(client, 'incident_stats', { range: '24h' });
+		expect(stats.json().now.open).toBeGreaterThanOrEqual(3);
+		expect(stats.json().summary.incidents).toBeGreaterThanOrEqual(3);
+		expect(stats.json().range.range).toBe('24h');
+
+		const atRisk = await call(client, 'sla_at_risk', { within_minutes: 1440 });
+		const risky = atRisk.json().items as { id: string; seconds_left: number }[];
+		expect(risky.map((t) => t.id).sort()).toEqual([...tickets].sort());
+		expect(risky[0]!.seconds_left).toBeGreaterThan(0);
+		// Deadlines are hours away: nothing breaches within the next minute.
+		expect((await call(client, 'sla_at_risk', { within_minutes: 1 })).json().items).toEqual([]);
+
+		const audit = await call(client, 'search_audit', { ticket_id: tickets[1] });
+		expect(audit.json().items.map((e: { action: string }) => e.action)).toContain('Ticket Created');
+	});
+
+	it('answers bad input with the validation message, and a miss plainly', async () => {
+		const client = await connect(tokens.viewer);
+		const status = await call(client, 'search_tickets', { status: 'burning' });
+		expect(status.isError).toBe(true);
+		expect(status.text).toContain('status must be one of open, in_progress, closed');
+		const limit = await call(client, 'search_audit', { limit: 500 });
+		expect(limit.isError).toBe(true);
+		expect(limit.text).toContain('limit must be an integer from 1 to 50');
+		const range = await call(client, 'incident_stats', { range: '1y' });
+		expect(range.text).toContain('range must be one of 24h, 7d, 30d, 90d');
+		const cursor = await call(client, 'search_tickets', { cursor: 'not-a-cursor' });
+		expect(cursor.text).toContain('cursor is invalid');
+		const missing = await call(client, 'get_ticket', { id: 'ADF-nope' });
+		expect(missing.isError).toBe(true);
+		expect(missing.text).toContain('No ticket with id ADF-nope');
+		const noId = await call(client, 'get_ticket', {});
+		expect(noId.isError).toBe(true);
+		expect(noId.text).toMatch(/id/);
+	});
+
+	it('refuses write tools to a viewer, and changes nothing', async () => {
+		const client = await connect(tokens.viewer);
+		const r = await call(client, 'acknowledge_ticket', { id: tickets[0] });
+		expect(r.isError).toBe(true);
+		expect(r.text).toContain('acknowledge_ticket needs the responder role; you are viewer');
+		const after = await call(client, 'get_ticket', { id: tickets[0] });
+		expect(after.json().ticket.status).toBe('open');
+	});
+
+	it('acknowledges, resolves and reopens as the user, audited with source mcp', async () => {
+		const client = await connect(tokens.responder);
+		const ack = await call(client, 'acknowledge_ticket', { id: tickets[0] });
+		expect(ack.isError).toBe(false);
+		expect(ack.json()).toMatchObject({
+			status: 'changed',
+			ticket: { id: tickets[0], status: 'in_progress', acknowledged_by: 'rita' }
+		});
+		const again = await call(client, 'acknowledge_ticket', { id: tickets[0] });
+		expect(again.json().status).toBe('unchanged');
+
+		expect((await call(client, 'resolve_ticket', { id: tickets[0] })).json().ticket.status).toBe(
+			'closed'
+		);
+		expect((await call(client, 'reopen_ticket', { id: tickets[0] })).json().ticket.status).toBe(
+			'in_progress'
+		);
+
+		// The HTTP API shows the same trail the board does.
+		const res = await fetch(`${server.url}/api/audit?ticket_id=${tickets[0]}`, {
+			headers: { authorization: `Bearer ${tokens.admin}` }
+		});
+		const entries = (await res.json()).items as {
+			action: string;
+			actor_name: string;
+			actor_source: string;
+		}[];
+		const byMcp = entries.filter((e) => e.actor_source === 'mcp');
+		expect(byMcp.map((e) => e.action).sort()).toEqual(['Acknowledged', 'Reopened', 'Resolved']);
+		expect(byMcp.every((e) => e.actor_name === 'rita')).toBe(true);
+
+		const missing = await call(client, 'resolve_ticket', { id: 'GEN-missing' });
+		expect(missing.isError).toBe(true);
+		expect(missing.text).toContain('No ticket with id GEN-missing');
+	});
+
+	it('reads resources and builds the prompts', async () => {
+		const client = await connect(tokens.viewer);
+		const ticket = await client.readResource({ uri: `vigil://tickets/${tickets[1]}` });
+		const doc = JSON.parse((ticket.contents[0] as { text: string }).text);
+		expect(doc.ticket.id).toBe(tickets[1]);
+		expect(doc.timeline.length).toBeGreaterThan(0);
+		await expect(client.readResource({ uri: 'vigil://tickets/NOPE-1' })).rejects.toThrow(
+			/No ticket with id NOPE-1/
+		);
+		const open = await client.readResource({ uri: 'vigil://incidents/open' });
+		const ids = JSON.parse((open.contents[0] as { text: string }).text).incidents.map(
+			(t: { id: string }) => t.id
+		);
+		expect(ids).toEqual(expect.arrayContaining(tickets));
+
+		const triage = await client.getPrompt({
+			name: 'triage_ticket',
+			arguments: { ticket_id: tickets[2]! }
+		});
+		const triageText = (triage.messages[0]!.content as { text: string }).text;
+		expect(triageText).toContain(`triage incident ${tickets[2]}`);
+		expect(triageText).toContain('OutOfMemoryError');
+		expect(triageText.length).toBeLessThan(30_000);
+
+		const handover = await client.getPrompt({ name: 'shift_handover', arguments: { hours: '8' } });
+		const handoverText = (handover.messages[0]!.content as { text: string }).text;
+		expect(handoverText).toContain('shift handover for the last 8 hours');
+		for (const id of tickets) expect(handoverText).toContain(id);
+		await expect(
+			client.getPrompt({ name: 'shift_handover', arguments: { hours: 'all' } })
+		).rejects.toThrow(/hours must be a whole number from 1 to 72/);
+	});
+
+	it('refuses a bad token, a cookie, and another user’s session', async () => {
+		const bad = new Client({ name: 'vigil-test', version: '1.0.0' });
+		const err = await bad
+			.connect(
+				new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+					requestInit: { headers: { authorization: 'Bearer vgl_not_a_real_token' } }
+				})
+			)
+			.then(
+				() => null,
+				(e: unknown) => e as { code?: number; message: string }
+			);
+		expect(err?.code).toBe(401);
+		expect(err?.message).toContain('Authorization: Bearer');
+
+		const initialize = {
+			jsonrpc: '2.0',
+			id: 1,
+			method: 'initialize',
+			params: {
+				protocolVersion: '2025-06-18',
+				capabilities: {},
+				clientInfo: { name: 'curl', version: '1' }
+			}
+		};
+		const post = (headers: Record<string, string>, body: unknown) =>
+			fetch(`${server.url}/mcp`, {
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					accept: 'application/json, text/event-stream',
+					...headers
+				},
+				body: JSON.stringify(body)
+			});
+		const none = await post({}, initialize);
+		expect(none.status).toBe(401);
+		expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+		// A browser session is not an API token: a page elsewhere cannot drive /mcp with it.
+		const cookie = await post({ cookie: await login(server.url) }, initialize);
+		expect(cookie.status).toBe(401);
+
+		const mine = await post({ authorization: `Bearer ${tokens.admin}` }, initialize);
+		expect(mine.status).toBe(200);
+		const session = mine.headers.get('mcp-session-id');
+		expect(session).toBeTruthy();
+		const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+		const theirs = await post(
+			{ authorization: `Bearer ${tokens.viewer}`, 'mcp-session-id': session! },
+			list
+		);
+		expect(theirs.status).toBe(403);
+		expect((await theirs.json()).error.message).toContain('belongs to another user');
+		const stream = await fetch(`${server.url}/mcp`, {
+			headers: {
+				accept: 'text/event-stream',
+				authorization: `Bearer ${tokens.admin}`,
+				'mcp-session-id': session!
+			}
+		});
+		expect(stream.status).toBe(405);
+		const gone = await post(
+			{ authorization: `Bearer ${tokens.admin}`, 'mcp-session-id': 'not-a-session' },
+			list
+		);
+		expect(gone.status).toBe(404);
+	});
+
+	it('stops a session at once when its token is revoked', async () => {
+		const res = await fetch(`${server.url}/api/tokens`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.admin}` },
+			body: JSON.stringify({ name: 'short-lived' })
+		});
+		const { id, token } = await res.json();
+		const client = await connect(token);
+		expect((await call(client, 'incident_stats', {})).isError).toBe(false);
+		const revoked = await fetch(`${server.url}/api/tokens/${id}`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${tokens.admin}` }
+		});
+		expect(revoked.status).toBeLessThan(300);
+		await expect(call(client, 'incident_stats', {})).rejects.toMatchObject({ code: 401 });
+	});
+});
