@@ -1,5 +1,12 @@
 import { redact } from './redact.ts';
-import type { Confidence, Priority, Severity, TriageInput, TriageResult } from './types.ts';
+import type {
+	Category,
+	Confidence,
+	Priority,
+	Severity,
+	TriageInput,
+	TriageResult
+} from './types.ts';
 import { ADF_ACTIVITY_RULES } from './rules/adf-activities.ts';
 import { ADF_DATABASE_RULES } from './rules/adf-databases.ts';
 import { ADF_STORAGE_RULES } from './rules/adf-storage.ts';
@@ -9,6 +16,7 @@ import { GENERIC_RULES } from './rules/generic.ts';
 import type { Rule, Tier } from './rules/rule.ts';
 import {
 	lookup,
+	lookupExact,
 	sqlStateClass,
 	SQLSTATE_SOURCE,
 	STEPS_BY_CATEGORY,
@@ -71,10 +79,19 @@ export function classifyOffline(input: TriageInput): TriageResult {
 	const codes = candidateCodes(input, text);
 	const strong = strongCodes(layered);
 	const rulesOf = (tier: Tier) => RULES.filter((rule) => rule.tier === tier);
+	// A documented code that itself means "internal error, cause unknown" (BigQuery internalError,
+	// an Airflow SIGTERM): it outranks broad phrasing such as "503" or "timed out", so the answer
+	// is an honest unknown rather than a confident guess.
+	let unknownCode: string | null = null;
 	// 1. A code that names the innermost cause (a SQL error number, a Spark condition, an AADSTS
 	//    code…): a rule written for it, else its catalogue row.
 	for (const code of strong) {
-		const rule = rulesOf('specific').find((r) => r.codes.some((c) => same(c, code)));
+		// Letter case can tell systems apart (BigQuery quotaExceeded, Azure QuotaExceeded): a row
+		// with the exact spelling outranks a rule that only matches the code in another case.
+		const exactRow = lookupExact(code);
+		const rule = rulesOf('specific').find((r) =>
+			exactRow ? r.codes.includes(code) : r.codes.some((c) => same(c, code))
+		);
 		if (rule)
 			return fromMatch(
 				{ rule, code: { code, from: 'message' }, excerpt: excerptOf(rule, text) },
@@ -82,6 +99,7 @@ export function classifyOffline(input: TriageInput): TriageResult {
 				text
 			);
 		const entry = lookup(code);
+		if (entry?.category === 'unknown' && !WEAK_CODES.has(code.toLowerCase())) unknownCode ??= code;
 		if (entry && !WEAK_CODES.has(code.toLowerCase()) && entry.category !== 'unknown') {
 			// A hand rule that agrees with the catalogue words it better (names, entity).
 			const agreeing = sameCategoryRule(entry, [{ code, from: 'message' }, ...codes], text);
@@ -100,13 +118,14 @@ export function classifyOffline(input: TriageInput): TriageResult {
 		if (byText) return fromMatch(byText, input, text);
 		const broad =
 			matchByCode(generic, candidateCodes(input, layer), layer) ?? matchByText(generic, layer);
-		if (broad && !byCode) return fromMatch(broad, input, text);
+		if (broad && !byCode && !unknownCode) return fromMatch(broad, input, text);
 		const phrase = matchPhrase(layer);
 		if (phrase && !WEAK_PHRASES.has(phrase.phrase.id))
 			return fromPhrase(phrase.phrase, phrase.excerpt, input, text);
 		weakPhrase ??= phrase;
 	}
 	if (byCode) return fromMatch(byCode, input, text);
+	if (unknownCode) return fallback(input, text, codes, [unknownCode, ...strong]);
 	if (weakPhrase) return fromPhrase(weakPhrase.phrase, weakPhrase.excerpt, input, text);
 	// 3. Broad patterns, then any catalogue code, then the SQLSTATE class, then wrappers.
 	for (const tier of ['generic', 'wrapper'] as const) {
@@ -185,6 +204,10 @@ const STRONG_PATTERNS: readonly RegExp[] = [
 	/\b(?:dbt(?:_common)?|great_expectations|airflow)\.[\w.]*?\.?(\w+(?:Error|Exception|Timeout|Found|Exists))\b/g,
 	/\b([A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+)\b/g,
 	/\b([A-Z][a-z]+(?:[A-Z][a-z]+){2,})\b/g,
+	// The BigQuery Go client: "googleapi: Error 400: <message>, <reason>".
+	/googleapi: Error \d{3}: [^\n]*, ([a-z]\w+)[ \t]*(?:\n|$)/g,
+	// JSON and Python-dict error bodies: "reason": "backendError", 'error_code': 'QUOTA_EXCEEDED'.
+	/['"](?:reason|error_code|code)['"]\s*:\s*['"]([A-Za-z][\w.-]+)['"]/g,
 	/[Ee]rror[ _]?[Cc]ode['"]?\s*[=:]\s*['"]?([\w.-]+)/g,
 	/"StatusCode":"([\w-]+)"/g
 ];
@@ -201,7 +224,21 @@ function strongCodes(layered: readonly string[]): string[] {
 				if (code.includes('.') && /^[A-Z_.]+$/.test(code))
 					hits.push({ code: code.split('.')[0]!, at: m.index });
 			}
+		// Two-word names (SecretDisabled, ServerBusy) are codes only when a row has that exact spelling.
+		for (const m of layer.matchAll(/\b([A-Z][a-z]+[A-Z][a-z]+)\b/g))
+			if (lookupExact(m[1]!)) hits.push({ code: m[1]!, at: m.index });
 		hits.sort((a, b) => b.at - a.at);
+		// A sub-class (FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER) is more precise than its class,
+		// which the broader patterns also find one character later.
+		for (const hit of [...hits])
+			if (hit.code.includes('.')) {
+				const parent = hits.findIndex((h) => h.code === hit.code.split('.')[0]);
+				const self = hits.indexOf(hit);
+				if (parent >= 0 && parent < self) {
+					hits.splice(self, 1);
+					hits.splice(parent, 0, hit);
+				}
+			}
 		for (const { code } of hits)
 			if (
 				!found.some((f) => same(f, code)) &&
@@ -285,12 +322,13 @@ function fromEntry(
 		affectedEntity: entity ?? fallbackEntity(input),
 		severity: entry.severity,
 		priority: PRIORITY_BY_SEVERITY[entry.severity],
-		confidence: 'High',
+		confidence: entry.ambiguous ? 'Medium' : 'High',
 		recommendations: [...(entry.steps ?? STEPS_BY_CATEGORY[entry.category])],
 		autoHealPossible: entry.category === 'throttling' || entry.category === 'timeout',
 		evidence: [
 			`error code ${code} (in the message)`,
 			`catalogue: ${entry.system} ${entry.code} → ${entry.category}, severity ${entry.severity} (${entry.title})`,
+			...(entry.ambiguous ? [`not certain: ${entry.ambiguous}`] : []),
 			`known pattern: ${entry.source}`
 		]
 	};
@@ -406,7 +444,9 @@ function excerptOf(rule: Rule, text: string): string | null {
 	return null;
 }
 
-function confidenceOf(match: Match): Confidence {
+function confidenceOf(match: Match, category: Category): Confidence {
+	// A rule that concludes "unknown" says so with low confidence, whatever matched.
+	if (category === 'unknown') return 'Low';
 	// A wrapper only says which activity failed, not why: one step less sure than its kind.
 	if (match.code) return match.rule.tier === 'wrapper' ? 'Medium' : 'High';
 	return match.rule.tier === 'wrapper' ? 'Low' : 'Medium';
@@ -416,15 +456,16 @@ function fromMatch(match: Match, input: TriageInput, text: string): TriageResult
 	const { rule } = match;
 	const adjusted = rule.adjust?.(text) ?? {};
 	const severity = adjusted.severity ?? rule.severity;
+	const category = adjusted.category ?? rule.category;
 	const entity = rule.entity?.(text) ?? null;
 	return {
 		rootCause: capitalise(rule.rootCause(subjectOf(rule, entity, input.pipeline))),
 		errorType: rule.name?.(text) ?? rule.errorType,
-		category: adjusted.category ?? rule.category,
+		category,
 		affectedEntity: entity ?? fallbackEntity(input),
 		severity,
 		priority: PRIORITY_BY_SEVERITY[severity],
-		confidence: confidenceOf(match),
+		confidence: confidenceOf(match, category),
 		recommendations: [...rule.recommendations],
 		autoHealPossible: adjusted.autoHealPossible ?? rule.autoHealPossible,
 		evidence: evidenceOf(match, input)
@@ -475,7 +516,9 @@ function fallback(
 		severity: 'Medium',
 		priority: PRIORITY_BY_SEVERITY.Medium,
 		confidence: 'Low',
-		recommendations: [...STEPS_BY_CATEGORY.unknown],
+		recommendations: [
+			...(entry?.category === 'unknown' && entry.steps ? entry.steps : STEPS_BY_CATEGORY.unknown)
+		],
 		autoHealPossible: false,
 		evidence: [
 			code ? `error code ${code}` : 'no error code',

@@ -86,7 +86,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'DbtMissingNode',
-		/depends on a node named '[^']+' which (?:was not found|is disabled)|Could not find profile named/i,
+		/depends on a node named '[^']+' which (?:was not found|is disabled)|Could not find profile named|no profile was specified for this dbt project/i,
 		'configuration',
 		'Medium',
 		false,
@@ -102,7 +102,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'TaskKilled',
-		/return code -9|as zombie|SIGKILL|Killed by the OOM killer|received SIGTERM/i,
+		/return code -9|as zombie|SIGKILL|Killed by the OOM killer/i,
 		'resource_exhausted',
 		'High',
 		true,
@@ -110,7 +110,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'OutOfMemory',
-		/OutOfMemory|out of memory|GC overhead limit exceeded|Java heap space|exceeding memory limits|Unable to acquire \d+ bytes of memory|MemoryError|Unable to allocate [\d.]+ \w+ for an array|driver has stopped unexpectedly|maxResultSize|insufficient system memory/i,
+		/OutOfMemory|out of memory|GC overhead limit exceeded|Java heap space|exceeding memory limits|Unable to acquire \d+ bytes of memory|MemoryError|Unable to allocate [\d.]+ \w+ for an array|driver has stopped unexpectedly|maxResultSize|insufficient system memory|Resources exceeded during query execution|could not be executed in the allotted memory/i,
 		'resource_exhausted',
 		'High',
 		true,
@@ -150,7 +150,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'QuotaOrCapacity',
-		/exceeding approved .* quota|QuotaExceeded|SkuNotAvailable|insufficient capacity|Cloud Provider Launch Failure|cluster .* (?:terminated|unexpected state Terminated)/i,
+		/exceeding approved .* quota|QuotaExceeded|SkuNotAvailable|insufficient capacity|Cloud Provider Launch Failure|cluster .* (?:terminated|unexpected state Terminated)|exceeding quota limits of Core|on-demand HDInsight cores|Unexpected (?:startup|launch) failure|Self-bootstrap failure during launch/i,
 		'cluster_launch',
 		'High',
 		true,
@@ -174,7 +174,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'ColumnMissing',
-		/Invalid column name|column "?[\w.]+"? does not exist|UndefinedColumn|(?:cannot resolve|unresolved) .*column|Column '[^']+' (?:defined in the mapping )?cannot be found|Column name used in expression is unavailable|invalid identifier|KeyError: '|No such struct field/i,
+		/Invalid column name|column "?[\w.]+"? does not exist|UndefinedColumn|(?:cannot resolve|unresolved) .*column|Column '[^']+' (?:defined in the mapping |specified in column mapping )?cannot be found|has incompatible types|Column name used in expression is unavailable|invalid identifier|KeyError: '|No such struct field/i,
 		'schema_mismatch',
 		'High',
 		false,
@@ -198,7 +198,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'BadValue',
-		/could not convert string|invalid input syntax|Conversion failed|Error converting data type|not recognized|would be truncated|malformed|Error tokenizing data|cannot be cast|value NULL|non-nullable|ParserError|NumberFormatException/i,
+		/could not convert string|invalid input syntax|Conversion failed|cannot be converted to type|Error converting data type|not recognized|would be truncated|malformed|Error tokenizing data|cannot be cast|value NULL|non-nullable|ParserError|NumberFormatException/i,
 		'data_quality',
 		'High',
 		false,

@@ -52,6 +52,8 @@ const SPARK =
 const BIGQUERY = 'https://cloud.google.com/bigquery/docs/error-messages';
 const AIRFLOW =
 	'https://github.com/apache/airflow/blob/main/airflow-core/src/airflow/exceptions.py';
+const DATABRICKS_API =
+	'https://github.com/databricks/databricks-sdk-py/blob/main/databricks/sdk/errors/platform.py';
 const AZURE_SQL_CODES = new Set([
 	'40615',
 	'40532',
@@ -885,7 +887,7 @@ const ADF_ROWS: [string, Row[]][] = [
 				"ErrorCode=4000,'Message=The value of property 'timeout' is not valid.'"
 			],
 			[
-				'UserErrorPipelineConcurrencyLimit',
+				'UserErrorConcurrencyLimitReached',
 				'throttling',
 				'Medium',
 				null,
@@ -904,6 +906,14 @@ const ADF_ROWS: [string, Row[]][] = [
 				null,
 				'Data flow cluster ran out of memory',
 				'DF-Executor-OutOfMemoryError: Cluster ran into out of memory issue during execution, please retry using an integration runtime with bigger core count and/or memory optimized compute type'
+			],
+			[
+				'DF-Executor-InvalidInputColumns',
+				'schema_mismatch',
+				'High',
+				'column',
+				'A column of the source configuration is missing from the source data',
+				"DF-Executor-InvalidInputColumns: Job failed due to reason: The column in source configuration cannot be found in source data's schema."
 			],
 			[
 				'DF-Executor-RemoteRPCClientDisassociated',
@@ -1253,16 +1263,16 @@ const SQL_ROWS: Row[] = [
 	],
 	[
 		'10928',
-		'resource_exhausted',
-		'High',
+		'throttling',
+		'Medium',
 		'database',
 		'Resource limit (workers/sessions) reached',
 		"Resource ID : 1. The request limit for the database is 200 and has been reached. See 'http://go.microsoft.com/fwlink/?LinkId=267637' for assistance. (Error: 10928)"
 	],
 	[
 		'10929',
-		'resource_exhausted',
-		'High',
+		'throttling',
+		'Medium',
 		'database',
 		'Minimum guarantee not met, too busy',
 		'Resource ID : 1. The request limit for the elastic pool is 400 and has been reached. However, the server is currently too busy to support requests greater than 400 for this database. (Error: 10929)'
@@ -1450,6 +1460,14 @@ const SQL_ROWS: Row[] = [
 		'table',
 		'Deadlock victim',
 		'Transaction (Process ID 57) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction. (Error: 1205)'
+	],
+	[
+		'15165',
+		'source_missing',
+		'High',
+		'table',
+		'Object not found, or no permission on it',
+		"Could not find object '<table>' or you do not have permission. (Error: 15165)"
 	],
 	[
 		'1222',
@@ -1731,11 +1749,19 @@ const ENTRA_ROWS: Row[] = [
 	],
 	[
 		'AADSTS700016',
-		'authentication',
+		'configuration',
 		'High',
 		'user',
 		'Application not found in the tenant',
 		"AADSTS700016: Application with identifier '<uuid>' was not found in the directory '<tenant>'. This can happen if the application has not been installed by the administrator of the tenant."
+	],
+	[
+		'AADSTS70001',
+		'configuration',
+		'High',
+		null,
+		'Application not found in the directory (older code of AADSTS700016)',
+		"AADSTS70001: Application with identifier '<uuid>' was not found in the directory <tenant>."
 	],
 	[
 		'AADSTS90002',
@@ -2339,8 +2365,24 @@ const BIGQUERY_ROWS: Row[] = [
 		'403 Access Denied: Table <project>:<dataset>.<table>: User does not have permission to query table <project>:<dataset>.<table>, or perhaps it does not exist. reason: accessDenied'
 	],
 	[
+		'jobInternalError',
+		'unknown',
+		'Medium',
+		null,
+		'BigQuery job hit an internal error (transient)',
+		'400 The job encountered an internal error during execution and was unable to complete successfully. reason: jobInternalError'
+	],
+	[
+		'jobRateLimitExceeded',
+		'throttling',
+		'Medium',
+		'table',
+		'Job exceeded a rate limit (table update operations)',
+		'400 Job exceeded rate limits: Your table exceeded quota for table update operations. reason: jobRateLimitExceeded'
+	],
+	[
 		'backendError',
-		'upstream',
+		'unknown',
 		'Medium',
 		'service',
 		'BigQuery backend error (transient)',
@@ -2468,6 +2510,34 @@ const BIGQUERY_ROWS: Row[] = [
 	]
 ];
 
+/** Error codes of the Databricks REST API (the SDK maps each to an HTTP status). */
+const DATABRICKS_API_ROWS: Row[] = [
+	[
+		'REQUEST_LIMIT_EXCEEDED',
+		'throttling',
+		'Medium',
+		'service',
+		'Workspace API rate limit reached (429)',
+		'databricks.sdk.errors.platform.TooManyRequests: REQUEST_LIMIT_EXCEEDED: <detail>'
+	],
+	[
+		'RESOURCE_EXHAUSTED',
+		'throttling',
+		'Medium',
+		'service',
+		'Per-user or per-workspace rate limiting rejected the call (429)',
+		'databricks.sdk.errors.platform.ResourceExhausted: RESOURCE_EXHAUSTED: Too many requests. Please wait a moment and try again.'
+	],
+	[
+		'QUOTA_EXCEEDED',
+		'resource_exhausted',
+		'High',
+		'service',
+		'A workspace quota (number of jobs, clusters, pipelines) is reached',
+		"{'error_code': 'QUOTA_EXCEEDED', 'message': 'The quota for the number of jobs has been reached. The current quota is <detail>.'}"
+	]
+];
+
 const AIRFLOW_ROWS: Row[] = [
 	[
 		'AirflowTaskTimeout',
@@ -2495,8 +2565,8 @@ const AIRFLOW_ROWS: Row[] = [
 	],
 	[
 		'AirflowTaskTerminated',
-		'resource_exhausted',
-		'High',
+		'unknown',
+		'Medium',
 		'task',
 		'Task process was killed',
 		'airflow.exceptions.AirflowTaskTerminated: Task received SIGTERM signal'
@@ -2550,6 +2620,14 @@ const AIRFLOW_ROWS: Row[] = [
 		"airflow.exceptions.PoolNotFound: Pool '<name>' doesn't exist"
 	],
 	[
+		'CONNECTION_NOT_FOUND',
+		'configuration',
+		'Medium',
+		'task',
+		'Connection not defined (task SDK)',
+		"AirflowRuntimeError: CONNECTION_NOT_FOUND: {'conn_id': '<conn>'}"
+	],
+	[
 		'upstream_failed',
 		'upstream',
 		'Medium',
@@ -2583,6 +2661,36 @@ const AIRFLOW_ROWS: Row[] = [
 	]
 ];
 
+/**
+ * Codes whose documented causes the message does not tell apart; the classifier answers them
+ * with Medium confidence and says what else the code may mean.
+ */
+const AMBIGUOUS: Record<string, string> = {
+	'000606':
+		'Snowflake gives this both when no default warehouse is set and when the role lacks USAGE on the warehouse.',
+	'002003':
+		'Snowflake says "does not exist or not authorized" for both a missing object and a role without privileges on it.',
+	'100038':
+		'A value that is not a number: bad data, or a file format that does not match the file (header row not skipped, wrong delimiter or quoting).',
+	'15165': 'SQL Server says "could not find object or you do not have permission" for both causes.'
+};
+
+/** Next steps for rows whose category's generic steps would mislead. */
+const STEPS: Record<string, string[]> = {
+	AirflowTaskTerminated: [
+		'Read the scheduler and worker logs at the time of the SIGTERM: a cleared or externally changed task state, a missed heartbeat, a pod eviction or a worker restart all send it.',
+		'If memory ran out the task usually gets SIGKILL (-9) instead; if execution_timeout fired the log says AirflowTaskTimeout.'
+	],
+	'000606': [
+		'Set a default warehouse for the user or name one in the connection (warehouse=..., USE WAREHOUSE).',
+		'Grant USAGE on that warehouse to the role the connection uses, and check the warehouse exists and is not suspended for good.'
+	],
+	'100038': [
+		'Open the file at the line and column in the message: if it is a header row or a shifted column, fix the file format (SKIP_HEADER, FIELD_DELIMITER, FIELD_OPTIONALLY_ENCLOSED_BY).',
+		'If the value itself is bad, fix it at the source or load with ON_ERROR = CONTINUE and review the rejected rows.'
+	]
+};
+
 function expand(system: System, source: string, rows: Row[]): CatalogueEntry[] {
 	return rows.map(([code, category, severity, entity, title, template]) => ({
 		code,
@@ -2592,7 +2700,9 @@ function expand(system: System, source: string, rows: Row[]): CatalogueEntry[] {
 		...(entity ? { entity } : {}),
 		title,
 		template,
-		source
+		source,
+		...(AMBIGUOUS[code] ? { ambiguous: AMBIGUOUS[code] } : {}),
+		...(STEPS[code] ? { steps: STEPS[code] } : {})
 	}));
 }
 
@@ -2614,5 +2724,6 @@ export const HAND_ENTRIES: readonly CatalogueEntry[] = [
 	...expand('keyvault', KEYVAULT, KEYVAULT_ROWS),
 	...expand('spark', SPARK, SPARK_ROWS),
 	...expand('bigquery', BIGQUERY, BIGQUERY_ROWS),
+	...expand('databricks', DATABRICKS_API, DATABRICKS_API_ROWS),
 	...expand('airflow', AIRFLOW, AIRFLOW_ROWS)
 ];

@@ -34,3 +34,8 @@ const BY_CODE = new Map<string, CatalogueEntry>(
 export function lookup(code: string): CatalogueEntry | null {
 	return EXACT.get(code) ?? BY_CODE.get(code.toLowerCase()) ?? null;
 }
+
+/** The row for a code exactly as printed (for words that only count as a code in that case). */
+export function lookupExact(code: string): CatalogueEntry | null {
+	return EXACT.get(code) ?? null;
+}

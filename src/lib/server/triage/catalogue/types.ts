@@ -47,4 +47,10 @@ export interface CatalogueEntry {
 	steps?: string[];
 	/** Where the row comes from (a catalogue file or documentation page). */
 	source: string;
+	/**
+	 * Set when the documentation gives the code more than one cause that the message does not tell
+	 * apart (e.g. "does not exist or not authorized"): the answer is then only Medium confidence,
+	 * and this sentence says what else it may be.
+	 */
+	ambiguous?: string;
 }

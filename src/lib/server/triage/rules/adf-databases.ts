@@ -15,7 +15,7 @@ export const ADF_DATABASE_RULES: readonly Rule[] = [
 		codes: ['SqlFailedToConnect'],
 		patterns: [
 			/Cannot connect to SQL Database/i,
-			/A network-related or instance-specific error occurred while establishing a connection to SQL Server/i
+			/A network-related or instance-specific error (?:has )?occurred while establishing a connection/i
 		],
 		category: 'connectivity',
 		severity: 'High',

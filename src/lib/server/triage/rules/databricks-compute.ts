@@ -186,13 +186,16 @@ export const DATABRICKS_COMPUTE_RULES: readonly Rule[] = [
 	rule({
 		errorType: 'SparkJobAborted',
 		tier: 'wrapper',
-		patterns: [/Job aborted due to stage failure/i],
-		category: 'code_error',
+		patterns: [/Job aborted due to stage failure/i, /\bSparkException: Job aborted\b/],
+		// Only a wrapper: when no inner cause was recognised the honest answer is "unknown" (a
+		// crashed Python worker, bad input, a bug and lost executors all end up here).
+		category: 'unknown',
 		severity: 'High',
 		autoHealPossible: false,
 		entity: clusterId,
 		noun: 'cluster',
-		rootCause: (s) => `A Spark stage on ${s} failed repeatedly and the job was aborted.`,
+		rootCause: (s) =>
+			`A Spark stage on ${s} failed repeatedly and the job was aborted; the cause inside was not recognised.`,
 		recommendations: [
 			'Find the first failed task in the Spark UI and read its exception.',
 			'Check for bad input records or skew on the stage that failed.'

@@ -18,6 +18,108 @@ const ADF_COPY =
 const DBT_DEBUG = 'https://docs.getdbt.com/guides/debug-errors';
 
 export const GENERIC_RULES: readonly Rule[] = [
+	/**
+	 * The limits the services document, in their own words. An on-call engineer treats all of
+	 * these the same way (back off, spread the load, ask for more quota): BigQuery's
+	 * `rateLimitExceeded` (short-term rate) and `quotaExceeded` (a project or table quota, which
+	 * resets) are both throttling here. Hard capacity that waiting does not restore (Azure
+	 * regional cores for a cluster, a database at its size quota, a workspace at its job count)
+	 * is cluster_launch or resource_exhausted instead, in their own rows and phrases.
+	 */
+	rule({
+		errorType: 'ServiceLimitReached',
+		codes: [
+			'REQUEST_LIMIT_EXCEEDED',
+			'TEMPORARILY_UNAVAILABLE',
+			'rateLimitExceeded',
+			'jobRateLimitExceeded'
+		],
+		patterns: [
+			// Azure Storage scalability targets: ServerBusy (503) with the limit that was crossed.
+			/\b(?:Ingress|Egress|Operations per second) is over the account limit/i,
+			/<Code>ServerBusy<\/Code>|ErrorCode[:=]\s*ServerBusy\b/,
+			// Azure SQL resource governance (10928, 10929) and 40501.
+			/The request limit for the (?:database|elastic pool) is \d+ and has been reached/i,
+			/The service is currently busy\. Retry the request after/i,
+			// ADF pipeline concurrency (UserErrorConcurrencyLimitReached).
+			/concurrency limit of the pipeline was reached/i,
+			// Databricks REST API (REQUEST_LIMIT_EXCEEDED, 429 TEMPORARILY_UNAVAILABLE).
+			/\bREQUEST_LIMIT_EXCEEDED\b/,
+			/token bucket limit has been exceeded/i,
+			// BigQuery reasons and their messages.
+			/\b(?:rateLimitExceeded|jobRateLimitExceeded|quotaExceeded)\b/,
+			/\bExceeded rate limits\b/i,
+			/\bQuota exceeded: Your \w+ exceeded quota for\b/i
+		],
+		name: (text) =>
+			/\b(REQUEST_LIMIT_EXCEEDED|TEMPORARILY_UNAVAILABLE|rateLimitExceeded|jobRateLimitExceeded|quotaExceeded|ServerBusy|UserErrorConcurrencyLimitReached)\b/.exec(
+				text
+			)?.[1] ?? null,
+		// TEMPORARILY_UNAVAILABLE is also a cluster termination reason, which is a launch failure.
+		adjust: (text) =>
+			/Reason: TEMPORARILY_UNAVAILABLE|terminated[^\n]{0,80}TEMPORARILY_UNAVAILABLE/i.test(text) &&
+			!/\b429\b/.test(text)
+				? { category: 'cluster_launch', severity: 'High' }
+				: null,
+		category: 'throttling',
+		severity: 'Medium',
+		autoHealPossible: true,
+		entity: endpointUrl,
+		noun: 'service',
+		rootCause: (s) =>
+			`${s} refused work because a documented rate, concurrency or quota limit was reached.`,
+		recommendations: [
+			'Rerun after a short wait with exponential backoff; add a retry policy to the task or activity.',
+			'Lower parallelism (ForEach batch count, concurrent runs, parallel copies) or spread the schedule.',
+			'If the limit is reached every day, ask for a higher quota or a larger tier (the message names the limit).'
+		],
+		docs: 'https://learn.microsoft.com/en-us/azure/storage/common/scalability-targets-standard-account'
+	}),
+	rule({
+		errorType: 'AirflowConnectionNotDefined',
+		patterns: [/The conn_id `[^`]+` isn't defined/, /\bCONNECTION_NOT_FOUND\b/],
+		category: 'configuration',
+		severity: 'Medium',
+		autoHealPossible: false,
+		rootCause: (s) => `${s} uses an Airflow connection id that is not defined in this environment.`,
+		recommendations: [
+			'Create the connection (UI, CLI, environment variable AIRFLOW_CONN_<ID> or the secrets backend) with the id the task uses.',
+			'Check the id in the DAG for typos and that the secrets backend is reachable from the workers.'
+		],
+		docs: 'https://airflow.apache.org/docs/apache-airflow/stable/howto/connection.html'
+	}),
+	rule({
+		errorType: 'AirflowTaskTerminated',
+		patterns: [/Task received SIGTERM signal/, /Received SIGTERM\. Terminating subprocesses/],
+		// A SIGTERM comes from outside the task; the message alone does not say who sent it.
+		category: 'unknown',
+		severity: 'Medium',
+		autoHealPossible: false,
+		entity: airflowTask,
+		noun: 'Airflow task',
+		rootCause: (s) => `${s} was stopped from outside with SIGTERM; the message does not say why.`,
+		recommendations: [
+			'Read the scheduler and worker logs at the time of the SIGTERM: a cleared or externally changed task state, a missed heartbeat, a recorded pid mismatch, a pod eviction or a worker restart all send it.',
+			'If the task hit its execution_timeout, the log says AirflowTaskTimeout instead; if memory ran out it is usually SIGKILL (-9).',
+			'Rerun once the cause is known; a one-off eviction or restart needs nothing more.'
+		],
+		docs: 'https://airflow.apache.org/docs/apache-airflow/stable/troubleshooting.html'
+	}),
+	rule({
+		errorType: 'SqlDeadlockVictim',
+		codes: ['1205'],
+		patterns: [/was deadlocked on lock(?: \|)?(?: [\w ]+)? resources with another process/i],
+		category: 'configuration',
+		severity: 'Medium',
+		autoHealPossible: true,
+		rootCause: (s) =>
+			`${s} lost a deadlock on the database and was chosen as the victim: another job touches the same rows at the same time.`,
+		recommendations: [
+			'Rerun: the victim transaction can simply be retried.',
+			'Find the competing job (overlapping schedules, parallel loads into one table) and serialise them or shorten their transactions.'
+		],
+		docs: 'https://learn.microsoft.com/en-us/sql/relational-databases/errors-events/mssqlserver-1205-database-engine-error'
+	}),
 	rule({
 		errorType: 'AzureAdSignInFailed',
 		patterns: [/\bAADSTS\d{5,}/],
@@ -36,7 +138,16 @@ export const GENERIC_RULES: readonly Rule[] = [
 	}),
 	rule({
 		errorType: 'DbtCompilationError',
-		patterns: [/Compilation Error in (?:model|test|seed|snapshot|macro)/, /^Compilation Error\b/m],
+		patterns: [
+			/Compilation Error in (?:model|test|seed|snapshot|macro)/,
+			/^Compilation Error\b/m,
+			/Compilation error while compiling (?:model|test|seed|snapshot|macro)/i
+		],
+		// A ref to a node that is missing or disabled is a project configuration problem.
+		adjust: (text) =>
+			/depends on (?:a node named )?'[^']+' which (?:was not found|is disabled)/.test(text)
+				? { category: 'configuration', severity: 'Medium' }
+				: null,
 		category: 'code_error',
 		severity: 'High',
 		autoHealPossible: false,
@@ -88,6 +199,13 @@ export const GENERIC_RULES: readonly Rule[] = [
 			/\bTimeoutException\b/,
 			/\bETIMEDOUT\b/
 		],
+		// Timing out while opening the connection is a network path problem, not a slow job.
+		adjust: (text) =>
+			/could not connect to server|connection to the host \S+(?:, port \d+)? has failed|network-related or instance-specific error/i.test(
+				text
+			)
+				? { category: 'connectivity', severity: 'High' }
+				: null,
 		category: 'timeout',
 		severity: 'Medium',
 		autoHealPossible: true,
