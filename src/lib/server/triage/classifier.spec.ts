@@ -51,7 +51,8 @@ describe('classifyOffline on generic sources (Airflow, dbt, HTTP, sockets)', () 
 			message:
 				"Compilation Error in model stg_orders (models/staging/stg_orders.sql)\n  Model 'model.jaffle_shop.stg_orders' (models/staging/stg_orders.sql) depends on a node named 'stg_customer' which was not found",
 			errorType: 'DbtCompilationError',
-			category: 'code_error',
+			// A ref to a missing or disabled node is fixed in the project, not in the SQL.
+			category: 'configuration',
 			entity: 'stg_orders'
 		},
 		{
@@ -154,7 +155,12 @@ describe('which signal wins', () => {
 		const result = classifyOffline(
 			input('Failure happened on Source side.', { errorCode: '2200' })
 		);
-		expect(result).toMatchObject({ errorType: 'CopyActivityFailure', confidence: 'Medium' });
+		// 2200 alone decides nothing: the answer is unknown, and says so with low confidence.
+		expect(result).toMatchObject({
+			errorType: 'CopyActivityFailure',
+			category: 'unknown',
+			confidence: 'Low'
+		});
 	});
 
 	it('prefers the inner error over the container activity that wraps it', () => {

@@ -85,6 +85,8 @@ describe('the AI prompt over the corpus test part', () => {
 	it('is a sample worth the name', () => {
 		expect(testPart.length).toBeGreaterThanOrEqual(300);
 		expect(new Set(testPart.map((item) => item.label)).size).toBeGreaterThanOrEqual(12);
+		// Real messages as engineers posted them, not only ones derived from the catalogues.
+		expect(testPart.filter((item) => item.kind === 'real').length).toBeGreaterThanOrEqual(50);
 		expect(new Set(testPart.map((item) => item.pipelineSource))).toEqual(
 			new Set(['adf', 'databricks', 'generic'])
 		);

@@ -250,6 +250,14 @@ const REPRESENTATIVES: Representative[] = [
 	},
 	{
 		table: 'hand.ts',
+		system: 'databricks',
+		code: 'REQUEST_LIMIT_EXCEEDED',
+		source: 'databricks',
+		message:
+			'databricks.sdk.errors.platform.TooManyRequests: REQUEST_LIMIT_EXCEEDED: ListJobsRequest RPC token bucket limit has been exceeded.'
+	},
+	{
+		table: 'hand.ts',
 		system: 'airflow',
 		code: 'AirflowTaskTimeout',
 		source: 'generic',
