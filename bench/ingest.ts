@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type pg from 'pg';
 import type { PgBoss } from 'pg-boss';
+import { runBacklog, type BacklogOutcome } from './lib/backlog.ts';
 import { createPlainTable, PLAIN_TABLE } from './lib/baselines.ts';
 import { captureIngest, MIRROR_QUEUES, startBenchBoss } from './lib/capture.ts';
 import { installCleanupHandlers, removeTempDirs } from './lib/cleanup.ts';
@@ -21,6 +22,9 @@ const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 2);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const JSON_ONLY = env.BENCH_JSON === '1';
+/** Offline triage jobs enqueued at once at the end (0 skips the backlog phase). */
+const BACKLOG = Number(env.BENCH_BACKLOG ?? 5000);
+const BACKLOG_LIMIT_MS = 300_000;
 const INGEST_KEY = 'vik_bench_ingest_key_0123456789abcdef';
 // Both as work() in src/lib/server/jobs/boss.ts sets them (pg-boss's own notify backstop is 30 s).
 const POLL_SECONDS = 2; // pollingIntervalSeconds
@@ -68,6 +72,11 @@ async function main(db: BenchDatabase, held: Held): Promise<void> {
 	// First, while the queue is empty: later phases leave nothing behind, but this must see no backlog at all.
 	const light = await runLight(ctx, LIGHT);
 	const { rounds, loadDelays } = await runRounds(ctx, captured, ROUNDS);
+	let backlog: BacklogOutcome | null = null;
+	if (BACKLOG > 0) {
+		log(`backlog: ${BACKLOG} offline triage jobs at once`);
+		backlog = await runBacklog(pool, boss, BACKLOG, BACKLOG_LIMIT_MS);
+	}
 	const summary = summarize(rounds);
 	for (const [k, v] of Object.entries(light.failures))
 		summary.non201[k] = (summary.non201[k] ?? 0) + v;
@@ -101,7 +110,8 @@ async function main(db: BenchDatabase, held: Held): Promise<void> {
 			wokenByNotify:
 				light.queue.n > 0 &&
 				light.queue.notStarted === 0 &&
-				light.queue.p95 < (POLL_SECONDS * 1000) / 4
+				light.queue.p95 < (POLL_SECONDS * 1000) / 4,
+			backlog
 		}
 	};
 	if (!JSON_ONLY) process.stdout.write(formatReport(report) + '\n');

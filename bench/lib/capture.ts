@@ -120,7 +120,11 @@ export async function captureIngest(
 						if (/^\s*insert into tickets/i.test(text)) ticketRow = r.rows[0];
 						return r;
 					},
-					release: () => client.release()
+					// inTransaction watches the connection for errors and hands a broken one back.
+					on: (event: 'error', fn: (err: Error) => void) => client.on(event, fn),
+					removeListener: (event: 'error', fn: (err: Error) => void) =>
+						client.removeListener(event, fn),
+					release: (err?: Error | boolean) => client.release(err)
 				};
 			}
 		};

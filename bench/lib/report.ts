@@ -1,3 +1,4 @@
+import type { BacklogOutcome } from './backlog.ts';
 import type { DatabaseFacts } from './database.ts';
 import type { DelayFigures, Figures, Ratio, Summary } from './summary.ts';
 
@@ -28,6 +29,8 @@ export interface Report {
 		};
 		/** Light-load delays far below the polling interval: workers were woken by NOTIFY. */
 		wokenByNotify: boolean;
+		/** A backlog of offline triage jobs enqueued at once, drained by the server's workers. */
+		backlog: BacklogOutcome | null;
 	};
 }
 
@@ -53,6 +56,21 @@ const counts = (c: Record<string, number>) =>
 				.map(([k, v]) => `${v}× ${k}`)
 				.join('; ')
 		: '0';
+
+function backlogLines(b: BacklogOutcome): string[] {
+	const drained =
+		b.drainMs === null
+			? 'NOT drained within the limit'
+			: `drained in ${num(b.drainMs / 1000, 2)} s (${num(b.jobsPerSecond ?? NaN, 0)} jobs/s), first created → last completed`;
+	const lines = [
+		'',
+		`Backlog: ${b.jobs} offline triage jobs enqueued at once (one insert, one NOTIFY)`,
+		`  ${drained}`
+	];
+	if (b.stillPending > 0)
+		lines.push(`!!! ${b.stillPending} tickets still pending triage afterwards`);
+	return lines;
+}
 
 export function formatReport(r: Report): string {
 	const { config: c, summary: s, triage: t } = r;
@@ -88,19 +106,14 @@ export function formatReport(r: Report): string {
 		delayRow('light, client got 201 → job started', t.light.acceptedToStart),
 		delayRow(`under load (${c.concurrency} senders), queue`, t.underLoad),
 		`  triage jobs per load sample: ${t.underLoad.jobs.join(', ')}; still queued when the load stopped: ${t.underLoad.queuedAtLoadEnd.join(', ')}`,
-		`  backlog cleared (bench waking the workers) in ${t.underLoad.drainSeconds.map((d) => (d === null ? 'NOT within limit' : `${num(d)} s`)).join(', ')}`
+		`  what was still queued cleared (no help from the bench) in ${t.underLoad.drainSeconds.map((d) => (d === null ? 'NOT within limit' : `${num(d)} s`)).join(', ')}`,
+		...(t.backlog ? backlogLines(t.backlog) : [])
 	];
 	if (!t.wokenByNotify)
 		lines.push(
 			'',
 			`!!! Light-load triage start delay is not far below the ${t.pollingIntervalSeconds} s poll interval:`,
 			'!!! workers look like they wait for the next poll instead of being woken by NOTIFY.'
-		);
-	if (t.underLoad.queuedAtLoadEnd.some((n) => n > 0))
-		lines.push(
-			'',
-			`!!! Triage falls behind under load, and once webhooks stop no NOTIFY wakes the workers: each polls a`,
-			`!!! notify queue only every ${t.notifyBackstopSeconds} s, so a backlog drains at ~1 job per worker (localConcurrency) per ${t.notifyBackstopSeconds} s.`
 		);
 	lines.push(
 		'',

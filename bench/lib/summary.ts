@@ -17,7 +17,7 @@ export interface Round {
 		jobs: number;
 		/** Of those, how many had not started when the load stopped. */
 		queuedAtLoadEnd: number;
-		/** Time to clear the backlog with the bench waking the workers (ms); null past the limit. */
+		/** Time for the workers to clear what was still queued when the load stopped (ms); null past the limit. */
 		drainMs: number | null;
 	};
 }

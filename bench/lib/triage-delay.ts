@@ -64,25 +64,12 @@ export function queueDelays(jobs: TriageJob[]): number[] {
 	return jobs.filter((j) => j.startedMs !== null).map((j) => j.startedMs! - j.createdMs);
 }
 
-// The channel pg-boss's listener is on (plans.notifyChannelSql for the default schema).
-const CHANNEL = `('pgboss_' || left(encode(sha224('pgboss'::bytea), 'hex'), 24))`;
-
-/** Wakes the triage workers the way a committed webhook does, without adding a job. */
-export async function wakeTriageWorkers(pool: pg.Pool): Promise<void> {
-	await pool.query(`select pg_notify(${CHANNEL}, '${QUEUE}')`);
-}
-
 /**
- * Clears a triage backlog before the next sample. With no webhooks arriving,
- * no NOTIFY comes and each worker takes one job per backstop poll (every 2 s,
- * set in jobs/boss.ts work()), so the bench keeps waking them; returns the
- * time taken (ms), or null past `timeoutMs`.
+ * Waits for the triage backlog a sample left to clear before the next one; returns the time
+ * taken (ms), or null past `timeoutMs`. Nothing wakes the workers here: with no webhooks
+ * arriving no NOTIFY comes, and a backlog must drain through the workers' own burst fetching
+ * (jobs/boss.ts work()), not at one job per worker per backstop poll.
  */
 export async function drainTriage(pool: pg.Pool, timeoutMs: number): Promise<number | null> {
-	const waker = setInterval(() => void wakeTriageWorkers(pool).catch(() => {}), 250);
-	try {
-		return await waitForTriageIdle(pool, timeoutMs);
-	} finally {
-		clearInterval(waker);
-	}
+	return waitForTriageIdle(pool, timeoutMs);
 }
