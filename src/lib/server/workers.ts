@@ -45,9 +45,11 @@ export async function registerWorkers(deps: WorkerDeps): Promise<void> {
 				},
 				data.ticketId
 			),
-		// Mostly waiting on Gemini: enough in flight that a burst of failures is explained
-		// in seconds, not minutes (bench/ingest measured the backlog with 2).
-		{ localConcurrency: 8 }
+		// Mostly waiting on Gemini: enough in flight that a burst of failures is explained in
+		// seconds, not minutes. Offline, a job is a few milliseconds of SQL: batches of 4 fetched
+		// back to back while they come back full drain 5,000 queued jobs in seconds (bench/ingest's
+		// backlog phase); 16 in flight leave the shared pool (20) room for ingest and the board.
+		{ localConcurrency: 4, batchSize: 4 }
 	);
 	await work(boss, 'databricks.enrich-run', (data) =>
 		runEnrichment(

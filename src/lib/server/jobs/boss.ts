@@ -75,25 +75,53 @@ export async function send<Q extends QueueName>(
 	});
 }
 
+export interface WorkOptions {
+	/** Workers polling this queue in this process (each holds one fetch at a time). */
+	localConcurrency?: number;
+	/**
+	 * Jobs one fetch claims; they run side by side, so up to localConcurrency × batchSize
+	 * handlers are in flight. Above 1, a worker whose fetch came back full fetches again at
+	 * once (burstWhenBatchFull): a backlog is worked through back to back, never one job per
+	 * poll, and a short fetch (the queue ran dry) returns the worker to NOTIFY / polling.
+	 */
+	batchSize?: number;
+}
+
 export async function work<Q extends QueueName>(
 	boss: PgBoss,
 	queue: Q,
 	handler: (data: QueuePayloads[Q], job: Job<QueuePayloads[Q]>) => Promise<void>,
-	opts: { localConcurrency?: number } = {}
+	opts: WorkOptions = {}
 ): Promise<void> {
+	const batchSize = opts.batchSize ?? 1;
 	await boss.work<QueuePayloads[Q]>(
 		queue,
 		{
 			localConcurrency: opts.localConcurrency ?? 2,
+			batchSize,
 			pollingIntervalSeconds: 2,
 			// A retried job gets no NOTIFY when its delay ends; without this it waits up to 30 s.
 			notifyPollingIntervalSeconds: 2,
 			// A worker takes one job per poll (or NOTIFY); with a backlog (after an outage, a
 			// restart, a burst of failures) it fetches again at once until the backlog is gone.
-			burstWhenReadyExceeds: BURST_BACKLOG
+			// The backlog figure is pg-boss's cache (refreshed every SUPERVISE_SECONDS), so a
+			// backlog younger than that is only seen through burstWhenBatchFull (batchSize > 1).
+			burstWhenReadyExceeds: BURST_BACKLOG,
+			burstWhenBatchFull: batchSize > 1,
+			// Each job of a batch settles on its own: one that throws is retried alone, the rest
+			// of its batch completes.
+			perJobResults: true
 		},
-		async (jobs) => {
-			for (const job of jobs) await handler(job.data, job);
-		}
+		async (jobs) =>
+			Promise.all(
+				jobs.map(async (job) => {
+					try {
+						await handler(job.data, job);
+						return { id: job.id, status: 'completed' as const };
+					} catch (err) {
+						return { id: job.id, status: 'failed' as const, output: err };
+					}
+				})
+			)
 	);
 }
