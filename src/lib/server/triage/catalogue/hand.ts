@@ -2218,7 +2218,7 @@ const SPARK_ROWS: Row[] = [
 		'[SPARK_JOB_CANCELLED] Job 42 cancelled part of cancelled job group <uuid> SQLSTATE: XXKDA'
 	],
 	[
-		'CONNECT_SESSION_MIGRATION',
+		'INVALID_HANDLE.SESSION_NOT_FOUND',
 		'connectivity',
 		'Medium',
 		null,
@@ -2322,8 +2322,8 @@ const SPARK_ROWS: Row[] = [
 		'[CONFIG_NOT_AVAILABLE] Configuration <name> is not available. SQLSTATE: 42K0I'
 	],
 	[
-		'SPARK_CONNECT_SESSION_CLOSED',
-		'upstream',
+		'NO_ACTIVE_SESSION',
+		'connectivity',
 		'Medium',
 		null,
 		'Session closed',
