@@ -6,6 +6,7 @@ import { Migration20261127200000_auth_limits } from './Migration20261127200000_a
 import { Migration20261127300000_ingest_limits } from './Migration20261127300000_ingest_limits.ts';
 import { Migration20261128040000_instances } from './Migration20261128040000_instances.ts';
 import { Migration20261128070000_mcp } from './Migration20261128070000_mcp.ts';
+import { Migration20261128070001_mcp_sessions } from './Migration20261128070001_mcp_sessions.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -18,5 +19,6 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261127300000_ingest_limits
 	},
 	{ name: 'Migration20261128040000_instances', class: Migration20261128040000_instances },
-	{ name: 'Migration20261128070000_mcp', class: Migration20261128070000_mcp }
+	{ name: 'Migration20261128070000_mcp', class: Migration20261128070000_mcp },
+	{ name: 'Migration20261128070001_mcp_sessions', class: Migration20261128070001_mcp_sessions }
 ];

@@ -35,10 +35,7 @@ async function account(email: string, role: 'viewer' | 'responder'): Promise<str
 		body: JSON.stringify({ email, name: email.split('@')[0], password })
 	});
 	expect(res.status).toBe(202);
-	const db = new pg.Client(databaseUrl);
-	await db.connect();
-	await db.query('update users set role = $1 where email = $2', [role, email]);
-	await db.end();
+	await sql('update users set role = $1 where email = $2', [role, email]);
 	return createToken(await login(server.url, email, password));
 }
 
@@ -69,6 +66,40 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
 	const r = (await client.callTool({ name, arguments: args })) as ToolAnswer;
 	const text = r.content.map((c) => c.text ?? '').join('\n');
 	return { isError: r.isError === true, text, json: () => JSON.parse(text) };
+}
+
+const initialize = {
+	jsonrpc: '2.0',
+	id: 1,
+	method: 'initialize',
+	params: {
+		protocolVersion: '2025-06-18',
+		capabilities: {},
+		clientInfo: { name: 'curl', version: '1' }
+	}
+};
+const toolsList = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+
+/** A raw JSON-RPC POST to /mcp, as any HTTP client can send it. */
+const post = (headers: Record<string, string>, body: unknown, url = server.url) =>
+	fetch(`${url}/mcp`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			accept: 'application/json, text/event-stream',
+			...headers
+		},
+		body: JSON.stringify(body)
+	});
+
+async function sql(text: string, values: unknown[] = []) {
+	const db = new pg.Client(databaseUrl);
+	await db.connect();
+	try {
+		return await db.query(text, values);
+	} finally {
+		await db.end();
+	}
 }
 
 beforeAll(async () => {
@@ -306,26 +337,6 @@ describe('MCP over Streamable HTTP', () => {
 		expect(err?.code).toBe(401);
 		expect(err?.message).toContain('Authorization: Bearer');
 
-		const initialize = {
-			jsonrpc: '2.0',
-			id: 1,
-			method: 'initialize',
-			params: {
-				protocolVersion: '2025-06-18',
-				capabilities: {},
-				clientInfo: { name: 'curl', version: '1' }
-			}
-		};
-		const post = (headers: Record<string, string>, body: unknown) =>
-			fetch(`${server.url}/mcp`, {
-				method: 'POST',
-				headers: {
-					'content-type': 'application/json',
-					accept: 'application/json, text/event-stream',
-					...headers
-				},
-				body: JSON.stringify(body)
-			});
 		const none = await post({}, initialize);
 		expect(none.status).toBe(401);
 		expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -337,7 +348,7 @@ describe('MCP over Streamable HTTP', () => {
 		expect(mine.status).toBe(200);
 		const session = mine.headers.get('mcp-session-id');
 		expect(session).toBeTruthy();
-		const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} };
+		const list = toolsList;
 		const theirs = await post(
 			{ authorization: `Bearer ${tokens.viewer}`, 'mcp-session-id': session! },
 			list
@@ -374,5 +385,64 @@ describe('MCP over Streamable HTTP', () => {
 		});
 		expect(revoked.status).toBeLessThan(300);
 		await expect(call(client, 'incident_stats', {})).rejects.toMatchObject({ code: 401 });
+	});
+
+	it('keeps a session across instances, and ends it on DELETE, when idle, or past 10', async () => {
+		const client = await connect(tokens.responder);
+		const transport = client.transport as StreamableHTTPClientTransport;
+		const session = transport.sessionId!;
+		expect(session).toMatch(/^[0-9a-f-]{36}$/);
+
+		// A second instance on the same database serves the session the first one opened.
+		const other = await startServer(databaseUrl);
+		try {
+			const elsewhere = new Client({ name: 'vigil-test', version: '1.0.0' });
+			await elsewhere.connect(
+				new StreamableHTTPClientTransport(new URL(`${other.url}/mcp`), {
+					sessionId: session,
+					requestInit: { headers: { authorization: `Bearer ${tokens.responder}` } }
+				})
+			);
+			expect((await call(elsewhere, 'incident_stats', {})).isError).toBe(false);
+			await elsewhere.close();
+		} finally {
+			expect(await other.stop()).toBe(0);
+		}
+
+		await transport.terminateSession();
+		const ended = await post(
+			{ authorization: `Bearer ${tokens.responder}`, 'mcp-session-id': session },
+			toolsList
+		);
+		expect(ended.status).toBe(404);
+
+		const idle = (
+			await post({ authorization: `Bearer ${tokens.responder}` }, initialize)
+		).headers.get('mcp-session-id')!;
+		await sql(
+			`update mcp_sessions set last_seen_at = now() - interval '31 minutes' where id = $1`,
+			[idle]
+		);
+		const stale = await post(
+			{ authorization: `Bearer ${tokens.responder}`, 'mcp-session-id': idle },
+			toolsList
+		);
+		expect(stale.status).toBe(404);
+
+		const opened: string[] = [];
+		for (let i = 0; i < 11; i++) {
+			const r = await post({ authorization: `Bearer ${tokens.viewer}` }, initialize);
+			opened.push(r.headers.get('mcp-session-id')!);
+		}
+		const live = async (id: string) =>
+			(await post({ authorization: `Bearer ${tokens.viewer}`, 'mcp-session-id': id }, toolsList))
+				.status;
+		expect(await live(opened[0]!)).toBe(404);
+		expect(await live(opened[10]!)).toBe(200);
+		const { rows } = await sql(
+			`select count(*)::int as n from mcp_sessions s join users u on u.id = s.user_id where u.email = $1`,
+			['victor@contoso.example']
+		);
+		expect(rows[0].n).toBe(10);
 	});
 });

@@ -227,7 +227,6 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	async function stopAll() {
 		{
 			detachRealtime?.();
-			await rt.mcp.close();
 			await cluster?.close().catch((err) => log.warn({ err }, 'Socket.IO adapter close'));
 			await changes.close();
 			limits.stop();

@@ -11,14 +11,16 @@
  * (its tool list never changes), and an idle stream held open per client would keep the
  * HTTP server from closing on shutdown (it waits for every connection to end).
  *
- * Sessions: the SDK keeps a session's state in its transport object, so each session is
- * one McpServer + transport in this process, found by the Mcp-Session-Id header. The
- * session is bound to the user whose token initialised it: the same session id with
- * another user's token is refused (403), and the user (with their role today) is
- * re-read from the token on every request, so a revoked token or a lowered role applies
- * at once. Idle sessions are closed after `idleMs`; a user holds at most
- * `maxSessionsPerUser` (the oldest is closed for a new one). Sessions live in memory:
- * several instances behind a balancer need /mcp to stick to one instance per session.
+ * Sessions: the session id (Mcp-Session-Id) and the user it belongs to are kept in
+ * PostgreSQL (sessions.ts), and every request is served by a fresh server on the SDK's
+ * stateless transport: Vigil's tools keep no conversation state, so nothing else of a
+ * session needs to live in a process, and any instance behind a balancer, or a restarted
+ * one, serves any session. The SDK's own stateful mode keeps sessions in the transport
+ * object of one process (sticky sessions, lost on restart). A session is bound to the
+ * user whose token opened it: the same id with another user's token is refused (403).
+ * The user, with their role today, is read from the token on every request, so a revoked
+ * token or a lowered role applies at once. Sessions end when the client deletes them,
+ * after 30 minutes idle, or when a user opens more than 10 (the least recently used go).
  */
 import { randomUUID } from 'node:crypto';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -40,6 +42,7 @@ import {
 	TriageArgs
 } from './context.ts';
 import { clip } from './format.ts';
+import { mcpSessions } from './sessions.ts';
 import { runTool, ToolError, TOOLS, type ToolDef } from './tools.ts';
 
 export interface McpDeps {
@@ -54,22 +57,12 @@ export interface McpOptions {
 export interface McpEndpoint {
 	/** One HTTP request to /mcp (POST, GET or DELETE) from an authenticated user. */
 	handle(request: Request, user: AuthUser): Promise<Response>;
-	sessionCount(): number;
-	/** Closes every session (their SSE streams end), for shutdown. */
-	close(): Promise<void>;
 }
 
 /** The spec's code for an unknown resource. */
 const RESOURCE_NOT_FOUND = -32002;
 /** Past this, an answer would crowd the model's context: cut, and say so. */
 const MAX_ANSWER = 60_000;
-
-interface Session {
-	transport: WebStandardStreamableHTTPServerTransport;
-	server: McpServer;
-	userId: string;
-	lastSeen: number;
-}
 
 const text = (value: unknown): string => {
 	const s = JSON.stringify(value, null, 1);
@@ -227,87 +220,85 @@ function rpcError(status: number, code: number, message: string): Response {
 	);
 }
 
+const isInitialize = (body: unknown): boolean =>
+	Array.isArray(body)
+		? body.some(isInitialize)
+		: typeof body === 'object' &&
+			body !== null &&
+			(body as { method?: unknown }).method === 'initialize';
+
 export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndpoint {
-	const idleMs = opts.idleMs ?? 30 * 60_000;
-	const maxPerUser = opts.maxSessionsPerUser ?? 10;
-	const sessions = new Map<string, Session>();
+	const sessions = mcpSessions(deps.pool, {
+		idleMs: opts.idleMs ?? 30 * 60_000,
+		maxPerUser: opts.maxSessionsPerUser ?? 10
+	});
 
-	const drop = (id: string) => {
-		const s = sessions.get(id);
-		if (!s) return;
-		sessions.delete(id);
-		// Closing the server closes its transport; both are idempotent.
-		s.server.close().catch((err) => log.warn({ err }, 'mcp session close'));
-	};
-
-	const sweep = setInterval(
-		() => {
-			const cutoff = Date.now() - idleMs;
-			for (const [id, s] of sessions) if (s.lastSeen < cutoff) drop(id);
-		},
-		Math.min(idleMs, 60_000)
-	);
-	sweep.unref();
-
-	/** A new session: the transport answers the initialize request and names the session. */
-	async function open(request: Request, user: AuthUser, authInfo: AuthInfo) {
+	/** One request on a fresh server and stateless transport: the session lives in PostgreSQL. */
+	async function serve(request: Request, body: unknown, authInfo: AuthInfo): Promise<Response> {
 		const server = buildServer(deps);
-		const transport: WebStandardStreamableHTTPServerTransport =
-			new WebStandardStreamableHTTPServerTransport({
-				sessionIdGenerator: () => randomUUID(),
-				enableJsonResponse: true,
-				maxRequestBodySize: 1024 * 1024,
-				onsessioninitialized: (id) => {
-					const mine = [...sessions.entries()].filter(([, s]) => s.userId === user.id);
-					mine.sort((a, b) => a[1].lastSeen - b[1].lastSeen);
-					for (const [old] of mine.slice(0, Math.max(0, mine.length - maxPerUser + 1))) drop(old);
-					sessions.set(id, { transport, server, userId: user.id, lastSeen: Date.now() });
-				},
-				onsessionclosed: (id) => drop(id)
-			});
-		transport.onclose = () => {
-			if (transport.sessionId) sessions.delete(transport.sessionId);
-		};
+		const transport = new WebStandardStreamableHTTPServerTransport({
+			sessionIdGenerator: undefined,
+			enableJsonResponse: true
+		});
 		await server.connect(transport);
-		const response = await transport.handleRequest(request, { authInfo });
-		// Anything but a successful initialize leaves no session behind.
-		if (!transport.sessionId || !sessions.has(transport.sessionId))
+		try {
+			// JSON answers are complete when handleRequest returns, so the server can go.
+			return await transport.handleRequest(request, { parsedBody: body, authInfo });
+		} finally {
 			await server.close().catch(() => {});
-		return response;
+		}
 	}
 
 	return {
 		async handle(request, user) {
+			if (request.method === 'GET')
+				return new Response(null, {
+					status: 405,
+					headers: { allow: 'POST, DELETE', 'cache-control': 'no-store' }
+				});
 			const authInfo: AuthInfo = {
 				token: '',
 				clientId: user.id,
 				scopes: [user.role],
 				extra: { user }
 			};
-			if (request.method === 'GET')
-				return new Response(null, {
-					status: 405,
-					headers: { allow: 'POST, DELETE', 'cache-control': 'no-store' }
-				});
 			const id = request.headers.get('mcp-session-id');
-			if (!id) {
-				if (request.method !== 'POST')
-					return rpcError(400, -32000, 'Mcp-Session-Id header is required: initialize first');
-				return open(request, user, authInfo);
+			if (request.method === 'DELETE') {
+				if (!id) return rpcError(400, -32000, 'Mcp-Session-Id header is required');
+				const state = await sessions.check(id, user.id);
+				if (state === 'other_user')
+					return rpcError(403, -32000, 'This session belongs to another user');
+				if (state === 'missing' || !(await sessions.end(id, user.id)))
+					return rpcError(404, -32001, 'Session not found (expired or closed)');
+				return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
 			}
-			const session = sessions.get(id);
-			if (!session)
+			if (request.method !== 'POST')
+				return new Response(null, { status: 405, headers: { allow: 'POST, DELETE' } });
+
+			let body: unknown;
+			try {
+				body = JSON.parse(await request.text());
+			} catch {
+				return rpcError(400, -32700, 'Parse error: the body must be a JSON-RPC message (JSON)');
+			}
+			if (isInitialize(body)) {
+				const session = await sessions.open(user.id);
+				const answer = await serve(request, body, authInfo);
+				if (!answer.ok) {
+					await sessions.end(session, user.id);
+					return answer;
+				}
+				const out = new Response(answer.body, answer);
+				out.headers.set('mcp-session-id', session);
+				return out;
+			}
+			if (!id) return rpcError(400, -32000, 'Mcp-Session-Id header is required: initialize first');
+			const state = await sessions.check(id, user.id);
+			if (state === 'missing')
 				return rpcError(404, -32001, 'Session not found (expired or closed): initialize again');
-			if (session.userId !== user.id)
+			if (state === 'other_user')
 				return rpcError(403, -32000, 'This session belongs to another user');
-			session.lastSeen = Date.now();
-			return session.transport.handleRequest(request, { authInfo });
-		},
-		sessionCount: () => sessions.size,
-		async close() {
-			clearInterval(sweep);
-			await Promise.all([...sessions.values()].map((s) => s.server.close().catch(() => {})));
-			sessions.clear();
+			return serve(request, body, authInfo);
 		}
 	};
 }
