@@ -259,6 +259,26 @@ describe('phrasing and codes that decide the category', () => {
 			'data_quality'
 		],
 		[
+			'a Snowflake syntax error without its code',
+			"SQL compilation error:\nsyntax error line 4 at position 10 unexpected 'FROM'.",
+			'code_error'
+		],
+		[
+			'a Snowflake load whose file has more columns than the table',
+			'Number of columns in file (12) does not match that of the corresponding table (11), use file format option error_on_column_count_mismatch=false to ignore this error',
+			'schema_mismatch'
+		],
+		[
+			'a BigQuery load with rows that do not parse',
+			'google.api_core.exceptions.BadRequest: 400 Error while reading data, error message: CSV table encountered too many errors, giving up. Rows: 12; errors: 1.',
+			'data_quality'
+		],
+		[
+			'a Spark data source whose library is not installed',
+			'java.lang.ClassNotFoundException: Failed to find data source: avro. Please find packages at https://spark.apache.org/third-party-projects.html',
+			'dependency'
+		],
+		[
 			'BigQuery out of memory',
 			'google.api_core.exceptions.BadRequest: 400 Resources exceeded during query execution: The query could not be executed in the allotted memory.',
 			'resource_exhausted'

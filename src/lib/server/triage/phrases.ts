@@ -24,6 +24,10 @@ const DBT = 'https://docs.getdbt.com/guides/debug-errors';
 const AIRFLOW = 'https://airflow.apache.org/docs/apache-airflow/stable/troubleshooting.html';
 const DELTA = 'https://docs.databricks.com/en/optimizations/isolation-level.html';
 const S3 = 'https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html';
+const SNOWFLAKE_FORMAT = 'https://docs.snowflake.com/en/sql-reference/sql/create-file-format';
+const SNOWFLAKE_ADF =
+	'https://learn.microsoft.com/azure/data-factory/connector-troubleshoot-snowflake';
+const BIGQUERY = 'https://cloud.google.com/bigquery/docs/error-messages';
 
 type Row = [
 	id: string,
@@ -59,6 +63,32 @@ const ROWS: Row[] = [
 		'High',
 		false,
 		KB
+	],
+	// Snowflake's own words for 001003 (a syntax error) and 100080 (file and table columns differ).
+	[
+		'SqlSyntaxError',
+		/SQL compilation error:\s*syntax error line \d+ at position \d+ unexpected/i,
+		'code_error',
+		'Medium',
+		false,
+		SNOWFLAKE_ADF
+	],
+	[
+		'ColumnCountMismatch',
+		/Number of columns in file \(\d+\) does not match that of the corresponding table \(\d+\)/i,
+		'schema_mismatch',
+		'High',
+		false,
+		SNOWFLAKE_FORMAT
+	],
+	// BigQuery load jobs (reason "invalid"): rows of the file that do not parse.
+	[
+		'LoadTooManyBadRows',
+		/(?:CSV|JSON) table encountered too many errors, giving up|Too many errors encountered\. Limit is: \d+/i,
+		'data_quality',
+		'High',
+		false,
+		BIGQUERY
 	],
 	[
 		'DeltaConcurrentModification',
@@ -126,7 +156,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'LibraryMissing',
-		/ModuleNotFoundError|No module named|ImportError|Library installation failed|Could not find a version that satisfies|ClassNotFoundException|NoClassDefFoundError|init script .* failed/i,
+		/ModuleNotFoundError|No module named|ImportError|Library installation failed|Failed to (?:find|load class for) data source|Could not find a version that satisfies|ClassNotFoundException|NoClassDefFoundError|init script .* failed/i,
 		'dependency',
 		'High',
 		false,
