@@ -22,6 +22,7 @@ export const load: PageServerLoad = async ({ url }) => {
 		tickets: page.items,
 		nextCursor: page.next_cursor,
 		counts: { open: stats.open, in_progress: stats.in_progress, closed: stats.closed },
+		breached: stats.open_breached,
 		teams,
 		serverNow: Date.now()
 	};

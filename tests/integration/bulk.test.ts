@@ -6,7 +6,7 @@ import { bulkTicketAction, ticketAction } from '../../src/lib/server/http/ticket
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import type { Actor } from '../../src/lib/server/tickets/audit.ts';
 import { acknowledge, resolve } from '../../src/lib/server/tickets/lifecycle.ts';
-import { getTicket as ticketDetail } from '../../src/lib/server/tickets/queries.ts';
+import { getTicket as ticketDetail, ticketStats } from '../../src/lib/server/tickets/queries.ts';
 import { startTestRuntime } from '../support/db.ts';
 import { auditActions, createTicket, getTicket } from '../support/tickets.ts';
 
@@ -270,5 +270,26 @@ describe('POST /api/tickets/{id}/resolve with a note', () => {
 		);
 		expect(tooLong.status).toBe(400);
 		expect(tooLong.body.error.details[0]!.field).toBe('note');
+	});
+});
+
+describe('breached count for the tab title', () => {
+	it('counts open tickets past their deadline, marked or not, until they are acknowledged', async () => {
+		const before = (await ticketStats(rt.pool)).open_breached;
+		const marked = await createTicket(rt);
+		const overdue = await createTicket(rt);
+		const fine = await createTicket(rt);
+		await rt.pool.query(
+			`update tickets set sla_status = 'Breached', sla_deadline = now() - interval '1 minute' where id = $1`,
+			[marked.id]
+		);
+		// Past its deadline a moment before the breach timer marks it: already counted.
+		await rt.pool.query(
+			`update tickets set sla_deadline = now() - interval '1 second' where id = $1`,
+			[overdue.id]
+		);
+		expect((await ticketStats(rt.pool)).open_breached).toBe(before + 2);
+		await bulk('responder', { action: 'acknowledge', ids: [marked.id, overdue.id, fine.id] });
+		expect((await ticketStats(rt.pool)).open_breached).toBe(before);
 	});
 });

@@ -46,4 +46,21 @@ describe('boardCommand', () => {
 		expect(cmd({ key: 'Escape', focused: true })).toBe('leave-field');
 		expect(cmd({ key: 'Escape' })).toBe('deselect');
 	});
+
+	it('moves with the arrows only once a ticket has focus, so they still scroll the page', () => {
+		expect(cmd({ key: 'ArrowDown' })).toBe('next');
+		expect(cmd({ key: 'ArrowUp' })).toBe('previous');
+		expect(cmd({ key: 'ArrowDown', selected: null })).toBeNull();
+		expect(cmd({ key: 'ArrowUp', onControl: true })).toBeNull();
+		expect(cmd({ key: 'ArrowDown', typing: true })).toBeNull();
+	});
+
+	it('checks the focused ticket with x (a range with Shift), only for responders', () => {
+		expect(cmd({ key: 'x' })).toBe('toggle-check');
+		expect(cmd({ key: 'X' })).toBe('toggle-check-range');
+		expect(cmd({ key: 'x', selected: { status: 'closed' } })).toBe('toggle-check');
+		expect(cmd({ key: 'x', mayAct: false })).toBeNull();
+		expect(cmd({ key: 'x', selected: null })).toBeNull();
+		expect(cmd({ key: 'x', typing: true })).toBeNull();
+	});
 });

@@ -3,6 +3,8 @@ export type BoardCommand =
 	| 'previous'
 	| 'open'
 	| 'acknowledge'
+	| 'toggle-check'
+	| 'toggle-check-range'
 	| 'search'
 	| 'toggle-help'
 	| 'close-help'
@@ -24,7 +26,11 @@ export interface KeyContext {
 	mayAct: boolean;
 }
 
-/** The board's keyboard map: j / k move, Enter opens, a acknowledges, / searches, ? helps, Esc backs out. */
+/**
+ * The board's keyboard map: j / k (or the arrows, once a ticket has focus) move,
+ * x checks the focused ticket for a bulk action (Shift+x: the range from the
+ * last one checked), Enter opens, a acknowledges, / searches, ? helps, Esc backs out.
+ */
 export function boardCommand(c: KeyContext): BoardCommand | null {
 	if (c.modified) return null;
 	if (c.key === 'Escape') {
@@ -37,6 +43,15 @@ export function boardCommand(c: KeyContext): BoardCommand | null {
 			return 'next';
 		case 'k':
 			return 'previous';
+		// Without a focused ticket the arrows keep scrolling the page.
+		case 'ArrowDown':
+			return c.selected && !c.onControl ? 'next' : null;
+		case 'ArrowUp':
+			return c.selected && !c.onControl ? 'previous' : null;
+		case 'x':
+			return c.selected && c.mayAct ? 'toggle-check' : null;
+		case 'X':
+			return c.selected && c.mayAct ? 'toggle-check-range' : null;
 		case 'Enter':
 			return c.selected && !c.onControl ? 'open' : null;
 		case 'a':

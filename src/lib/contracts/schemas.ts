@@ -145,6 +145,10 @@ export const Stats = z
 		in_progress: z.number().int(),
 		closed: z.number().int(),
 		sla_breached: z.number().int(),
+		open_breached: z
+			.number()
+			.int()
+			.meta({ description: 'Open (unacknowledged) tickets past their SLA deadline now' }),
 		mtta_seconds: z.number().nullable(),
 		mttr_seconds: z.number().nullable(),
 		total_audits: z.number().int()

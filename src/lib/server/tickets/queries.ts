@@ -275,6 +275,9 @@ export async function ticketStats(pool: Pool): Promise<StatsDto> {
 		count(*) filter (where status = 'in_progress')::int as in_progress,
 		count(*) filter (where status = 'closed')::int as closed,
 		count(*) filter (where sla_status = 'Breached')::int as sla_breached,
+		count(*) filter (
+			where status = 'open' and (sla_status = 'Breached' or sla_deadline <= now())
+		)::int as open_breached,
 		round(avg(ack_seconds))::int as mtta_seconds,
 		round(avg(mttr_seconds))::int as mttr_seconds,
 		(select count(*) from audit_log)::int as total_audits
