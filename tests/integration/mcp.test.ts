@@ -264,9 +264,14 @@ describe('MCP over Streamable HTTP', () => {
 		const again = await call(client, 'acknowledge_ticket', { id: tickets[0] });
 		expect(again.json().status).toBe('unchanged');
 
-		expect((await call(client, 'resolve_ticket', { id: tickets[0] })).json().ticket.status).toBe(
-			'closed'
-		);
+		const resolved = await call(client, 'resolve_ticket', {
+			id: tickets[0],
+			note: 'Raised the Google Ads quota; re-ran the DAG'
+		});
+		expect(resolved.json().ticket.status).toBe('closed');
+		const long = await call(client, 'reopen_ticket', { id: tickets[0], note: 'x'.repeat(2001) });
+		expect(long.isError).toBe(true);
+		expect(long.text).toContain('note must be at most 2000 characters');
 		expect((await call(client, 'reopen_ticket', { id: tickets[0] })).json().ticket.status).toBe(
 			'in_progress'
 		);
@@ -279,7 +284,11 @@ describe('MCP over Streamable HTTP', () => {
 			action: string;
 			actor_name: string;
 			actor_source: string;
+			details: Record<string, unknown>;
 		}[];
+		expect(entries.find((e) => e.action === 'Resolved')?.details.note).toBe(
+			'Raised the Google Ads quota; re-ran the DAG'
+		);
 		const byMcp = entries.filter((e) => e.actor_source === 'mcp');
 		expect(byMcp.map((e) => e.action).sort()).toEqual(['Acknowledged', 'Reopened', 'Resolved']);
 		expect(byMcp.every((e) => e.actor_name === 'rita')).toBe(true);
@@ -394,7 +403,7 @@ describe('MCP over Streamable HTTP', () => {
 		expect(session).toMatch(/^[0-9a-f-]{36}$/);
 
 		// A second instance on the same database serves the session the first one opened.
-		const other = await startServer(databaseUrl);
+		const other = await startServer(databaseUrl, { VIGIL_INSTANCE_ID: 'mcp-b' });
 		try {
 			const elsewhere = new Client({ name: 'vigil-test', version: '1.0.0' });
 			await elsewhere.connect(

@@ -15,6 +15,7 @@ import type { Pool } from '../db/pool.ts';
 import { ApiError } from '../errors.ts';
 import { SlaAtRiskQuery, slaAtRisk } from '../sla/at-risk.ts';
 import type { Actor } from '../tickets/audit.ts';
+import { ActionNote } from '../tickets/bulk.ts';
 import { acknowledge, reopen, resolve, TicketNotFoundError } from '../tickets/lifecycle.ts';
 import {
 	getTicket,
@@ -58,6 +59,8 @@ export const pageLimit = z.coerce
 	.describe('Rows per page, 1 to 50 (default 20); pass next_cursor back for the next page');
 
 const ById = z.object({ id: TicketId });
+/** A change and, as on the board and POST /api/tickets/{id}/{action}, an optional note. */
+const Change = z.object({ id: TicketId, note: ActionNote.optional() });
 
 async function ticketOrMiss(pool: Pool, id: string) {
 	const detail = await getTicket(pool, id);
@@ -188,26 +191,26 @@ export const READ_TOOLS: ToolDef[] = [
 	})
 ];
 
-type Change = typeof acknowledge;
+type ChangeFn = typeof acknowledge;
 
 /** The same service functions as POST /api/tickets/{id}/{action}: Slack, Jira and the boards follow. */
 function changeTool(
 	name: string,
 	title: string,
 	description: string,
-	change: Change,
+	change: ChangeFn,
 	unchanged: string
 ): ToolDef {
 	return define({
 		name,
 		title,
 		description,
-		input: ById,
+		input: Change,
 		role: 'responder',
-		async run({ pool, user }, { id }) {
+		async run({ pool, user }, { id, note }) {
 			const actor: Actor = { name: user.name || user.email, source: 'mcp', userId: user.id };
 			try {
-				const { ticket, changed } = await change(pool, id, actor);
+				const { ticket, changed } = await change(pool, id, actor, { note });
 				return {
 					status: changed ? 'changed' : 'unchanged',
 					...(changed ? {} : { note: `${unchanged} (status ${ticket.status}).` }),
@@ -225,21 +228,21 @@ export const WRITE_TOOLS: ToolDef[] = [
 	changeTool(
 		'acknowledge_ticket',
 		'Acknowledge a ticket',
-		'Takes an open incident: it goes In Progress, the acknowledgement SLA is settled (Met or Breached), and Slack, Jira and every board follow. Recorded in the audit trail as you, via MCP. Responders and admins only.',
+		'Takes an open incident: it goes In Progress, the acknowledgement SLA is settled (Met or Breached), and Slack, Jira and every board follow. Recorded in the audit trail as you, via MCP, with your note if you give one. Responders and admins only.',
 		acknowledge,
 		'Nothing changed: the ticket is no longer open'
 	),
 	changeTool(
 		'resolve_ticket',
 		'Resolve a ticket',
-		'Closes an incident (acknowledging it first if it was still open), recording the time to resolve; Slack, Jira and every board follow. Recorded as you, via MCP. Responders and admins only.',
+		'Closes an incident (acknowledging it first if it was still open), recording the time to resolve; Slack, Jira and every board follow. Recorded as you, via MCP; the note (what was done, why it is closed) shows on the timeline under Resolved. Responders and admins only.',
 		resolve,
 		'Nothing changed: the ticket was already closed'
 	),
 	changeTool(
 		'reopen_ticket',
 		'Reopen a ticket',
-		'Reopens a closed incident (back to In Progress, its resolution cleared); Slack, Jira and every board follow. Recorded as you, via MCP. Responders and admins only.',
+		'Reopens a closed incident (back to In Progress, its resolution cleared); Slack, Jira and every board follow. Recorded as you, via MCP, with your note if you give one. Responders and admins only.',
 		reopen,
 		'Nothing changed: only a closed ticket can be reopened'
 	)
