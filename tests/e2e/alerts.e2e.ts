@@ -370,4 +370,18 @@ for (const theme of ['dark', 'light'] as const)
 			await dialog.getByRole('button', { name: 'Cancel' }).click();
 			await page.getByTestId('bulk-bar').getByRole('button', { name: 'Clear' }).click();
 		}
+
+		// The compact table has the same checkboxes.
+		await page.setViewportSize({ width: 1440, height: 900 });
+		await page.getByTestId('layout-table').click();
+		const rows = page.getByTestId('ticket-row');
+		await expect(rows).toHaveCount(3);
+		await rows.nth(0).getByTestId('ticket-check').click();
+		await rows
+			.nth(2)
+			.getByTestId('ticket-check')
+			.click({ modifiers: ['Shift'] });
+		await expect(page.getByTestId('bulk-count')).toHaveText('3');
+		await page.screenshot({ path: `${OUT}/bulk-table-1440-${theme}.png` });
+		await page.getByRole('button', { name: 'Cards' }).click();
 	});

@@ -123,4 +123,17 @@ describe('auditNote', () => {
 			'OPS-12 was deleted in Jira; the ticket is no longer linked'
 		);
 	});
+
+	it('shows the note a person wrote when resolving, and says when it was one of many', () => {
+		expect(
+			auditNote(entry({ action: 'Resolved', details: { note: 'Reran\n after the fix' } }))
+		).toBe('“Reran after the fix”');
+		expect(
+			auditNote(entry({ action: 'Resolved', details: { note: 'Firewall fixed', via: 'bulk' } }))
+		).toBe('In a bulk action: “Firewall fixed”');
+		expect(auditNote(entry({ action: 'Acknowledged', details: { via: 'bulk' } }))).toBe(
+			'In a bulk action'
+		);
+		expect(auditNote(entry({ action: 'Resolved' }))).toBe('Source database refused the connection');
+	});
 });

@@ -10,6 +10,13 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? 
 export function auditNote(e: AuditEntryDto): string | null {
 	const d = e.details ?? {};
 	const error = str(d.error);
+	// What a person wrote when they acted (resolving, one or many) says more than the root cause.
+	const note = str(d.note);
+	const bulk = d.via === 'bulk' ? 'In a bulk action' : null;
+	if (e.action === 'Resolved' || (bulk && e.action === 'Acknowledged'))
+		return note
+			? `${bulk ? `${bulk}: ` : ''}“${note.replace(/\s+/g, ' ')}”`
+			: (bulk ?? e.rca_summary);
 	switch (e.action) {
 		case 'Priority Changed':
 			return str(d.summary) ?? (d.from && d.to ? `${d.from} → ${d.to}` : null);
