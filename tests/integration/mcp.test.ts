@@ -353,6 +353,13 @@ describe('MCP over Streamable HTTP', () => {
 		const cookie = await post({ cookie: await login(server.url) }, initialize);
 		expect(cookie.status).toBe(401);
 
+		// A page on another site (DNS rebinding, a malicious tab) is refused even with a token.
+		const foreign = await post(
+			{ authorization: `Bearer ${tokens.admin}`, origin: 'https://evil.example' },
+			initialize
+		);
+		expect(foreign.status).toBe(403);
+
 		const mine = await post({ authorization: `Bearer ${tokens.admin}` }, initialize);
 		expect(mine.status).toBe(200);
 		const session = mine.headers.get('mcp-session-id');
