@@ -4,6 +4,7 @@ import { Migration20261123100000_slack } from './Migration20261123100000_slack.t
 import { Migration20261126120000_jira } from './Migration20261126120000_jira.ts';
 import { Migration20261127200000_auth_limits } from './Migration20261127200000_auth_limits.ts';
 import { Migration20261127300000_ingest_limits } from './Migration20261127300000_ingest_limits.ts';
+import { Migration20261128010000_incidents } from './Migration20261128010000_incidents.ts';
 import { Migration20261128040000_instances } from './Migration20261128040000_instances.ts';
 import { Migration20261128070000_mcp } from './Migration20261128070000_mcp.ts';
 import { Migration20261128070001_mcp_sessions } from './Migration20261128070001_mcp_sessions.ts';
@@ -18,6 +19,7 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261127300000_ingest_limits',
 		class: Migration20261127300000_ingest_limits
 	},
+	{ name: 'Migration20261128010000_incidents', class: Migration20261128010000_incidents },
 	{ name: 'Migration20261128040000_instances', class: Migration20261128040000_instances },
 	{ name: 'Migration20261128070000_mcp', class: Migration20261128070000_mcp },
 	{ name: 'Migration20261128070001_mcp_sessions', class: Migration20261128070001_mcp_sessions }

@@ -58,6 +58,9 @@ export function sampleTicket(over: Partial<TicketDto> = {}): TicketDto {
 		labels: {},
 		occurrences: 1,
 		version: 1,
+		incident_id: null,
+		incident_children: 0,
+		grouped_reason: null,
 		...over
 	};
 }

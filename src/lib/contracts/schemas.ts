@@ -114,7 +114,24 @@ export const Ticket = z
 		links: z.record(z.string(), z.string()),
 		labels: z.record(z.string(), z.string()),
 		occurrences: z.number().int().positive(),
-		version: z.number().int().describe('Grows with every change; clients keep the higher one')
+		version: z.number().int().describe('Grows with every change; clients keep the higher one'),
+		incident_id: z
+			.string()
+			.nullable()
+			.describe(
+				'The incident this failure is grouped under (a ticket id); null for a standalone ticket and for the incident itself'
+			),
+		incident_children: z
+			.number()
+			.int()
+			.nonnegative()
+			.describe('On an incident: how many failures are grouped under it (0 on any other ticket)'),
+		grouped_reason: z
+			.string()
+			.nullable()
+			.describe(
+				'Why the failures are grouped, e.g. "grouped: resource shir-onprem-01, category connectivity, within 10 min"'
+			)
 	})
 	.meta({ id: 'Ticket' });
 

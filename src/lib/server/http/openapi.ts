@@ -14,6 +14,7 @@ import { CONNECTION_BODIES } from '../connections/settings.ts';
 import { GenericBody } from '../ingest/sources/generic.ts';
 import { RuleCreateBody, RuleUpdateBody } from '../routing/rules.ts';
 import { SlaPolicyBody } from '../routing/sla-policy.ts';
+import { GROUPING_KEYS, GroupingBody } from '../incidents/settings.ts';
 import { TicketFilters } from '../tickets/queries.ts';
 import { BULK_ACTIONS, BULK_MAX, BulkActionBody, SKIP_REASONS } from '../tickets/bulk.ts';
 import { TicketActionBody } from './ticket-actions.ts';
@@ -282,7 +283,11 @@ op('get', '/api/tickets/{id}', {
 for (const [action, summary] of [
 	['acknowledge', 'Acknowledge (idempotent)'],
 	['resolve', 'Resolve; acknowledges first when needed (idempotent)'],
-	['reopen', 'Reopen a closed ticket (idempotent)']
+	['reopen', 'Reopen a closed ticket (idempotent)'],
+	[
+		'split',
+		'Take a grouped failure out of its incident: standalone, with its own SLA clock, Slack alert and Jira issue (idempotent)'
+	]
 ] as const)
 	op('post', `/api/tickets/{id}/${action}`, {
 		tags: ['tickets'],
@@ -396,6 +401,24 @@ op('put', '/api/admin/sla-policy', {
 	summary: 'Change SLA seconds per priority',
 	request: { body: jsonBody(SlaPolicyBody) },
 	responses: { 200: json(SlaPolicyAnswer), ...admin }
+});
+const GroupingAnswer = z.object({
+	enabled: z.boolean(),
+	keys: z.array(z.enum(GROUPING_KEYS)),
+	window_minutes: z.number().int(),
+	updated_at: z.string(),
+	updated_by: z.string().nullable()
+});
+op('get', '/api/admin/incident-grouping', {
+	tags: ['admin'],
+	summary: 'Incident grouping: on or off, the keys (resource, fingerprint) and the window',
+	responses: { 200: json(GroupingAnswer), ...admin }
+});
+op('put', '/api/admin/incident-grouping', {
+	tags: ['admin'],
+	summary: 'Change incident grouping',
+	request: { body: jsonBody(GroupingBody) },
+	responses: { 200: json(GroupingAnswer), ...admin }
 });
 op('get', '/api/admin/connections', {
 	tags: ['admin'],

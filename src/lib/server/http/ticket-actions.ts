@@ -2,6 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { Pool } from '../db/pool.ts';
 import { ApiError } from '../errors.ts';
+import { splitFromIncident, type SplitDeps } from '../incidents/split.ts';
 import { ActionNote, bulkAction, BulkActionBody } from '../tickets/bulk.ts';
 import { acknowledge, reopen, resolve, TicketNotFoundError } from '../tickets/lifecycle.ts';
 import { actorOf, requireUser } from './auth.ts';
@@ -50,4 +51,23 @@ export async function bulkTicketAction(pool: Pool, event: RequestEvent): Promise
 	const user = requireUser(event, 'responder');
 	const input = await parseJson(event.request, BulkActionBody);
 	return Response.json(await bulkAction(pool, input, actorOf(event, user)));
+}
+
+/** POST /api/tickets/{id}/split: takes a grouped failure out of its incident (responders and admins). */
+export async function splitTicket(
+	deps: SplitDeps,
+	event: RequestEvent & { params: { id: string } }
+): Promise<Response> {
+	const user = requireUser(event, 'responder');
+	try {
+		const { ticket, changed } = await splitFromIncident(
+			deps,
+			event.params.id,
+			actorOf(event, user)
+		);
+		return Response.json({ status: changed ? 'changed' : 'unchanged', ticket });
+	} catch (err) {
+		if (err instanceof TicketNotFoundError) throw new ApiError(404, 'not_found', err.message);
+		throw err;
+	}
 }

@@ -3,9 +3,11 @@ import type { PgBoss } from 'pg-boss';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
 import { publish } from '../events.ts';
+import { countChild, findIncident, groupKeys, type IncidentMatch } from '../incidents/grouping.ts';
+import { groupingSettings } from '../incidents/settings.ts';
 import { ingestSettings } from '../routing/cache.ts';
 import { route } from '../routing/match.ts';
-import { slaDeadline } from '../sla/policy.ts';
+import { slaDeadline, type SlaPolicyMap } from '../sla/policy.ts';
 import { appendAudit, SYSTEM } from '../tickets/audit.ts';
 import { newTicketId } from '../tickets/ids.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
@@ -16,7 +18,8 @@ import { escapeUnstorable, Sanitizer, storableKey, type SanitizeNote } from './s
 import type { FieldError, IngestEndpoint, NormalizedAlert } from './types.ts';
 
 /** Ticket columns kept inside the server, not part of the API contract. */
-type InternalColumn = 'dedup_key' | 'source_severity' | 'routing_rule_id';
+type InternalColumn =
+	'dedup_key' | 'source_severity' | 'routing_rule_id' | 'group_resource' | 'group_fingerprint';
 
 export interface IngestRequest {
 	endpoint: IngestEndpoint;
@@ -113,7 +116,10 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 	const alert = storableAlert(parsed.alert, s);
 	if (alert.condition === 'Resolved') return recordResolved(deps, req, alert, s);
 
-	const settings = await ingestSettings(deps.pool);
+	const [settings, grouping] = await Promise.all([
+		ingestSettings(deps.pool),
+		groupingSettings(deps.pool)
+	]);
 	const now = new Date();
 	const triage = classifyOffline({
 		source: alert.source,
@@ -126,6 +132,7 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 	const routed = route(settings.rules, { pipeline: alert.pipeline, resource: alert.resource });
 	const deadline = slaDeadline(now, triage.priority, settings.sla);
 	const id = newTicketId(alert.source, now);
+	const keys = groupKeys(alert);
 	const enrich =
 		alert.source === 'databricks' && alert.databricks !== null && deps.databricksEnabled();
 
@@ -167,19 +174,26 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 		routing_rule_id: routed.ruleId,
 		slack_channel: routed.slackChannel,
 		links: json(alert.links),
-		labels: json(alert.labels)
+		labels: json(alert.labels),
+		group_resource: keys.resource?.name ?? null,
+		group_fingerprint: keys.fingerprint
 	};
 	// Triage quotes the alert's texts, and a cut may fall inside a surrogate pair.
 	for (const [name, value] of Object.entries(columns) as [keyof typeof columns, unknown][])
 		if (typeof value === 'string') columns[name] = s.text(value, 'ticket_escaped');
 
 	const outcome = await inTransaction(deps.pool, async (tx) => {
+		// A failure sharing its cause with an open incident joins it (incidents/grouping.ts).
+		const match = await findIncident(tx, grouping, keys, now);
+		const insertColumns = match
+			? { ...columns, incident_id: match.incident.id, grouped_reason: match.reason }
+			: columns;
 		const inserted = await tx.query(
-			`insert into tickets (${Object.keys(columns).join(', ')})
-			values (${Object.keys(columns).map((_, i) => `$${i + 1}`)})
+			`insert into tickets (${Object.keys(insertColumns).join(', ')})
+			values (${Object.keys(insertColumns).map((_, i) => `$${i + 1}`)})
 			on conflict (source, dedup_key) do nothing
 			returning ${TICKET_COLUMNS}`,
-			Object.values(columns)
+			Object.values(insertColumns)
 		);
 		const row = inserted.rows[0];
 		if (!row) return duplicate(tx, req, alert, s);
@@ -193,6 +207,7 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 				triage: 'offline',
 				error_type: triage.errorType,
 				category: triage.category,
+				...(match ? { incident_id: match.incident.id, grouped: match.reason } : {}),
 				...(s.notes.size ? { sanitized: s.list() } : {})
 			}
 		});
@@ -203,23 +218,57 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 			{ ticketId: ticket.id },
 			{ tx }
 		);
-		await send(
-			deps.boss,
-			'sla.check-breach',
-			{ ticketId: ticket.id, deadline: deadline.toISOString() },
-			{ tx, startAfter: deadline }
-		);
+		// A grouped failure runs on its incident's clock: no breach timer of its own.
+		if (!match)
+			await send(
+				deps.boss,
+				'sla.check-breach',
+				{ ticketId: ticket.id, deadline: deadline.toISOString() },
+				{ tx, startAfter: deadline }
+			);
 		await storeEvent(tx, req, 'created', ticket.id, null, s);
-		return { kind: 'created' as const, ticket, audit };
+		return { kind: 'created' as const, ticket, audit, match };
 	});
 
 	if (outcome.kind === 'created') {
 		publish('ticket:created', outcome.ticket);
 		publish('audit:appended', outcome.audit);
+		if (outcome.match) await countInIncident(deps, outcome.match, outcome.ticket, settings.sla);
 		return { status: 201, body: { status: 'created', ticket_id: outcome.ticket.id } };
 	}
 	if (outcome.ticket) publish('ticket:updated', outcome.ticket);
 	return { status: 200, body: { status: 'duplicate_ignored', ticket_id: outcome.ticketId } };
+}
+
+/**
+ * The incident counts its new child (and may take its priority). The child is
+ * already stored and answered for; should this fail, the next child's count
+ * repairs the number, so the failure is logged rather than answered as 5xx.
+ */
+async function countInIncident(
+	deps: IngestDeps,
+	match: IncidentMatch,
+	child: TicketDto,
+	sla: SlaPolicyMap
+): Promise<void> {
+	try {
+		const counted = await countChild(
+			deps.pool,
+			deps.boss,
+			match.incident.id,
+			child,
+			match.reason,
+			sla
+		);
+		if (!counted) return;
+		publish('ticket:updated', counted.incident);
+		for (const a of counted.audits) publish('audit:appended', a);
+	} catch (err) {
+		log.warn(
+			{ err, incidentId: match.incident.id, childId: child.id },
+			'incident count not updated'
+		);
+	}
 }
 
 function parseBody(req: IngestRequest) {

@@ -71,8 +71,14 @@ function marker(t: TicketDto): string {
 	return t.status === 'in_progress' ? '🟡' : '🟠';
 }
 
+/** "Incident · 12 failures": an incident's message is updated in place as failures join it. */
+export function incidentLabel(t: Pick<TicketDto, 'incident_children'>): string | null {
+	return t.incident_children > 0 ? `Incident · ${t.incident_children + 1} failures` : null;
+}
+
 function header(t: TicketDto): Block {
-	const text = `${marker(t)} ${t.priority} · ${t.pipeline} · ${sourceLabel(t)}`;
+	const incident = incidentLabel(t);
+	const text = `${marker(t)} ${t.priority} · ${incident ? `${incident} · ` : ''}${t.pipeline} · ${sourceLabel(t)}`;
 	return { type: 'header', text: plain(clip(text, LIMITS.header)) };
 }
 
@@ -171,6 +177,21 @@ export function alertMessage(t: TicketDto, ctx: MessageContext): SlackMessage {
 		header(t),
 		{ type: 'section', fields: fields(t, ctx) },
 		...(status ? [{ type: 'context' as const, elements: [plain(status)] }] : []),
+		...(t.incident_children > 0 && t.grouped_reason
+			? [
+					{
+						type: 'context' as const,
+						elements: [
+							plain(
+								clip(
+									`${incidentLabel(t)} (this one and ${t.incident_children} more) · ${t.grouped_reason}`,
+									LIMITS.sectionText
+								)
+							)
+						]
+					}
+				]
+			: []),
 		analysis(t),
 		buttons(t, ctx),
 		{
@@ -186,7 +207,8 @@ export function alertMessage(t: TicketDto, ctx: MessageContext): SlackMessage {
 		}
 	];
 	const summary = status ? ` — ${status.split('\n').at(-1)}` : '';
-	const text = `${marker(t)} ${t.priority} ${t.pipeline} (${sourceLabel(t)}) failed: ${t.id}${summary}`;
+	const incident = incidentLabel(t);
+	const text = `${marker(t)} ${t.priority} ${incident ? `${incident}: ` : ''}${t.pipeline} (${sourceLabel(t)}) failed: ${t.id}${summary}`;
 	return {
 		text: escapeMrkdwn(clip(text, LIMITS.fallbackText)),
 		blocks: blocks.slice(0, LIMITS.blocks)

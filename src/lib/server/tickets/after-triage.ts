@@ -16,6 +16,9 @@ export async function enqueueAfterTriage(
 	boss: PgBoss,
 	ticket: TicketDto
 ): Promise<TicketDto> {
+	// A grouped failure is told through its incident's message and issue (the incident's
+	// Slack message counts it); splitting it out calls this again.
+	if (ticket.incident_id) return ticket;
 	const r = await tx.query(
 		`select kind from connections where kind in ('slack', 'jira') and secrets is not null`
 	);

@@ -48,15 +48,18 @@ export async function changeTicket(
 	fn: (
 		tx: PoolClient,
 		t: TicketDto
-	) => Promise<{ ticket: TicketDto; audits: AuditEntryDto[] } | null>
+	) => Promise<{ ticket: TicketDto; audits: AuditEntryDto[]; related?: TicketDto[] } | null>
 ): Promise<ChangeResult> {
 	const result = await inTransaction(pool, async (tx) => {
 		const current = await lockTicket(tx, id);
 		const done = await fn(tx, current);
-		return done ? { ...done, changed: true } : { ticket: current, audits: [], changed: false };
+		return done
+			? { related: [], ...done, changed: true }
+			: { ticket: current, audits: [], related: [], changed: false };
 	});
 	if (result.changed) {
 		publish('ticket:updated', result.ticket);
+		for (const t of result.related) publish('ticket:updated', t);
 		for (const a of result.audits) publish('audit:appended', a);
 	}
 	return { ticket: result.ticket, changed: result.changed };
@@ -86,6 +89,104 @@ const contextDetails = (c: ActionContext): Record<string, string> => ({
 	...(c.via ? { via: c.via } : {})
 });
 
+/**
+ * The open (for ack) or unresolved (for resolve) children of an incident,
+ * locked after the incident itself (the order a split locks them in too).
+ */
+async function lockChildren(
+	tx: PoolClient,
+	incident: TicketDto,
+	statuses: TicketDto['status'][]
+): Promise<TicketDto[]> {
+	if (incident.incident_children === 0) return [];
+	const r = await tx.query(
+		`select ${TICKET_COLUMNS} from tickets where incident_id = $1 and status = any($2::text[])
+		order by created_at, id for update`,
+		[incident.id, statuses]
+	);
+	return r.rows.map(toTicketDto);
+}
+
+/** What an incident's action writes on each child: it came through the incident. */
+const viaIncident = (incident: TicketDto, context: ActionContext) => ({
+	...contextDetails(context),
+	via: 'incident',
+	incident_id: incident.id
+});
+
+/**
+ * Children run on their incident's clock, so acknowledging the incident
+ * acknowledges them with its SLA outcome; each child gets its own audit entry.
+ */
+async function acknowledgeChildren(
+	tx: PoolClient,
+	incident: TicketDto,
+	actor: Actor,
+	at: Date,
+	context: ActionContext
+): Promise<{ tickets: TicketDto[]; audits: AuditEntryDto[] }> {
+	const tickets: TicketDto[] = [];
+	const audits: AuditEntryDto[] = [];
+	for (const c of await lockChildren(tx, incident, ['open'])) {
+		const fields = { ...ackFields(c, actor, at), sla_status: incident.sla_status };
+		const child = await updateTicket(tx, c.id, { status: 'in_progress', ...fields });
+		tickets.push(child);
+		audits.push(
+			await appendAudit(tx, child, {
+				action: 'Acknowledged',
+				actor,
+				timeTakenSeconds: fields.ack_seconds,
+				details: { sla_status: fields.sla_status, ...viaIncident(incident, context) }
+			})
+		);
+	}
+	return { tickets, audits };
+}
+
+/** Resolving an incident resolves its children (acknowledging the open ones first). */
+async function resolveChildren(
+	tx: PoolClient,
+	incident: TicketDto,
+	actor: Actor,
+	now: Date,
+	context: ActionContext
+): Promise<{ tickets: TicketDto[]; audits: AuditEntryDto[] }> {
+	const tickets: TicketDto[] = [];
+	const audits: AuditEntryDto[] = [];
+	for (const c of await lockChildren(tx, incident, ['open', 'in_progress'])) {
+		const via = viaIncident(incident, context);
+		const ack =
+			c.status === 'open' ? { ...ackFields(c, actor, now), sla_status: incident.sla_status } : null;
+		const mttr = secondsBetween(new Date(c.created_at), now);
+		const child = await updateTicket(tx, c.id, {
+			status: 'closed',
+			...(ack ?? {}),
+			resolved_at: now,
+			resolved_by: actor.name,
+			mttr_seconds: mttr
+		});
+		tickets.push(child);
+		if (ack)
+			audits.push(
+				await appendAudit(tx, child, {
+					action: 'Acknowledged',
+					actor,
+					timeTakenSeconds: ack.ack_seconds,
+					details: { sla_status: ack.sla_status, ...via }
+				})
+			);
+		audits.push(
+			await appendAudit(tx, child, {
+				action: 'Resolved',
+				actor,
+				timeTakenSeconds: mttr,
+				details: via
+			})
+		);
+	}
+	return { tickets, audits };
+}
+
 export function acknowledge(
 	pool: Pool,
 	id: string,
@@ -94,7 +195,8 @@ export function acknowledge(
 ): Promise<ChangeResult> {
 	return changeTicket(pool, id, async (tx, t) => {
 		if (t.status !== 'open') return null;
-		const fields = ackFields(t, actor, new Date());
+		const now = new Date();
+		const fields = ackFields(t, actor, now);
 		const ticket = await updateTicket(tx, id, { status: 'in_progress', ...fields });
 		const audit = await appendAudit(tx, ticket, {
 			action: 'Acknowledged',
@@ -102,7 +204,8 @@ export function acknowledge(
 			timeTakenSeconds: fields.ack_seconds,
 			details: { sla_status: fields.sla_status, ...contextDetails(context) }
 		});
-		return { ticket, audits: [audit] };
+		const children = await acknowledgeChildren(tx, ticket, actor, now, context);
+		return { ticket, audits: [audit, ...children.audits], related: children.tickets };
 	});
 }
 
@@ -144,7 +247,8 @@ export function resolve(
 				...(context.note || context.via ? { details: contextDetails(context) } : {})
 			})
 		);
-		return { ticket, audits };
+		const children = await resolveChildren(tx, ticket, actor, now, context);
+		return { ticket, audits: [...audits, ...children.audits], related: children.tickets };
 	});
 }
 
@@ -186,6 +290,8 @@ export function reopen(
 export function markBreached(pool: Pool, id: string): Promise<ChangeResult> {
 	return changeTicket(pool, id, async (tx, t) => {
 		if (t.status !== 'open' || t.sla_status !== 'Pending') return null;
+		// A grouped failure runs on its incident's clock: its own never breaches.
+		if (t.incident_id) return null;
 		if (new Date(t.sla_deadline).getTime() > Date.now()) return null;
 		const ticket = await updateTicket(tx, id, { sla_status: 'Breached' });
 		const audit = await appendAudit(tx, ticket, {
@@ -229,7 +335,7 @@ export async function applyPriority(
 			sla_deadline: deadline.toISOString()
 		}
 	});
-	if (ticket.status === 'open' && ticket.sla_status === 'Pending')
+	if (ticket.status === 'open' && ticket.sla_status === 'Pending' && !ticket.incident_id)
 		await send(
 			boss,
 			'sla.check-breach',

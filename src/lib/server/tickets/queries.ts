@@ -151,6 +151,18 @@ export const TicketFilters = z.object({
 	team: z.string().max(200, { error: 'team must be at most 200 characters' }).optional(),
 	source: enumList('source', SOURCES).optional(),
 	sla_status: enumList('sla_status', SLA_STATUSES).optional(),
+	children: z
+		.enum(['hide', 'show'], { error: 'children must be one of hide, show' })
+		.meta({
+			description:
+				'hide: leave out failures grouped under an incident (the board lists the incident, which counts them); show (the default): every ticket'
+		})
+		.optional(),
+	incident: z
+		.string()
+		.max(200, { error: 'incident must be at most 200 characters' })
+		.meta({ description: 'Only the failures grouped under this incident (a ticket id)' })
+		.optional(),
 	sort: z
 		.enum(TICKET_SORTS, { error: 'sort must be one of urgency, newest' })
 		.meta({
@@ -181,6 +193,8 @@ export function ticketListSql(f: TicketQuery): { text: string; values: unknown[]
 	if (f.source) where.push(inList('source', f.source, add));
 	if (f.sla_status) where.push(inList('sla_status', f.sla_status, add));
 	if (f.team) where.push(`team = ${add(f.team)}`);
+	if (f.children === 'hide') where.push('incident_id is null');
+	if (f.incident) where.push(`incident_id = ${add(f.incident)}`);
 	if (f.q) {
 		const tsquery = prefixTsquery(f.q);
 		const like = escapeLike(f.q);
@@ -270,10 +284,11 @@ export async function getTicket(pool: Pool, id: string): Promise<TicketDetail | 
 }
 
 export async function ticketStats(pool: Pool): Promise<StatsDto> {
+	// The status counts are the board's tabs: an incident counts once, not once per failure.
 	const r = await pool.query(`select
-		count(*) filter (where status = 'open')::int as open,
-		count(*) filter (where status = 'in_progress')::int as in_progress,
-		count(*) filter (where status = 'closed')::int as closed,
+		count(*) filter (where status = 'open' and incident_id is null)::int as open,
+		count(*) filter (where status = 'in_progress' and incident_id is null)::int as in_progress,
+		count(*) filter (where status = 'closed' and incident_id is null)::int as closed,
 		count(*) filter (where sla_status = 'Breached')::int as sla_breached,
 		count(*) filter (
 			where status = 'open' and (sla_status = 'Breached' or sla_deadline <= now())
