@@ -10,7 +10,9 @@ const PAGE_SIZE = 50;
 export const load: PageServerLoad = async ({ url }) => {
 	const view = parseBoardQuery(url.searchParams);
 	const { pool } = runtime();
-	const params = new URLSearchParams(apiSearch(view, { limit: String(PAGE_SIZE) }));
+	const params = new URLSearchParams(
+		apiSearch(view, { limit: String(PAGE_SIZE), children: 'hide' })
+	);
 	const [page, stats, settings] = await Promise.all([
 		listTickets(pool, params),
 		ticketStats(pool),

@@ -2,6 +2,8 @@ import type { TicketDto } from '#lib/contracts/tickets.ts';
 
 export type TicketAction = 'acknowledge' | 'resolve' | 'reopen';
 export type BulkAction = 'acknowledge' | 'resolve';
+/** Every POST on a ticket: the lifecycle actions, and taking a failure out of its incident. */
+export type TicketPost = TicketAction | 'split';
 
 export type ActionResult = { ok: true; ticket: TicketDto } | { ok: false; message: string };
 
@@ -34,7 +36,7 @@ const errorMessage = (body: unknown): string | undefined =>
 /** POST /api/tickets/{id}/{action}; the answer carries the ticket as it is now. */
 export async function runTicketAction(
 	id: string,
-	action: TicketAction,
+	action: TicketPost,
 	note?: string
 ): Promise<ActionResult> {
 	try {

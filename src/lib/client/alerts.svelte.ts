@@ -100,6 +100,8 @@ class Alerts {
 	 */
 	consider(t: TicketDto, missed = false): void {
 		if (!this.enabled || t.status !== 'open' || !URGENT.has(t.priority)) return;
+		// A storm is one alert: its incident was announced, the failures grouped under it are not.
+		if (t.incident_id) return;
 		if (this.#alerted.has(t.id)) return;
 		this.#alerted.add(t.id);
 		this.#pending.push({

@@ -105,6 +105,13 @@ export class Board {
 			return null;
 		}
 		this.#see([t]);
+		// A failure grouped under an incident is not a card of its own: its incident's update
+		// (a new count) is what the board shows. Split out later, it arrives as an update.
+		if (t.incident_id) {
+			delete this.data.items[t.id];
+			delete this.fresh[t.id];
+			return null;
+		}
 		// Urgency order: a live ticket goes to its place, or (past the cards loaded) waits for "Load more".
 		const result = applyTicket(
 			this.data,
@@ -135,9 +142,13 @@ export class Board {
 		let missed: TicketDto[];
 		try {
 			const [page, stats, newest] = await Promise.all([
-				getJson<TicketPage>(`/api/tickets${apiSearch(this.view, { limit: String(limit) })}`),
+				getJson<TicketPage>(
+					`/api/tickets${apiSearch(this.view, { limit: String(limit), children: 'hide' })}`
+				),
 				getJson<StatsDto>('/api/stats'),
-				getJson<TicketPage>(`/api/tickets?status=open&sort=newest&limit=${MISSED_LIMIT}`)
+				getJson<TicketPage>(
+					`/api/tickets?status=open&sort=newest&children=hide&limit=${MISSED_LIMIT}`
+				)
 			]);
 			missed = missedTickets(newest.items, (id) => id in seenBefore, watermark);
 			this.#see(newest.items);
@@ -164,7 +175,7 @@ export class Board {
 		this.loadingMore = true;
 		try {
 			const page = await getJson<TicketPage>(
-				`/api/tickets${apiSearch(this.view, { cursor: this.nextCursor })}`
+				`/api/tickets${apiSearch(this.view, { cursor: this.nextCursor, children: 'hide' })}`
 			);
 			if (key !== apiSearch(this.view)) return;
 			this.#see(page.items);

@@ -134,6 +134,46 @@ describe('auditNote', () => {
 		expect(auditNote(entry({ action: 'Acknowledged', details: { via: 'bulk' } }))).toBe(
 			'In a bulk action'
 		);
+	});
+
+	it('tells how a ticket joined or left an incident, and what the incident did to it', () => {
+		const reason = 'grouped: resource shir-onprem-01, category connectivity, within 10 min';
+		expect(
+			auditNote(entry({ details: { incident_id: 'ADF-20260126T143000-aaa111', grouped: reason } }))
+		).toBe(`Part of incident ADF-20260126T143000-aaa111: ${reason}`);
+		expect(
+			auditNote(
+				entry({
+					action: 'Incident Opened',
+					details: { reason, first_child: 'ADF-20260126T143522-abc123' }
+				})
+			)
+		).toBe(`${reason} (first: ADF-20260126T143522-abc123)`);
+		expect(
+			auditNote(
+				entry({
+					action: 'Acknowledged',
+					details: { via: 'incident', incident_id: 'ADF-20260126T143000-aaa111' }
+				})
+			)
+		).toBe('With its incident ADF-20260126T143000-aaa111');
+		expect(
+			auditNote(
+				entry({
+					action: 'Split from Incident',
+					details: { child_id: 'ADF-20260126T143522-abc123', children_left: 4 }
+				})
+			)
+		).toBe('ADF-20260126T143522-abc123 taken out; 4 left');
+		expect(
+			auditNote(
+				entry({
+					action: 'Split from Incident',
+					details: { incident_id: 'ADF-20260126T143000-aaa111' }
+				})
+			)
+		).toBe('Now standalone (was in incident ADF-20260126T143000-aaa111)');
+		// A plain creation and resolution keep their usual notes.
 		expect(auditNote(entry({ action: 'Resolved' }))).toBe('Source database refused the connection');
 	});
 });

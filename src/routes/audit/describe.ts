@@ -13,6 +13,11 @@ export function auditNote(e: AuditEntryDto): string | null {
 	// What a person wrote when they acted (resolving, one or many) says more than the root cause.
 	const note = str(d.note);
 	const bulk = d.via === 'bulk' ? 'In a bulk action' : null;
+	// An incident's acknowledgement or resolution, written on each of its grouped failures.
+	if (d.via === 'incident' && (e.action === 'Resolved' || e.action === 'Acknowledged')) {
+		const via = `With its incident ${str(d.incident_id) ?? ''}`.trim();
+		return note ? `${via}: “${note.replace(/\s+/g, ' ')}”` : via;
+	}
 	if (e.action === 'Resolved' || (bulk && e.action === 'Acknowledged'))
 		return note
 			? `${bulk ? `${bulk}: ` : ''}“${note.replace(/\s+/g, ' ')}”`
@@ -26,6 +31,18 @@ export function auditNote(e: AuditEntryDto): string | null {
 		}
 		case 'Acknowledged':
 			return d.via === 'resolve' ? 'Acknowledged by resolving' : null;
+		case 'Ticket Created':
+			if (str(d.grouped) && str(d.incident_id))
+				return `Part of incident ${d.incident_id}: ${d.grouped}`;
+			break;
+		case 'Incident Opened':
+			return str(d.reason)
+				? `${d.reason}${str(d.first_child) ? ` (first: ${d.first_child})` : ''}`
+				: null;
+		case 'Split from Incident':
+			if (str(d.child_id))
+				return `${d.child_id} taken out; ${typeof d.children_left === 'number' ? d.children_left : '?'} left`;
+			return str(d.incident_id) ? `Now standalone (was in incident ${d.incident_id})` : null;
 		case 'SLA Breached':
 			return e.time_taken_seconds !== null
 				? `Not acknowledged within ${formatDuration(e.time_taken_seconds)}${str(d.priority) ? ` (${d.priority})` : ''}`

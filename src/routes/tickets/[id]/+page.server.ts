@@ -1,10 +1,14 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 import { runtime } from '#lib/server/runtime.ts';
+import { incidentChildren } from '#lib/server/incidents/queries.ts';
 import { getTicket } from '#lib/server/tickets/queries.ts';
 
 export const load: PageServerLoad = async ({ params }) => {
-	const detail = await getTicket(runtime().pool, params.id);
+	const { pool } = runtime();
+	const detail = await getTicket(pool, params.id);
 	if (!detail) error(404, `No ticket with id ${params.id}`);
-	return { ...detail, serverNow: Date.now() };
+	const children =
+		detail.ticket.incident_children > 0 ? await incidentChildren(pool, detail.ticket.id) : [];
+	return { ...detail, children, serverNow: Date.now() };
 };
