@@ -284,14 +284,16 @@ export async function getTicket(pool: Pool, id: string): Promise<TicketDetail | 
 }
 
 export async function ticketStats(pool: Pool): Promise<StatsDto> {
-	// The status counts are the board's tabs: an incident counts once, not once per failure.
+	// The status counts are the board's tabs and title: an incident counts once, not once per
+	// failure (a grouped failure's own deadline means nothing: it runs on its incident's clock).
 	const r = await pool.query(`select
 		count(*) filter (where status = 'open' and incident_id is null)::int as open,
 		count(*) filter (where status = 'in_progress' and incident_id is null)::int as in_progress,
 		count(*) filter (where status = 'closed' and incident_id is null)::int as closed,
 		count(*) filter (where sla_status = 'Breached')::int as sla_breached,
 		count(*) filter (
-			where status = 'open' and (sla_status = 'Breached' or sla_deadline <= now())
+			where status = 'open' and incident_id is null
+				and (sla_status = 'Breached' or sla_deadline <= now())
 		)::int as open_breached,
 		round(avg(ack_seconds))::int as mtta_seconds,
 		round(avg(mttr_seconds))::int as mttr_seconds,
