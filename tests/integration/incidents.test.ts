@@ -106,12 +106,19 @@ describe('grouping', () => {
 		expect(first.incident_id).toBeNull();
 		expect(second).toMatchObject({ incident_id: first.id, grouped_reason: reason });
 		expect(third).toMatchObject({ incident_id: first.id, grouped_reason: reason });
+		// The incident counts its children in a job queued with each (incidents.recount).
+		await eventually(
+			() => getTicket(rt, first.id),
+			(t) => t.incident_children === 2
+		);
 		expect(await getTicket(rt, first.id)).toMatchObject({
 			incident_id: null,
-			incident_children: 2,
 			grouped_reason: reason
 		});
-		expect(await auditActions(rt, first.id)).toContain('Incident Opened');
+		await eventually(
+			() => auditActions(rt, first.id),
+			(a) => a.includes('Incident Opened')
+		);
 		const created = await rt.pool.query(
 			`select details from audit_log where ticket_id = $1 and action = 'Ticket Created'`,
 			[second.id]
@@ -194,7 +201,13 @@ describe('grouping', () => {
 			body: { status: 'duplicate_ignored', ticket_id: child.id }
 		});
 		expect((await getTicket(rt, child.id)).occurrences).toBe(2);
-		expect((await getTicket(rt, a.id)).incident_children).toBe(1);
+		await eventually(
+			() => getTicket(rt, a.id),
+			(t) => t.incident_children === 1
+		);
+		expect(
+			await rt.pool.query(`select 1 from tickets where incident_id = $1`, [a.id])
+		).toHaveProperty('rowCount', 1);
 	});
 });
 
@@ -226,8 +239,10 @@ describe('one clock', () => {
 		]);
 		const child = await fail('pl_b', irOffline(ir));
 		expect(child.priority).toBe('P1');
-		const incident = await getTicket(rt, a.id);
-		expect(incident.priority).toBe('P1');
+		const incident = await eventually(
+			() => getTicket(rt, a.id),
+			(t) => t.priority === 'P1'
+		);
 		expect(incident.sla_seconds).toBe(child.sla_seconds);
 		expect(await auditActions(rt, a.id)).toContain('Priority Changed');
 	});
@@ -385,7 +400,11 @@ describe('a storm', () => {
 			);
 			const incidents = rows.rows.filter((r) => r.incident_id === null);
 			expect(incidents).toHaveLength(1);
-			expect(incidents[0].incident_children).toBe(199);
+			await eventually(
+				() => getTicket(rt, incidents[0].id),
+				(t) => t.incident_children === 199,
+				20_000
+			);
 			expect(rows.rows.filter((r) => r.incident_id === incidents[0].id)).toHaveLength(199);
 		} finally {
 			await other.stop();

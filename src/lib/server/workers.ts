@@ -6,6 +6,9 @@ import { runEnrichment } from './databricks/worker.ts';
 import type { Pool } from './db/pool.ts';
 import { work } from './jobs/boss.ts';
 import { markBreached } from './tickets/lifecycle.ts';
+import { publish } from './events.ts';
+import { recountIncident } from './incidents/grouping.ts';
+import { ingestSettings } from './routing/cache.ts';
 import type { RcaModel, RcaOptions } from './triage/rca.ts';
 import { runTriage } from './triage/worker.ts';
 
@@ -73,5 +76,13 @@ export async function registerWorkers(deps: WorkerDeps): Promise<void> {
 	// ticket, so a stale timer (acknowledged, or re-armed for a new priority) is harmless.
 	await work(boss, 'sla.check-breach', async (data) => {
 		await markBreached(pool, data.ticketId);
+	});
+	// An incident's count and priority after failures joined it (incidents/grouping.ts).
+	await work(boss, 'incidents.recount', async (data) => {
+		const sla = (await ingestSettings(pool)).sla;
+		const done = await recountIncident(pool, boss, data.incidentId, sla);
+		if (!done) return;
+		publish('ticket:updated', done.incident);
+		for (const a of done.audits) publish('audit:appended', a);
 	});
 }

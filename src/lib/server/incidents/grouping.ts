@@ -122,20 +122,19 @@ async function openIncident(
 const URGENCY: Record<Priority, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 
 /**
- * After a child committed, in a short transaction of its own: the incident
- * counts its children again (the row lock orders these recounts, and each
- * count is read after the lock, so the last one sees every child committed
- * before it: the count converges however a storm interleaves), and takes the
- * child's priority when that is more urgent, so a P1 never hides under a P3
- * incident's clock (its deadline and breach timer move with it). Kept out of
- * the ingest transaction so a storm's children never queue on this row.
+ * The incidents.recount job, queued in the transaction of each child that
+ * joins (stately, keyed by incident: a storm queues one or two, never one per
+ * child, and a recount queued while one runs sees every child committed
+ * before it starts, so the count converges). The incident counts its children
+ * again and takes the most urgent open child's priority, so a P1 never hides
+ * under a P3 incident's clock (its deadline and breach timer move with it).
+ * Kept out of the ingest transaction so a storm's children never queue on the
+ * incident's row.
  */
-export async function countChild(
+export async function recountIncident(
 	pool: Pool,
 	boss: PgBoss,
 	incidentId: string,
-	child: TicketDto,
-	reason: string,
 	sla: SlaPolicyMap
 ): Promise<{ incident: TicketDto; audits: AuditEntryDto[] } | null> {
 	return inTransaction(pool, async (tx) => {
@@ -147,18 +146,20 @@ export async function countChild(
 		);
 		if (!r.rows[0]) return null;
 		const before = toTicketDto(r.rows[0]);
+		const first = await tx.query(
+			`select id, grouped_reason from tickets where incident_id = $1 order by created_at, id limit 1`,
+			[incidentId]
+		);
+		const reason = (first.rows[0]?.grouped_reason as string | undefined) ?? null;
 		let incident = await recount(tx, before, reason);
 		const audits: AuditEntryDto[] = [];
-		if (incident.status !== 'closed' && URGENCY[child.priority] < URGENCY[incident.priority]) {
-			const moved = await applyPriority(
-				tx,
-				boss,
-				incident,
-				child.priority,
-				sla,
-				SYSTEM,
-				`grouped failure ${child.id}`
-			);
+		const urgent = await tx.query(
+			`select min(priority) as p from tickets where incident_id = $1 and status <> 'closed'`,
+			[incidentId]
+		);
+		const most = urgent.rows[0]?.p as Priority | null;
+		if (incident.status !== 'closed' && most && URGENCY[most] < URGENCY[incident.priority]) {
+			const moved = await applyPriority(tx, boss, incident, most, sla, SYSTEM, 'a grouped failure');
 			if (moved) {
 				incident = moved.ticket;
 				audits.push(moved.audit);
@@ -169,9 +170,10 @@ export async function countChild(
 				await appendAudit(tx, incident, {
 					action: 'Incident Opened',
 					actor: SYSTEM,
-					details: { reason, first_child: child.id }
+					details: { reason, first_child: first.rows[0]?.id }
 				})
 			);
+		if (incident.version === before.version) return null;
 		return { incident, audits };
 	});
 }
@@ -186,8 +188,8 @@ export async function recount(
 		incident.id
 	]);
 	const n = c.rows[0].n as number;
-	return updateTicket(tx, incident.id, {
-		incident_children: n,
-		grouped_reason: n === 0 ? null : (incident.grouped_reason ?? reason)
-	});
+	const grouped_reason = n === 0 ? null : (incident.grouped_reason ?? reason);
+	if (n === incident.incident_children && grouped_reason === incident.grouped_reason)
+		return incident;
+	return updateTicket(tx, incident.id, { incident_children: n, grouped_reason });
 }

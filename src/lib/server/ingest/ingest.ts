@@ -3,11 +3,11 @@ import type { PgBoss } from 'pg-boss';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
 import { publish } from '../events.ts';
-import { countChild, findIncident, groupKeys, type IncidentMatch } from '../incidents/grouping.ts';
+import { findIncident, groupKeys } from '../incidents/grouping.ts';
 import { groupingSettings } from '../incidents/settings.ts';
 import { ingestSettings } from '../routing/cache.ts';
 import { route } from '../routing/match.ts';
-import { slaDeadline, type SlaPolicyMap } from '../sla/policy.ts';
+import { slaDeadline } from '../sla/policy.ts';
 import { appendAudit, SYSTEM } from '../tickets/audit.ts';
 import { newTicketId } from '../tickets/ids.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
@@ -218,8 +218,16 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 			{ ticketId: ticket.id },
 			{ tx }
 		);
-		// A grouped failure runs on its incident's clock: no breach timer of its own.
-		if (!match)
+		// A grouped failure runs on its incident's clock: no breach timer of its own; the
+		// incident counts it (and may take its priority) in a job queued with it.
+		if (match)
+			await send(
+				deps.boss,
+				'incidents.recount',
+				{ incidentId: match.incident.id },
+				{ tx, singletonKey: match.incident.id }
+			);
+		else
 			await send(
 				deps.boss,
 				'sla.check-breach',
@@ -227,48 +235,16 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 				{ tx, startAfter: deadline }
 			);
 		await storeEvent(tx, req, 'created', ticket.id, null, s);
-		return { kind: 'created' as const, ticket, audit, match };
+		return { kind: 'created' as const, ticket, audit };
 	});
 
 	if (outcome.kind === 'created') {
 		publish('ticket:created', outcome.ticket);
 		publish('audit:appended', outcome.audit);
-		if (outcome.match) await countInIncident(deps, outcome.match, outcome.ticket, settings.sla);
 		return { status: 201, body: { status: 'created', ticket_id: outcome.ticket.id } };
 	}
 	if (outcome.ticket) publish('ticket:updated', outcome.ticket);
 	return { status: 200, body: { status: 'duplicate_ignored', ticket_id: outcome.ticketId } };
-}
-
-/**
- * The incident counts its new child (and may take its priority). The child is
- * already stored and answered for; should this fail, the next child's count
- * repairs the number, so the failure is logged rather than answered as 5xx.
- */
-async function countInIncident(
-	deps: IngestDeps,
-	match: IncidentMatch,
-	child: TicketDto,
-	sla: SlaPolicyMap
-): Promise<void> {
-	try {
-		const counted = await countChild(
-			deps.pool,
-			deps.boss,
-			match.incident.id,
-			child,
-			match.reason,
-			sla
-		);
-		if (!counted) return;
-		publish('ticket:updated', counted.incident);
-		for (const a of counted.audits) publish('audit:appended', a);
-	} catch (err) {
-		log.warn(
-			{ err, incidentId: match.incident.id, childId: child.id },
-			'incident count not updated'
-		);
-	}
 }
 
 function parseBody(req: IngestRequest) {

@@ -6,6 +6,8 @@ export interface QueuePayloads {
 	'triage.analyze': { ticketId: string };
 	'databricks.enrich-run': { ticketId: string };
 	'sla.check-breach': { ticketId: string; deadline: string };
+	/** An incident counts its grouped failures again (and takes the most urgent one's priority). */
+	'incidents.recount': { incidentId: string };
 	/** `rateLimited` counts the 429s this delivery has waited out so far. */
 	'slack.post-alert': { ticketId: string; rateLimited?: number };
 	'slack.sync-message': { ticketId: string; rateLimited?: number };
@@ -100,6 +102,18 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 		expireInSeconds: 30,
 		heartbeatSeconds: HEARTBEAT_SECONDS,
 		notify: false
+	},
+	// Keyed by incident and stately: a storm's 199 children queue one or two recounts, not
+	// 199, and one queued after a running one sees every child committed before it ran.
+	'incidents.recount': {
+		retryLimit: 10,
+		retryDelay: 2,
+		retryBackoff: true,
+		retryDelayMax: 60,
+		expireInSeconds: 30,
+		heartbeatSeconds: HEARTBEAT_SECONDS,
+		notify: true,
+		policy: 'stately'
 	},
 	// Slack: keyed by ticket (or audit entry) so one message is never worked on twice at once
 	// and bursts of updates coalesce into one chat.update. A Slack outage only delays these.

@@ -98,7 +98,7 @@ async function lockChildren(
 	incident: TicketDto,
 	statuses: TicketDto['status'][]
 ): Promise<TicketDto[]> {
-	if (incident.incident_children === 0) return [];
+	// Not skipped when incident_children is 0: a child's count may still be on its way.
 	const r = await tx.query(
 		`select ${TICKET_COLUMNS} from tickets where incident_id = $1 and status = any($2::text[])
 		order by created_at, id for update`,
