@@ -123,7 +123,7 @@ describe('grouping', () => {
 			`select details from audit_log where ticket_id = $1 and action = 'Ticket Created'`,
 			[second.id]
 		);
-		expect(created.rows[0].details).toMatchObject({ incident_id: first.id, grouped: reason });
+		expect(created.rows[0].details).toMatchObject({ incident_id: first.id, reason });
 	});
 
 	it('by fingerprint: the same error across pipelines, with no resource named', async () => {

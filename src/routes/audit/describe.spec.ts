@@ -139,7 +139,7 @@ describe('auditNote', () => {
 	it('tells how a ticket joined or left an incident, and what the incident did to it', () => {
 		const reason = 'grouped: resource shir-onprem-01, category connectivity, within 10 min';
 		expect(
-			auditNote(entry({ details: { incident_id: 'ADF-20260126T143000-aaa111', grouped: reason } }))
+			auditNote(entry({ details: { incident_id: 'ADF-20260126T143000-aaa111', reason } }))
 		).toBe(`Part of incident ADF-20260126T143000-aaa111: ${reason}`);
 		expect(
 			auditNote(

@@ -32,8 +32,8 @@ export function auditNote(e: AuditEntryDto): string | null {
 		case 'Acknowledged':
 			return d.via === 'resolve' ? 'Acknowledged by resolving' : null;
 		case 'Ticket Created':
-			if (str(d.grouped) && str(d.incident_id))
-				return `Part of incident ${d.incident_id}: ${d.grouped}`;
+			if (str(d.reason) && str(d.incident_id))
+				return `Part of incident ${d.incident_id}: ${d.reason}`;
 			break;
 		case 'Incident Opened':
 			return str(d.reason)

@@ -202,12 +202,13 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 			action: 'Ticket Created',
 			actor: SYSTEM,
 			details: {
+				// First: the timeline shows the first few details, and this one matters most.
+				...(match ? { incident_id: match.incident.id, reason: match.reason } : {}),
 				endpoint: req.endpoint,
 				format: alert.format,
 				triage: 'offline',
 				error_type: triage.errorType,
 				category: triage.category,
-				...(match ? { incident_id: match.incident.id, grouped: match.reason } : {}),
 				...(s.notes.size ? { sanitized: s.list() } : {})
 			}
 		});
