@@ -6,6 +6,7 @@ import { Migration20261127200000_auth_limits } from './Migration20261127200000_a
 import { Migration20261127300000_ingest_limits } from './Migration20261127300000_ingest_limits.ts';
 import { Migration20261128010000_incidents } from './Migration20261128010000_incidents.ts';
 import { Migration20261128040000_instances } from './Migration20261128040000_instances.ts';
+import { Migration20261128040001_grouping_notify } from './Migration20261128040001_grouping_notify.ts';
 import { Migration20261128070000_mcp } from './Migration20261128070000_mcp.ts';
 import { Migration20261128070001_mcp_sessions } from './Migration20261128070001_mcp_sessions.ts';
 
@@ -21,6 +22,10 @@ export const migrationsList: MigrationObject[] = [
 	},
 	{ name: 'Migration20261128010000_incidents', class: Migration20261128010000_incidents },
 	{ name: 'Migration20261128040000_instances', class: Migration20261128040000_instances },
+	{
+		name: 'Migration20261128040001_grouping_notify',
+		class: Migration20261128040001_grouping_notify
+	},
 	{ name: 'Migration20261128070000_mcp', class: Migration20261128070000_mcp },
 	{ name: 'Migration20261128070001_mcp_sessions', class: Migration20261128070001_mcp_sessions }
 ];

@@ -29,6 +29,7 @@ import { metrics } from './metrics.ts';
 import { attachRealtime } from './realtime/broadcast.ts';
 import { joinCluster, type Cluster } from './realtime/cluster.ts';
 import { onSocketServer } from './realtime/seam.ts';
+import { invalidateGroupingSettings } from './incidents/settings.ts';
 import { invalidateIngestSettings } from './routing/cache.ts';
 import { createGeminiClient } from './triage/llm.ts';
 import type { RcaModel, RcaOptions } from './triage/rca.ts';
@@ -156,10 +157,12 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		channels: [CACHE_CHANNEL],
 		onNotify(_channel, table) {
 			if (table === 'routing_rules' || table === 'sla_policies') invalidateIngestSettings();
+			else if (table === 'incident_grouping') invalidateGroupingSettings();
 			else if (table === 'connections') void refreshInBackground();
 		},
 		onReconnect() {
 			invalidateIngestSettings();
+			invalidateGroupingSettings();
 			void refreshInBackground();
 		}
 	});

@@ -46,10 +46,15 @@ function toSettings(row: Record<string, unknown>): GroupingSettings {
 	};
 }
 
-// Ingest reads this on every webhook: cached like the routing rules (routing/cache.ts), so
-// a change shows at once on the instance that saved it and within TTL_MS on the others.
-const TTL_MS = 5000;
+// Ingest reads this on every webhook: cached like the routing rules (routing/cache.ts). A
+// change shows at once on every instance: the table's trigger NOTIFYs vigil_cache and the
+// runtime calls invalidateGroupingSettings; TTL_MS only bounds a missed notification.
+const TTL_MS = 60_000;
 let cached: { at: number; value: GroupingSettings } | null = null;
+
+export function invalidateGroupingSettings(): void {
+	cached = null;
+}
 
 export async function groupingSettings(pool: Pool, fresh = false): Promise<GroupingSettings> {
 	if (!fresh && cached && Date.now() - cached.at < TTL_MS) return cached.value;
