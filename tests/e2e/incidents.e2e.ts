@@ -242,3 +242,32 @@ test('splitting a failure out makes it a standalone ticket, and the incident cou
 	await expect(page.getByTestId('ticket-card')).toHaveCount(2);
 	await expect(page.getByTestId('incident-chip')).toHaveText('Incident · 199 failures');
 });
+
+test('the admin sets grouping on a form checked by the API schema', async ({ page, request }) => {
+	await page.goto('/admin/grouping');
+	const form = page.getByTestId('grouping-form');
+	await form.getByLabel('Window (minutes)').fill('0');
+	await form.getByRole('button', { name: 'Save grouping' }).click();
+	await expect(
+		form.getByText('window_minutes must be a whole number of minutes from 1 to 1440')
+	).toBeVisible();
+
+	await form.getByLabel('Window (minutes)').fill('15');
+	await form.getByRole('checkbox', { name: /The same failing resource/ }).uncheck();
+	await form.getByRole('checkbox', { name: /The same error across pipelines/ }).uncheck();
+	await form.getByRole('checkbox', { name: /Group failures into incidents/ }).check();
+	await form.getByRole('button', { name: 'Save grouping' }).click();
+	await expect(
+		form.getByText('keys must name resource, fingerprint or both while grouping is on')
+	).toBeVisible();
+
+	await form.getByRole('checkbox', { name: /The same failing resource/ }).check();
+	await form.getByRole('button', { name: 'Save grouping' }).click();
+	await expect(form.getByText('Saved.')).toBeVisible();
+	const saved = await request.get('/api/admin/incident-grouping');
+	expect(await saved.json()).toMatchObject({
+		enabled: true,
+		keys: ['resource'],
+		window_minutes: 15
+	});
+});
