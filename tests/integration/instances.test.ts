@@ -198,6 +198,29 @@ describe('two instances on one database', () => {
 		expect(await reason).toBe('io server disconnect');
 	});
 
+	it("a role changed on A makes that user's socket on B re-authenticate", async () => {
+		const who = { email: 'rita@contoso.example', password: 'a long enough password' };
+		const signup = await fetch(`${a.url}/api/auth/signup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ ...who, name: 'Rita' })
+		});
+		expect(signup.status).toBe(202);
+		const own = await login(a.url, who.email, who.password);
+		const onB = await board(b, own);
+		const reason = new Promise<string>((resolve) => onB.socket.once('disconnect', resolve));
+		const user = await db.query(`select id from users where email = $1`, [who.email]);
+		const changed = await fetch(`${a.url}/api/admin/users/${user.rows[0].id}`, {
+			method: 'PATCH',
+			headers: { cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ role: 'viewer' })
+		});
+		expect(changed.status).toBe(200);
+		// The transport closes (the client reconnects and is authenticated with the new role),
+		// rather than the server disconnecting it for good.
+		expect(await reason).toBe('transport close');
+	});
+
 	it('a policy changed in the database applies on both at once, and a breach fires once', async () => {
 		const onA = await board(a);
 		const onB = await board(b);
