@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.ts';
+import { instanceId } from './instance.ts';
 
 describe('configuration', () => {
 	it('needs nothing: every variable has a safe default or is optional', () => {
@@ -19,6 +20,14 @@ describe('configuration', () => {
 		expect(
 			parseConfig({ ALLOWED_EMAIL_DOMAINS: ' Contoso.com, @fabrikam.io ,' }).ALLOWED_EMAIL_DOMAINS
 		).toEqual(['contoso.com', 'fabrikam.io']);
+	});
+
+	it('names this instance from VIGIL_INSTANCE_ID, else host name and pid', () => {
+		expect(instanceId(parseConfig({ VIGIL_INSTANCE_ID: ' vigil-eu-1 ' }))).toBe('vigil-eu-1');
+		expect(instanceId(parseConfig({}))).toMatch(new RegExp(`-${process.pid}$`));
+		expect(() => parseConfig({ VIGIL_INSTANCE_ID: 'two words' })).toThrow(
+			/VIGIL_INSTANCE_ID: must be printable ASCII without spaces/
+		);
 	});
 
 	it('names every bad variable in one error', () => {
