@@ -45,7 +45,14 @@ beforeAll(async () => {
 		SLACK_DEFAULT_CHANNEL: '#dataops-alerts',
 		SLACK_API_URL: standin.url
 	});
-	[a, b] = await Promise.all([startServer(url, env('vigil-a')), startServer(url, env('vigil-b'))]);
+	const started = await Promise.allSettled([
+		startServer(url, env('vigil-a')),
+		startServer(url, env('vigil-b'))
+	]);
+	// One that started is kept for afterAll to stop, even when the other failed.
+	if (started[0].status === 'fulfilled') a = started[0].value;
+	if (started[1].status === 'fulfilled') b = started[1].value;
+	for (const s of started) if (s.status === 'rejected') throw s.reason;
 	db = new pg.Client(url);
 	await db.connect();
 	cookie = await login(a.url);
