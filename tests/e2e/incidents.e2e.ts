@@ -111,8 +111,8 @@ async function deliver(request: APIRequestContext, i: number): Promise<string> {
 			headers: { 'x-api-key': E2E.ingestKey },
 			data
 		});
-		if (res.status() === 503 && attempt < 8) {
-			await new Promise((r) => setTimeout(r, 1000));
+		if (res.status() === 503 && attempt < 25) {
+			await new Promise((r) => setTimeout(r, 1500));
 			continue;
 		}
 		expect(res.status(), await res.text()).toBe(201);

@@ -41,6 +41,9 @@ beforeAll(async () => {
 			ORIGIN
 		},
 		{
+			// Two instances share the test database in the storm: each with a small pool, so the
+			// storm does not take the connections the other test files need.
+			poolSize: 20,
 			slack: { channelIntervalMs: 20 },
 			jira: { tuning: { timeoutMs: 2000, ratePerSecond: 100 }, searchSettleMs: 100 },
 			rcaOptions: { maxAttempts: 1 }
@@ -370,6 +373,7 @@ describe('a storm', () => {
 		// A second Vigil on the same database: grouping must not rely on one process's memory.
 		const other = await startRuntime(testConfig(), {
 			databaseUrl: rt.databaseUrl,
+			poolSize: 20,
 			spies: true,
 			workers: false
 		});
@@ -384,8 +388,8 @@ describe('a storm', () => {
 			const answers = await Promise.all(bodies.map((b, i) => send(b, i % 2 ? other : rt)));
 			// A 503 stores nothing and says "retry" (Retry-After); senders deliver again, as here.
 			// On a loaded shared database some do; grouping must hold across the retries too.
-			for (let round = 0; round < 8 && answers.some((a) => a.status === 503); round++) {
-				await new Promise((r) => setTimeout(r, 1000));
+			for (let round = 0; round < 25 && answers.some((a) => a.status === 503); round++) {
+				await new Promise((r) => setTimeout(r, 1500));
 				await Promise.all(
 					answers.map(async (a, i) => {
 						if (a.status === 503) answers[i] = await send(bodies[i]!, i % 2 ? other : rt);
@@ -409,5 +413,5 @@ describe('a storm', () => {
 		} finally {
 			await other.stop();
 		}
-	}, 60_000);
+	}, 150_000);
 });

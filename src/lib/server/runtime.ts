@@ -51,6 +51,8 @@ export interface RuntimeOptions {
 	rcaOptions?: Partial<RcaOptions>;
 	enrichOptions?: Partial<EnrichOptions>;
 	geminiTimeoutMs?: number;
+	/** Connections in Vigil's own pool (default 40); tests that start several instances use fewer. */
+	poolSize?: number;
 	slack?: SlackOptions;
 	jira?: JiraOptions;
 }
@@ -118,7 +120,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	const orm = await createOrm(url, ENTITIES);
 	// Sized for bursts of concurrent webhooks: commits queue on the WAL flush, and more
 	// sessions in flight let PostgreSQL group them (bench/ingest).
-	const pool = createPool(url, 40);
+	const pool = createPool(url, opts.poolSize ?? 40);
 	// Instances started together take turns: the first migrates and creates the admin, the
 	// webhook key and the queues; the next ones find them there.
 	const { boss, secretKey, generated } = await withStartupLock(url, async () => {
