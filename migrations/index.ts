@@ -5,6 +5,7 @@ import { Migration20261126120000_jira } from './Migration20261126120000_jira.ts'
 import { Migration20261127200000_auth_limits } from './Migration20261127200000_auth_limits.ts';
 import { Migration20261127300000_ingest_limits } from './Migration20261127300000_ingest_limits.ts';
 import { Migration20261128010000_incidents } from './Migration20261128010000_incidents.ts';
+import { Migration20261128030000_jira_field_mapping } from './Migration20261128030000_jira_field_mapping.ts';
 import { Migration20261128040000_instances } from './Migration20261128040000_instances.ts';
 import { Migration20261128040001_grouping_notify } from './Migration20261128040001_grouping_notify.ts';
 import { Migration20261128070000_mcp } from './Migration20261128070000_mcp.ts';
@@ -21,6 +22,10 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261127300000_ingest_limits
 	},
 	{ name: 'Migration20261128010000_incidents', class: Migration20261128010000_incidents },
+	{
+		name: 'Migration20261128030000_jira_field_mapping',
+		class: Migration20261128030000_jira_field_mapping
+	},
 	{ name: 'Migration20261128040000_instances', class: Migration20261128040000_instances },
 	{
 		name: 'Migration20261128040001_grouping_notify',

@@ -75,8 +75,26 @@ export interface ProjectConfig {
 	workflow?: WorkflowConfig;
 	/** Fields besides the standard ones that the create/edit screens have (e.g. `customfield_10050`). */
 	extraFields?: string[];
+	/**
+	 * Custom fields on the create screen, described by createmeta and enforced on create (required,
+	 * allowed values, type) the way Jira refuses them: `errors: { customfield_…: message }`.
+	 */
+	customFields?: CustomFieldConfig[];
 	/** Number of the first issue key (default 1). */
 	nextIssueNumber?: number;
+}
+
+export interface CustomFieldConfig {
+	/** `customfield_10050`. */
+	id: string;
+	name: string;
+	/** select list (option), multi select (array of option), text (string), textarea (ADF on v3), number, date, datetime. */
+	type: 'option' | 'multi-option' | 'string' | 'textarea' | 'number' | 'date' | 'datetime';
+	required?: boolean;
+	/** Options of a select list. */
+	options?: { id: string; value: string }[];
+	/** Issue types (id or name) whose create screen has the field; default every type. */
+	issueTypes?: string[];
 }
 
 export interface JiraUser {
@@ -151,6 +169,7 @@ export type JiraOperation =
 	| 'setIssueProperty'
 	| 'deleteIssueProperty'
 	| 'getCreateIssueMetaIssueTypes'
+	| 'getCreateIssueMetaIssueTypeId'
 	| 'searchAndReconsileIssuesUsingJql'
 	| 'searchAndReconsileIssuesUsingJqlPost'
 	| 'searchForIssuesUsingJql'
@@ -1206,6 +1225,7 @@ interface Project {
 	issueTypes: IssueTypeConfig[];
 	workflow: Workflow;
 	extraFields: Set<string>;
+	customFields: CustomFieldConfig[];
 	next: number;
 }
 
@@ -1295,6 +1315,11 @@ function route(
 export const STANDIN_ROUTES: ReadonlyArray<Readonly<Route>> = [
 	route('POST', '/issue', 'createIssue'),
 	route('GET', '/issue/createmeta/{projectIdOrKey}/issuetypes', 'getCreateIssueMetaIssueTypes'),
+	route(
+		'GET',
+		'/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}',
+		'getCreateIssueMetaIssueTypeId'
+	),
 	route('GET', '/issue/{issueIdOrKey}', 'getIssue'),
 	route('PUT', '/issue/{issueIdOrKey}', 'editIssue'),
 	route('DELETE', '/issue/{issueIdOrKey}', 'deleteIssue'),
@@ -1396,7 +1421,8 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 		name: p.name ?? p.key,
 		issueTypes: p.issueTypes ?? DEFAULT_ISSUE_TYPES,
 		workflow: resolveWorkflow(p.workflow ?? DEFAULT_WORKFLOW),
-		extraFields: new Set(p.extraFields ?? []),
+		extraFields: new Set([...(p.extraFields ?? []), ...(p.customFields ?? []).map((f) => f.id)]),
+		customFields: p.customFields ?? [],
 		next: p.nextIssueNumber ?? 1
 	}));
 	specValidator ??= new SpecValidator();
@@ -1521,6 +1547,156 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 		simplified: false,
 		avatarUrls: projectAvatars(p)
 	});
+	const CUSTOM_SCHEMA: Record<
+		CustomFieldConfig['type'],
+		{ type: string; items?: string; custom: string }
+	> = {
+		option: { type: 'option', custom: 'select' },
+		'multi-option': { type: 'array', items: 'option', custom: 'multiselect' },
+		string: { type: 'string', custom: 'textfield' },
+		textarea: { type: 'string', custom: 'textarea' },
+		number: { type: 'number', custom: 'float' },
+		date: { type: 'date', custom: 'datepicker' },
+		datetime: { type: 'datetime', custom: 'datetime' }
+	};
+	const customOnScreen = (p: Project, type: IssueTypeConfig) =>
+		p.customFields.filter(
+			(f) => !f.issueTypes || f.issueTypes.some((t) => t === type.id || t === type.name)
+		);
+	const renderOption = (f: CustomFieldConfig, o: { id: string; value: string }, api: 2 | 3) => ({
+		self: `${apiBase(api)}/customFieldOption/${o.id}`,
+		value: o.value,
+		id: o.id
+	});
+	/** FieldCreateMetadata of every field on the create screen of `type` in `p`. */
+	const createMetaFields = (p: Project, type: IssueTypeConfig, api: 2 | 3) => {
+		const system = (
+			fieldId: string,
+			schema: { type: string; items?: string },
+			required: boolean,
+			extra: Record<string, unknown> = {}
+		) => ({
+			required,
+			schema: { ...schema, system: fieldId },
+			name: FIELD_NAMES[fieldId] ?? fieldId,
+			key: fieldId,
+			fieldId,
+			hasDefaultValue: false,
+			operations: ['set'],
+			...extra
+		});
+		const fields: Record<string, unknown>[] = [
+			system('summary', { type: 'string' }, true),
+			system('issuetype', { type: 'issuetype' }, true, {
+				allowedValues: [renderIssueType(type, api)]
+			}),
+			system('project', { type: 'project' }, true, {
+				allowedValues: [renderProjectRef(p, api)]
+			}),
+			system('description', { type: 'string' }, false),
+			system('labels', { type: 'array', items: 'string' }, false, {
+				autoCompleteUrl: `${apiBase(api)}/label/suggest?query=`,
+				operations: ['add', 'set', 'remove']
+			}),
+			system('priority', { type: 'priority' }, false, {
+				allowedValues: priorities.map((x) => renderPriority(x, api)),
+				hasDefaultValue: true,
+				defaultValue: renderPriority(defaultPriority(), api)
+			}),
+			system('assignee', { type: 'user' }, false, {
+				autoCompleteUrl: `${apiBase(api)}/user/assignable/search?project=${p.key}&query=`
+			}),
+			system('reporter', { type: 'user' }, true, {
+				autoCompleteUrl: `${apiBase(api)}/user/search?query=`,
+				hasDefaultValue: true
+			}),
+			system('environment', { type: 'string' }, false),
+			system('duedate', { type: 'date' }, false)
+		];
+		for (const f of customOnScreen(p, type)) {
+			const { custom, ...schema } = CUSTOM_SCHEMA[f.type];
+			fields.push({
+				required: f.required ?? false,
+				schema: {
+					...schema,
+					custom: `com.atlassian.jira.plugin.system.customfieldtypes:${custom}`,
+					customId: Number(f.id.replace(/^customfield_/, ''))
+				},
+				name: f.name,
+				key: f.id,
+				fieldId: f.id,
+				hasDefaultValue: false,
+				operations: ['set'],
+				...(f.options ? { allowedValues: f.options.map((o) => renderOption(f, o, api)) } : {})
+			});
+		}
+		return fields;
+	};
+	/** What Jira answers for the custom fields of a create: required, options, types. */
+	const checkCustomFields = (
+		p: Project,
+		type: IssueTypeConfig,
+		fields: Record<string, unknown>,
+		api: 2 | 3
+	) => {
+		const errors: Record<string, string> = {};
+		const onScreen = customOnScreen(p, type);
+		for (const f of p.customFields) {
+			if (f.id in fields && !onScreen.includes(f))
+				errors[f.id] =
+					`Field '${f.id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+		}
+		const option = (f: CustomFieldConfig, v: unknown): string | null => {
+			if (!isRecord(v) || (typeof v.id !== 'string' && typeof v.value !== 'string'))
+				return `Could not find valid 'id' or 'value' in the Parent Option object.`;
+			const found = (f.options ?? []).find((o) =>
+				typeof v.id === 'string' ? o.id === v.id : o.value === v.value
+			);
+			if (found) return null;
+			return typeof v.id === 'string'
+				? `Option id '${v.id}' is not valid`
+				: `Option value '${String(v.value)}' is not valid`;
+		};
+		for (const f of onScreen) {
+			const v = fields[f.id];
+			const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && !v.length);
+			if (empty) {
+				if (f.required) errors[f.id] = `${f.name} is required.`;
+				continue;
+			}
+			let problem: string | null = null;
+			if (f.type === 'option') problem = option(f, v);
+			else if (f.type === 'multi-option')
+				problem = Array.isArray(v)
+					? (v.map((x) => option(f, x)).find(Boolean) ?? null)
+					: `data was not an array`;
+			else if (f.type === 'number')
+				problem = typeof v === 'number' ? null : 'Operation value must be a number';
+			else if (f.type === 'string')
+				problem = typeof v === 'string' ? null : 'Operation value must be a string';
+			else if (f.type === 'textarea')
+				problem =
+					api === 3
+						? isRecord(v) && v.type === 'doc'
+							? adfProblem(v)
+							: 'Operation value must be an Atlassian Document (see the Atlassian Document Format)'
+						: typeof v === 'string'
+							? null
+							: 'Operation value must be a string';
+			else if (f.type === 'date')
+				problem =
+					typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)
+						? null
+						: `Error parsing date string: ${String(v)}`;
+			else if (f.type === 'datetime')
+				problem =
+					typeof v === 'string' && !Number.isNaN(Date.parse(v))
+						? null
+						: `Error parsing time: ${String(v)}`;
+			if (problem) errors[f.id] = problem;
+		}
+		if (Object.keys(errors).length) throw badRequest([], errors);
+	};
 	const renderResolution = (r: (typeof RESOLUTIONS)[number], api: 2 | 3) => ({
 		self: `${apiBase(api)}/resolution/${r.id}`,
 		id: r.id,
@@ -2524,6 +2700,7 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 				histories: []
 			};
 			const { project: _p, issuetype: _t, ...rest } = fields;
+			checkCustomFields(project, type, rest, api);
 			applyFields(issue, rest, update, api, true);
 			for (const [k, v] of checkProperties(properties)) issue.properties.set(k, v);
 			issue.id = String(nextIssueId++);
@@ -2838,6 +3015,33 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 					mode === 'cloud'
 						? { maxResults: 50, startAt: 0, total: types.length, issueTypes: types }
 						: { maxResults: 50, startAt: 0, total: types.length, isLast: true, values: types }
+			};
+		},
+
+		getCreateIssueMetaIssueTypeId({ api, params, query }) {
+			const project = findProject(decodeURIComponent(params[0]!));
+			if (!project)
+				throw new JiraError(404, [`No project could be found with key '${params[0]}'.`]);
+			const type = project.issueTypes.find((t) => t.id === decodeURIComponent(params[1]!));
+			if (!type) throw new JiraError(404, [`Issue type with id '${params[1]}' does not exist.`]);
+			const startAt = query.has('startAt') ? Number(query.get('startAt')) : 0;
+			const maxResults = query.has('maxResults') ? Number(query.get('maxResults')) : 50;
+			if (maxResults > 200)
+				throw badRequest(["Parameter 'maxResults' must not exceed the limit '200'"]);
+			const all = createMetaFields(project, type, api);
+			const page = all.slice(startAt, startAt + maxResults);
+			return {
+				status: 200,
+				body:
+					mode === 'cloud'
+						? { maxResults, startAt, total: all.length, fields: page }
+						: {
+								maxResults,
+								startAt,
+								total: all.length,
+								isLast: startAt + page.length >= all.length,
+								values: page
+							}
 			};
 		},
 

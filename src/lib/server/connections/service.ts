@@ -27,6 +27,9 @@ export interface ConnectionState {
 	breaker_failures: number;
 	/** Open: when the next probe may go; half-open: when the probe's window ends. */
 	breaker_open_until: Date | null;
+	/** Jira: the last create Jira refused (which field, Jira's message), until a create succeeds. */
+	last_refusal: string | null;
+	last_refusal_at: Date | null;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -186,7 +189,9 @@ export async function connectionStates(pool: Pool, key: Buffer): Promise<Connect
 			config,
 			breaker_state: row?.breaker_state ?? 'closed',
 			breaker_failures: row?.breaker_failures ?? 0,
-			breaker_open_until: row?.breaker_open_until ?? null
+			breaker_open_until: row?.breaker_open_until ?? null,
+			last_refusal: row?.last_refusal ?? null,
+			last_refusal_at: row?.last_refusal_at ?? null
 		};
 	});
 }

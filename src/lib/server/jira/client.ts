@@ -90,14 +90,35 @@ export interface JiraComment {
 	body: unknown;
 }
 
-export interface CreateIssueFields {
-	projectKey: string;
-	issueType: string;
-	summary: string;
-	/** An Atlassian Document (Cloud) or wiki markup (Data Center). */
-	description: AdfDoc | string;
-	labels: string[];
-	priority: string | null;
+/**
+ * The `fields` of a create, exactly as sent: project, issuetype, summary, description, labels,
+ * priority and whatever the connection's field mapping adds (see fields.ts).
+ */
+export type CreateIssueFields = Record<string, unknown> & {
+	project: { key: string };
+	issuetype: { name: string } | { id: string };
+};
+
+/** An issue type that can be created in a project (createmeta). */
+export interface JiraIssueTypeMeta {
+	id: string;
+	name: string;
+}
+
+/** One field of a create screen, as createmeta describes it. */
+export interface JiraFieldMeta {
+	fieldId: string;
+	name: string;
+	required: boolean;
+	hasDefaultValue: boolean;
+	/** Jira's data type: string, number, date, datetime, option, priority, user, array (of `items`)… */
+	type: string;
+	items: string | null;
+	/** A system field's name (`summary`), or a custom field's type URI (`…:select`). */
+	system: string | null;
+	custom: string | null;
+	/** Allowed values (options, priorities, …) by id and display value; null when any value goes. */
+	allowedValues: { id: string; value: string }[] | null;
 }
 
 export interface JiraApi {
@@ -107,6 +128,10 @@ export interface JiraApi {
 	project(key: string): Promise<{ key: string; issueTypes: string[] }>;
 	permissions(projectKey: string, keys: string[]): Promise<Record<string, boolean>>;
 	createIssue(fields: CreateIssueFields): Promise<{ id: string; key: string }>;
+	/** The issue types a project's create screen offers (createmeta). */
+	createMetaIssueTypes(projectKey: string): Promise<JiraIssueTypeMeta[]>;
+	/** Every field of the create screen of a project's issue type (createmeta, all pages). */
+	createMetaFields(projectKey: string, issueTypeId: string): Promise<JiraFieldMeta[]>;
 	/** Issues carrying `label` in `projectKey`, newest first (at most a few). */
 	findByLabel(projectKey: string, label: string): Promise<{ id: string; key: string }[]>;
 	getIssue(key: string): Promise<JiraIssueState>;
@@ -213,6 +238,59 @@ const transitionOf = (t: RawTransition): JiraTransition => ({
 	to: t.to?.name ?? '',
 	toCategory: category(t.to?.statusCategory)
 });
+interface RawFieldMeta {
+	fieldId?: string;
+	key?: string;
+	name?: string;
+	required?: boolean;
+	hasDefaultValue?: boolean;
+	schema?: { type?: string; items?: string; system?: string; custom?: string };
+	allowedValues?: unknown[];
+}
+const fieldMetaOf = (f: RawFieldMeta): JiraFieldMeta => ({
+	fieldId: String(f.fieldId ?? f.key ?? ''),
+	name: f.name ?? String(f.fieldId ?? f.key ?? ''),
+	required: f.required === true,
+	hasDefaultValue: f.hasDefaultValue === true,
+	type: f.schema?.type ?? 'any',
+	items: f.schema?.items ?? null,
+	system: f.schema?.system ?? null,
+	custom: f.schema?.custom ?? null,
+	allowedValues: Array.isArray(f.allowedValues)
+		? f.allowedValues.map((raw) => {
+				const v = (raw ?? {}) as { id?: unknown; value?: unknown; name?: unknown; key?: unknown };
+				const id = String(v.id ?? v.key ?? v.value ?? v.name ?? '');
+				return { id, value: String(v.value ?? v.name ?? v.key ?? id) };
+			})
+		: null
+});
+/** createmeta pages: Cloud names the list (`issueTypes`, `fields`), Data Center calls it `values`. */
+interface RawPage<T> {
+	startAt?: number;
+	maxResults?: number;
+	total?: number;
+	isLast?: boolean;
+	values?: T[];
+	issueTypes?: T[];
+	fields?: T[];
+}
+/** Reads every page: a create screen can have more fields than one page holds. */
+async function allPages<T>(fetchPage: (startAt: number) => Promise<RawPage<T>>): Promise<T[]> {
+	const out: T[] = [];
+	for (let page = 0; page < 50; page++) {
+		const r = await fetchPage(out.length);
+		const items = r.values ?? r.issueTypes ?? r.fields ?? [];
+		out.push(...items);
+		const done =
+			!items.length || r.isLast === true || (typeof r.total === 'number' && out.length >= r.total);
+		if (done) break;
+	}
+	return out;
+}
+const issueTypeMetaOf = (t: { id?: unknown; name?: unknown }): JiraIssueTypeMeta => ({
+	id: String(t.id ?? ''),
+	name: String(t.name ?? '')
+});
 const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
 
 export function createJiraApi(settings: JiraSettings): JiraApi {
@@ -260,20 +338,38 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 					const perms = (r.permissions ?? {}) as Record<string, { havePermission?: boolean }>;
 					return Object.fromEntries(keys.map((k) => [k, perms[k]?.havePermission === true]));
 				}),
-			createIssue: (f) =>
+			createIssue: (fields) =>
 				call(async () => {
-					const created = await jira.issues.createIssue({
-						fields: {
-							project: { key: f.projectKey },
-							issuetype: { name: f.issueType },
-							summary: f.summary,
-							description: f.description as never,
-							labels: f.labels,
-							...(f.priority ? { priority: { name: f.priority } } : {})
-						}
-					});
+					const created = await jira.issues.createIssue({ fields: fields as never });
 					return { id: String(created.id), key: String(created.key) };
 				}),
+			createMetaIssueTypes: (projectKey) =>
+				call(async () =>
+					(
+						await allPages(
+							(startAt) =>
+								jira.issues.getCreateIssueMetaIssueTypes({
+									projectIdOrKey: projectKey,
+									startAt,
+									maxResults: 200
+								}) as Promise<RawPage<{ id?: string; name?: string }>>
+						)
+					).map(issueTypeMetaOf)
+				),
+			createMetaFields: (projectKey, issueTypeId) =>
+				call(async () =>
+					(
+						await allPages(
+							(startAt) =>
+								jira.issues.getCreateIssueMetaIssueTypeId({
+									projectIdOrKey: projectKey,
+									issueTypeId,
+									startAt,
+									maxResults: 200
+								}) as Promise<RawPage<RawFieldMeta>>
+						)
+					).map(fieldMetaOf)
+				),
 			findByLabel: (projectKey, label) =>
 				call(async () => {
 					const r = await jira.issueSearch.searchAndReconsileIssuesUsingJql({
@@ -352,21 +448,32 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 			);
 			return Object.fromEntries(keys.map((p) => [p, r.permissions?.[p]?.havePermission === true]));
 		},
-		createIssue: async (f) => {
+		createIssue: async (fields) => {
 			const created = await v2<{ id: string; key: string }>('POST', '/issue', {
-				body: {
-					fields: {
-						project: { key: f.projectKey },
-						issuetype: { name: f.issueType },
-						summary: f.summary,
-						description: f.description,
-						labels: f.labels,
-						...(f.priority ? { priority: { name: f.priority } } : {})
-					}
-				}
+				body: { fields }
 			});
 			return { id: String(created.id), key: created.key };
 		},
+		createMetaIssueTypes: async (projectKey) =>
+			(
+				await allPages((startAt) =>
+					v2<RawPage<{ id?: string; name?: string }>>(
+						'GET',
+						`/issue/createmeta/${k(projectKey)}/issuetypes`,
+						{ searchParams: { startAt, maxResults: 200 } }
+					)
+				)
+			).map(issueTypeMetaOf),
+		createMetaFields: async (projectKey, issueTypeId) =>
+			(
+				await allPages((startAt) =>
+					v2<RawPage<RawFieldMeta>>(
+						'GET',
+						`/issue/createmeta/${k(projectKey)}/issuetypes/${k(issueTypeId)}`,
+						{ searchParams: { startAt, maxResults: 200 } }
+					)
+				)
+			).map(fieldMetaOf),
 		findByLabel: async (projectKey, label) => {
 			const r = await v2<{ issues?: { id: string; key: string }[] }>('POST', '/search', {
 				body: {

@@ -15,16 +15,8 @@ import {
 	type JiraLookup,
 	type VigilAction
 } from './connection.ts';
-import {
-	actionComment,
-	commentBody,
-	descriptionAdf,
-	descriptionWiki,
-	issueLabels,
-	issueSummary,
-	ticketTag,
-	type LifecycleAction
-} from './format.ts';
+import { actionComment, commentBody, ticketTag, type LifecycleAction } from './format.ts';
+import { issueCreateFields, recordRefusal } from './mapping.ts';
 
 /** What the Jira jobs need. */
 export interface JiraDeps {
@@ -168,20 +160,17 @@ export async function createIssue(
 			await deps.pool.query(`update tickets set jira_create_started_at = now() where id = $1`, [
 				ticket.id
 			]);
-			const description = { ticket, origin: deps.origin };
-			const created = await handle.call('create issue', (api) =>
-				api.createIssue({
-					projectKey: project,
-					issueType,
-					summary: issueSummary(ticket),
-					description:
-						handle.config.deployment === 'cloud'
-							? descriptionAdf(description)
-							: descriptionWiki(description),
-					labels: issueLabels(ticket),
-					priority: handle.config.priorityMap[ticket.priority]
-				})
+			// The same fields the admin's preview shows: Vigil's own, then the field mapping.
+			const { fields } = await issueCreateFields(
+				deps.pool,
+				handle.config,
+				deps.origin,
+				ticket,
+				project,
+				issueType
 			);
+			const created = await handle.call('create issue', (api) => api.createIssue(fields));
+			await recordRefusal(deps.pool, null);
 			await link(deps, ticket, created, handle.api.browseUrl(created.key), false);
 		} catch (err) {
 			if (!(err instanceof JiraError) || err instanceof JiraUnavailableError) throw err;
@@ -194,6 +183,11 @@ export async function createIssue(
 				throw err;
 			}
 			const fields = Object.entries(err.fields).map(([f, m]) => `${f}: ${m}`);
+			if (err.kind === 'invalid')
+				await recordRefusal(
+					deps.pool,
+					`Create for ${ticket.id} in ${project} refused: ${err.message}`
+				);
 			await noteFailure(deps, ticket.id, err.message, {
 				status: 'failed',
 				action: 'Jira Sync Failed',

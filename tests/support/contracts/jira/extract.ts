@@ -29,6 +29,7 @@ export const OPERATIONS: ReadonlyArray<readonly [method: string, path: string]> 
 	['put', '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}'],
 	['delete', '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}'],
 	['get', '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes'],
+	['get', '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}'],
 	['get', '/rest/api/3/search/jql'],
 	['post', '/rest/api/3/search/jql'],
 	// Removed from Jira Cloud (410 Gone); kept because Data Center's /rest/api/2/search has this shape.
