@@ -10,6 +10,7 @@ import { Migration20261128040000_instances } from './Migration20261128040000_ins
 import { Migration20261128040001_grouping_notify } from './Migration20261128040001_grouping_notify.ts';
 import { Migration20261128070000_mcp } from './Migration20261128070000_mcp.ts';
 import { Migration20261128070001_mcp_sessions } from './Migration20261128070001_mcp_sessions.ts';
+import { Migration20261128020000_recovery } from './Migration20261128020000_recovery.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -32,5 +33,6 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261128040001_grouping_notify
 	},
 	{ name: 'Migration20261128070000_mcp', class: Migration20261128070000_mcp },
-	{ name: 'Migration20261128070001_mcp_sessions', class: Migration20261128070001_mcp_sessions }
+	{ name: 'Migration20261128070001_mcp_sessions', class: Migration20261128070001_mcp_sessions },
+	{ name: 'Migration20261128020000_recovery', class: Migration20261128020000_recovery }
 ];

@@ -110,7 +110,7 @@ describe('webhook ingestion', () => {
 		]);
 	});
 
-	it('records a Resolved Azure alert on its ticket and creates nothing', async () => {
+	it('marks the ticket of a Resolved Azure alert recovered and creates nothing', async () => {
 		const fired = await post(
 			'azure-monitor',
 			fixture('azure-monitor/metric-alert.adf-pipeline-failed-runs.json')
@@ -123,13 +123,18 @@ describe('webhook ingestion', () => {
 			fixture('azure-monitor/metric-alert.adf-pipeline-failed-runs.resolved.json')
 		);
 		expect(res.status).toBe(200);
-		expect(await res.json()).toEqual({ status: 'resolved_recorded', ticket_id });
+		expect(await res.json()).toEqual({
+			status: 'resolved_recorded',
+			ticket_id,
+			recovered: true,
+			action: 'marked'
+		});
 		expect((await rt.pool.query(`select count(*)::int as n from tickets`)).rows[0].n).toBe(before);
 		const audit = await rt.pool.query(
 			`select action from audit_log where ticket_id = $1 order by id`,
 			[ticket_id]
 		);
-		expect(audit.rows.map((r) => r.action)).toContain('Alert Resolved at Source');
+		expect(audit.rows.map((r) => r.action)).toContain('Recovered at Source');
 	});
 
 	it('answers the Logic App run-id pre-check', async () => {

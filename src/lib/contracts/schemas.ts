@@ -114,6 +114,24 @@ export const Ticket = z
 		links: z.record(z.string(), z.string()),
 		labels: z.record(z.string(), z.string()),
 		occurrences: z.number().int().positive(),
+		run_url: z
+			.string()
+			.nullable()
+			.describe(
+				'The failed run in its scheduler (ADF monitoring, Databricks run page, …); http(s) only'
+			),
+		attempts: z
+			.number()
+			.int()
+			.positive()
+			.describe('Failed attempts of this run (repairs and retries count; redeliveries do not)'),
+		last_attempt_at: dateTime.nullable(),
+		recovered_at: dateTime
+			.nullable()
+			.describe(
+				'When the source reported a later run of the same job / alert / pipeline succeeded'
+			),
+		recovered_run_id: z.string().nullable().describe('The run that succeeded'),
 		version: z.number().int().describe('Grows with every change; clients keep the higher one'),
 		incident_id: z
 			.string()

@@ -27,11 +27,24 @@ export const CATEGORIES = [
 	'unknown'
 ] as const;
 export const SLA_STATUSES = ['Pending', 'Met', 'Breached'] as const;
-/** `mcp`: an AI assistant or agent acting with a user's API token through /mcp. */
-export const ACTOR_SOURCES = ['system', 'dashboard', 'slack', 'jira', 'api', 'mcp'] as const;
+/**
+ * `mcp`: an AI assistant or agent acting with a user's API token through /mcp.
+ * `source`: the scheduler itself reported the run's outcome (recovery at source).
+ */
+export const ACTOR_SOURCES = [
+	'system',
+	'dashboard',
+	'slack',
+	'jira',
+	'api',
+	'mcp',
+	'source'
+] as const;
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
 export const TRIAGE_SOURCES = ['offline', 'ai'] as const;
 export const TRIAGE_STATUSES = ['pending', 'done', 'fallback', 'offline_only'] as const;
 export const ENRICHMENT_STATUSES = ['pending', 'done', 'failed'] as const;
 export const SLACK_STATUSES = ['pending', 'posted', 'failed'] as const;
 export const JIRA_STATUSES = ['pending', 'linked', 'failed'] as const;
+/** What a success reported by the source does to its open ticket, per source (admin setting). */
+export const RECOVERY_MODES = ['off', 'mark', 'resolve'] as const;

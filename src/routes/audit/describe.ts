@@ -56,6 +56,8 @@ export function auditNote(e: AuditEntryDto): string | null {
 				: null;
 		case 'Alert Resolved at Source':
 			return 'The monitoring alert resolved; the ticket stays as it was';
+		case 'Recovered at Source':
+			return `${str(d.summary) ?? 'Recovered at source'}; the ticket stays open for a person to close`;
 		case 'Jira Issue Created':
 			return str(d.key)
 				? `Linked to ${d.key}${d.found_by ? ' (found again after a lost answer)' : ''}`
@@ -80,5 +82,6 @@ export const SOURCE_LABEL: Record<AuditEntryDto['actor_source'], string> = {
 	slack: 'Slack',
 	jira: 'Jira',
 	api: 'API',
-	mcp: 'MCP'
+	mcp: 'MCP',
+	source: 'the source'
 };

@@ -157,6 +157,15 @@ export async function loadConnection(
 	return stored && isConfigured(kind, stored) ? stored : null;
 }
 
+/** The Databricks workspace host as configured (not a secret), for links to its run pages. */
+export async function databricksHost(pool: Pool): Promise<string | null> {
+	const r = await pool.query(
+		`select config->>'host' as host from connections where kind = 'databricks'`
+	);
+	const host = r.rows[0]?.host;
+	return typeof host === 'string' && host.trim() ? host.trim() : null;
+}
+
 /** Every external call reports here, so the admin page shows healthy / failing with the last error. */
 export async function recordConnectionResult(
 	pool: Pool,

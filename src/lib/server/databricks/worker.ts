@@ -1,3 +1,4 @@
+import { webLink } from '../ingest/run-links.ts';
 import type { PgBoss } from 'pg-boss';
 import type { Pool } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
@@ -70,6 +71,8 @@ export async function runEnrichment(deps: EnrichDeps, ticketId: string): Promise
 					...t.links,
 					...(result.runPageUrl ? { run_page: result.runPageUrl } : {})
 				}),
+				// Databricks' own run page when ingest had no workspace host to build one.
+				run_url: t.run_url ?? webLink(result.runPageUrl),
 				root_cause: offline.rootCause,
 				error_type: offline.errorType,
 				category: offline.category,

@@ -13,6 +13,7 @@ import { CONNECTION_KINDS } from '../connections/entities.ts';
 import { CONNECTION_BODIES } from '../connections/settings.ts';
 import { GenericBody } from '../ingest/sources/generic.ts';
 import { RuleCreateBody, RuleUpdateBody } from '../routing/rules.ts';
+import { RecoveryModeSchema as RecoveryMode, RecoverySettingsBody } from '../recovery/settings.ts';
 import { SlaPolicyBody } from '../routing/sla-policy.ts';
 import { GROUPING_KEYS, GroupingBody } from '../incidents/settings.ts';
 import { TicketFilters } from '../tickets/queries.ts';
@@ -70,10 +71,26 @@ const User = z
 	.meta({ id: 'User' });
 const WebhookAnswer = z
 	.object({
-		status: z.enum(['created', 'duplicate_ignored', 'resolved_recorded']),
-		ticket_id: z.string().nullable().optional()
+		status: z.enum(['created', 'duplicate_ignored', 'attempt_recorded', 'resolved_recorded']),
+		ticket_id: z.string().nullable().optional(),
+		attempt: z
+			.number()
+			.int()
+			.optional()
+			.meta({ description: 'attempt_recorded: the attempt of the run that failed' }),
+		recovered: z.boolean().optional().meta({
+			description:
+				'resolved_recorded (a success reported by the source): whether a ticket was marked or resolved'
+		}),
+		action: z.enum(['marked', 'resolved']).optional(),
+		reason: z.string().optional().meta({ description: 'Why nothing was recovered' })
 	})
 	.meta({ id: 'WebhookAnswer' });
+const RecoverySettingsAnswer = z
+	.object({
+		recovery: z.object({ adf: RecoveryMode, databricks: RecoveryMode, generic: RecoveryMode })
+	})
+	.meta({ id: 'RecoverySettings' });
 const SlaPolicyAnswer = z.object({
 	policy: SlaPolicyBody,
 	applies_to: z.literal('new tickets').meta({
@@ -419,6 +436,17 @@ op('put', '/api/admin/incident-grouping', {
 	summary: 'Change incident grouping',
 	request: { body: jsonBody(GroupingBody) },
 	responses: { 200: json(GroupingAnswer), ...admin }
+});
+op('get', '/api/admin/recovery', {
+	tags: ['admin'],
+	summary: 'What a success reported by each source does: off, mark (recovered) or resolve',
+	responses: { 200: json(RecoverySettingsAnswer), ...admin }
+});
+op('put', '/api/admin/recovery', {
+	tags: ['admin'],
+	summary: 'Change the recovery mode of one or more sources',
+	request: { body: jsonBody(RecoverySettingsBody) },
+	responses: { 200: json(RecoverySettingsAnswer), ...admin }
 });
 op('get', '/api/admin/connections', {
 	tags: ['admin'],

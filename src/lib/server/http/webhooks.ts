@@ -1,6 +1,7 @@
 import { verifyIngestKey } from '../auth/ingest-keys.ts';
 import type { PgBoss } from 'pg-boss';
 import type { ConnectionKind } from '../connections/entities.ts';
+import { databricksHost } from '../connections/service.ts';
 import { asDatabaseUnavailable } from '../db/errors.ts';
 import type { Pool } from '../db/pool.ts';
 import { jsonError } from '../errors.ts';
@@ -176,7 +177,12 @@ async function receiveWebhook(
 	}
 	const started = performance.now();
 	const answer = await ingest(
-		{ pool: rt.pool, boss: rt.boss, databricksEnabled: () => rt.hasConnection('databricks') },
+		{
+			pool: rt.pool,
+			boss: rt.boss,
+			databricksEnabled: () => rt.hasConnection('databricks'),
+			databricksHost: () => databricksHost(rt.pool)
+		},
 		req
 	);
 	metrics.ingestSeconds.observe((performance.now() - started) / 1000);

@@ -7,19 +7,29 @@ import { findIncident, groupKeys } from '../incidents/grouping.ts';
 import { groupingSettings } from '../incidents/settings.ts';
 import { ingestSettings } from '../routing/cache.ts';
 import { route } from '../routing/match.ts';
+import { getRecoverySettings } from '../recovery/settings.ts';
 import { slaDeadline } from '../sla/policy.ts';
 import { appendAudit, SYSTEM } from '../tickets/audit.ts';
+import { recoverLocked } from '../tickets/recovery.ts';
 import { newTicketId } from '../tickets/ids.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 import { classifyOffline } from '../triage/classifier.ts';
 import { log } from '../log.ts';
+import { databricksRunUrl } from './run-links.ts';
 import { parseFor } from './sources/registry.ts';
 import { escapeUnstorable, Sanitizer, storableKey, type SanitizeNote } from './storable.ts';
 import type { FieldError, IngestEndpoint, NormalizedAlert } from './types.ts';
 
 /** Ticket columns kept inside the server, not part of the API contract. */
 type InternalColumn =
-	'dedup_key' | 'source_severity' | 'routing_rule_id' | 'group_resource' | 'group_fingerprint';
+	| 'dedup_key'
+	| 'source_severity'
+	| 'routing_rule_id'
+	| 'group_resource'
+	| 'group_fingerprint'
+	| 'run_key'
+	| 'attempt_keys'
+	| 'recovery_keys';
 
 export interface IngestRequest {
 	endpoint: IngestEndpoint;
@@ -46,7 +56,18 @@ export interface ReceivedBody {
 export type IngestAnswer =
 	| { status: 201; body: { status: 'created'; ticket_id: string } }
 	| { status: 200; body: { status: 'duplicate_ignored'; ticket_id: string } }
-	| { status: 200; body: { status: 'resolved_recorded'; ticket_id: string | null } }
+	| { status: 200; body: { status: 'attempt_recorded'; ticket_id: string; attempt: number } }
+	| {
+			status: 200;
+			body: {
+				status: 'resolved_recorded';
+				ticket_id: string | null;
+				/** Whether the success marked or resolved a ticket; if not, `reason` says why. */
+				recovered: boolean;
+				action?: 'marked' | 'resolved';
+				reason?: string;
+			};
+	  }
 	| {
 			status: 400;
 			body: { error: { code: 'invalid_payload'; message: string; details: FieldError[] } };
@@ -58,6 +79,8 @@ export interface IngestDeps {
 	boss: PgBoss;
 	/** Whether a Databricks connection is configured: then enrichment runs before AI triage. */
 	databricksEnabled: () => boolean;
+	/** The configured Databricks workspace host, for the run page link; null when none. */
+	databricksHost?: () => Promise<string | null>;
 }
 
 /**
@@ -113,8 +136,8 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 			}
 		};
 	}
-	const alert = storableAlert(parsed.alert, s);
-	if (alert.condition === 'Resolved') return recordResolved(deps, req, alert, s);
+	const alert = storableAlert(await withRunUrl(deps, parsed.alert), s);
+	if (alert.condition === 'Resolved') return recordSuccess(deps, req, alert, s);
 
 	const [settings, grouping] = await Promise.all([
 		ingestSettings(deps.pool),
@@ -143,6 +166,11 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 		id,
 		source: alert.source,
 		dedup_key: alert.dedupKey,
+		run_key: alert.runKey,
+		attempt_keys: alert.runKey === alert.dedupKey ? [] : [alert.dedupKey],
+		attempts: alert.attempt ?? 1,
+		recovery_keys: alert.recoveryKeys,
+		run_url: alert.runUrl,
 		format: alert.format,
 		pipeline: alert.pipeline,
 		run_id: alert.runId,
@@ -188,15 +216,30 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 		const insertColumns = match
 			? { ...columns, incident_id: match.incident.id, grouped_reason: match.reason }
 			: columns;
+		// A run has one ticket: the dedup key and the run key are both unique per source, so
+		// the first delivery of a run inserts and every later one (a redelivery, a retry, the
+		// loser of a race) finds that ticket, waiting only while its insert commits.
 		const inserted = await tx.query(
 			`insert into tickets (${Object.keys(insertColumns).join(', ')})
 			values (${Object.keys(insertColumns).map((_, i) => `$${i + 1}`)})
-			on conflict (source, dedup_key) do nothing
+			on conflict do nothing
 			returning ${TICKET_COLUMNS}`,
 			Object.values(insertColumns)
 		);
 		const row = inserted.rows[0];
-		if (!row) return duplicate(tx, req, alert, s);
+		if (!row) {
+			// Locked, so two deliveries of one new attempt count it once.
+			const same = await tx.query(
+				`select ${TICKET_COLUMNS}, dedup_key, attempt_keys from tickets
+				where source = $1 and (dedup_key = $2 or run_key = $3)
+				order by (dedup_key = $2) desc limit 1 for update`,
+				[alert.source, alert.dedupKey, alert.runKey]
+			);
+			const run = same.rows[0];
+			if (!run) throw new Error(`ticket id ${id} was taken: the insert conflicted on its id`);
+			const seen = run.dedup_key === alert.dedupKey || run.attempt_keys.includes(alert.dedupKey);
+			return seen ? duplicate(tx, req, run.id, s) : attempt(tx, req, toTicketDto(run), alert, s);
+		}
 		const ticket = toTicketDto(row);
 		const audit = await appendAudit(tx, ticket, {
 			action: 'Ticket Created',
@@ -244,8 +287,25 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 		publish('audit:appended', outcome.audit);
 		return { status: 201, body: { status: 'created', ticket_id: outcome.ticket.id } };
 	}
-	if (outcome.ticket) publish('ticket:updated', outcome.ticket);
-	return { status: 200, body: { status: 'duplicate_ignored', ticket_id: outcome.ticketId } };
+	publish('ticket:updated', outcome.ticket);
+	if (outcome.kind === 'attempt') {
+		publish('audit:appended', outcome.audit);
+		return {
+			status: 200,
+			body: { status: 'attempt_recorded', ticket_id: outcome.ticket.id, attempt: outcome.attempt }
+		};
+	}
+	return { status: 200, body: { status: 'duplicate_ignored', ticket_id: outcome.ticket.id } };
+}
+
+/** Databricks notifications carry no run page: it is built from the configured workspace host. */
+async function withRunUrl(deps: IngestDeps, alert: NormalizedAlert): Promise<NormalizedAlert> {
+	if (alert.runUrl || !alert.databricks || !deps.databricksHost) return alert;
+	const host = await deps.databricksHost();
+	return {
+		...alert,
+		runUrl: databricksRunUrl(host, alert.databricks.jobId, alert.databricks.runId)
+	};
 }
 
 function parseBody(req: IngestRequest) {
@@ -262,50 +322,154 @@ function parseBody(req: IngestRequest) {
 }
 
 /**
- * The loser of a race (or a redelivery) lands here. Counting deliveries on the
- * ticket tells the on-call engineer the source is retrying.
+ * A redelivery of a delivery already counted (or the loser of a race) lands here.
+ * Counting deliveries on the ticket tells the on-call engineer the source is retrying.
  */
 async function duplicate(
 	tx: PoolClient,
 	req: IngestRequest,
-	alert: NormalizedAlert,
+	ticketId: string,
 	s: Sanitizer
-): Promise<{ kind: 'duplicate'; ticketId: string; ticket: TicketDto | null }> {
+): Promise<{ kind: 'duplicate'; ticket: TicketDto }> {
 	const r = await tx.query(
 		`update tickets set occurrences = occurrences + 1, version = version + 1, updated_at = now()
-		where source = $1 and dedup_key = $2 returning ${TICKET_COLUMNS}`,
-		[alert.source, alert.dedupKey]
+		where id = $1 returning ${TICKET_COLUMNS}`,
+		[ticketId]
 	);
 	const ticket = toTicketDto(r.rows[0]);
 	await storeEvent(tx, req, 'duplicate', ticket.id, null, s);
-	return { kind: 'duplicate', ticketId: ticket.id, ticket };
+	return { kind: 'duplicate', ticket };
 }
 
-async function recordResolved(
+/**
+ * A later attempt of a run that already has a ticket (a repair, a task retry, a
+ * re-run): counted on that ticket instead of opening another. The run failed
+ * again, so an earlier recovery no longer holds; the link follows the newest attempt.
+ */
+async function attempt(
+	tx: PoolClient,
+	req: IngestRequest,
+	t: TicketDto,
+	alert: NormalizedAlert,
+	s: Sanitizer
+): Promise<{ kind: 'attempt'; ticket: TicketDto; audit: AuditEntryDto; attempt: number }> {
+	// Without a number, the run's plain first delivery is attempt 1 (arriving after a retry
+	// that won the race); any other unnumbered attempt (a repair) is the next one.
+	const n = alert.attempt ?? (alert.dedupKey === alert.runKey ? 1 : t.attempts + 1);
+	const r = await tx.query(
+		`update tickets set attempts = greatest(attempts, $2), last_attempt_at = now(),
+			attempt_keys = array_append(attempt_keys, $3), run_url = coalesce($4, run_url),
+			recovered_at = null, recovered_run_id = null, version = version + 1, updated_at = now()
+		where id = $1 returning ${TICKET_COLUMNS}`,
+		[t.id, n, alert.dedupKey, alert.runUrl]
+	);
+	const ticket = toTicketDto(r.rows[0]);
+	const audit = await appendAudit(tx, ticket, {
+		action: 'Attempt Failed',
+		actor: SYSTEM,
+		details: {
+			summary: `Attempt ${n} failed`,
+			attempt: n,
+			run_id: alert.runId,
+			...(alert.runUrl ? { run_url: alert.runUrl } : {}),
+			...(alert.errorMessage ? { error: alert.errorMessage.slice(0, 500) } : {})
+		}
+	});
+	await storeEvent(tx, req, 'attempt', ticket.id, null, s);
+	return { kind: 'attempt', ticket, audit, attempt: n };
+}
+
+const REPORTER: Record<NormalizedAlert['source'], string> = {
+	adf: 'Azure Monitor',
+	databricks: 'Databricks',
+	generic: 'Scheduler'
+};
+
+/**
+ * The source reports success (Azure Resolved, Databricks jobs.on_success, generic
+ * status succeeded): per the source's recovery setting, the latest open ticket of
+ * the same job / alert / pipeline is marked recovered or resolved. A success never
+ * creates a ticket; with nothing to match it is only stored, and the answer says why.
+ */
+async function recordSuccess(
 	deps: IngestDeps,
 	req: IngestRequest,
 	alert: NormalizedAlert,
 	s: Sanitizer
 ): Promise<IngestAnswer> {
+	const mode = (await getRecoverySettings(deps.pool))[alert.source];
 	const result = await inTransaction(deps.pool, async (tx) => {
-		const r = await tx.query(
-			`select ${TICKET_COLUMNS} from tickets where source = $1 and dedup_key = $2`,
-			[alert.source, alert.dedupKey]
-		);
-		const ticket = r.rows[0] ? toTicketDto(r.rows[0]) : null;
-		let audit: AuditEntryDto | null = null;
-		if (ticket) {
-			audit = await appendAudit(tx, ticket, {
-				action: 'Alert Resolved at Source',
-				actor: { name: 'Azure Monitor', source: 'system' },
-				details: { endpoint: req.endpoint, format: alert.format, ticket_status: ticket.status }
-			});
+		if (mode === 'off') {
+			await storeEvent(tx, req, 'resolved', null, null, s);
+			return {
+				ticket: null,
+				audits: [],
+				related: [],
+				reason: `recovery is off for ${alert.source}`
+			};
 		}
-		await storeEvent(tx, req, 'resolved', ticket?.id ?? null, null, s);
-		return { ticketId: ticket?.id ?? null, audit };
+		// Marking again changes nothing; resolving still closes a ticket that was only marked.
+		const r = await tx.query(
+			`select ${TICKET_COLUMNS} from tickets
+			where source = $1 and status <> 'closed' and recovery_keys && $2::text[]
+				${mode === 'mark' ? 'and recovered_at is null' : ''}
+			order by created_at desc, id desc limit 1 for update`,
+			[alert.source, alert.recoveryKeys]
+		);
+		const open = r.rows[0] ? toTicketDto(r.rows[0]) : null;
+		const done = open
+			? await recoverLocked(tx, open, mode, {
+					reporter:
+						alert.source === 'generic'
+							? (alert.labels.source ?? REPORTER.generic)
+							: REPORTER[alert.source],
+					runId: alert.runId,
+					runUrl: alert.runUrl
+				})
+			: null;
+		await storeEvent(tx, req, 'resolved', done?.ticket.id ?? null, null, s);
+		return done
+			? { ...done, reason: null }
+			: {
+					ticket: null,
+					audits: [],
+					related: [],
+					reason:
+						alert.recoveryKeys.length === 0
+							? 'this payload names no job, alert or pipeline to recover'
+							: `no open ticket ${mode === 'mark' ? 'waiting for recovery ' : ''}for this ${
+									alert.source === 'databricks'
+										? 'job'
+										: alert.source === 'adf'
+											? 'alert'
+											: 'pipeline'
+								}`
+				};
 	});
-	if (result.audit) publish('audit:appended', result.audit);
-	return { status: 200, body: { status: 'resolved_recorded', ticket_id: result.ticketId } };
+	if (result.ticket) {
+		publish('ticket:updated', result.ticket);
+		// Resolving an incident resolves its children.
+		for (const t of result.related) publish('ticket:updated', t);
+		for (const a of result.audits) publish('audit:appended', a);
+		return {
+			status: 200,
+			body: {
+				status: 'resolved_recorded',
+				ticket_id: result.ticket.id,
+				recovered: true,
+				action: mode === 'resolve' ? 'resolved' : 'marked'
+			}
+		};
+	}
+	return {
+		status: 200,
+		body: {
+			status: 'resolved_recorded',
+			ticket_id: null,
+			recovered: false,
+			reason: result.reason ?? 'nothing to recover'
+		}
+	};
 }
 
 /**
@@ -316,7 +480,13 @@ async function storeEvent(
 	db: Pool | PoolClient,
 	req: IngestRequest,
 	outcome:
-		'created' | 'duplicate' | 'resolved' | 'invalid' | 'too_large' | 'unsupported_media_type',
+		| 'created'
+		| 'duplicate'
+		| 'attempt'
+		| 'resolved'
+		| 'invalid'
+		| 'too_large'
+		| 'unsupported_media_type',
 	ticketId: string | null,
 	error: unknown,
 	s: Sanitizer
@@ -365,6 +535,9 @@ function storableAlert(a: NormalizedAlert, s: Sanitizer): NormalizedAlert {
 	return {
 		...a,
 		dedupKey: key.key,
+		runKey: storableKey(a.runKey).key,
+		recoveryKeys: a.recoveryKeys.map((k) => storableKey(k).key),
+		runUrl: s.nullable(a.runUrl, note),
 		runId: s.nullable(a.runId, note),
 		pipeline: s.text(a.pipeline, note),
 		resource: s.nullable(a.resource, note),

@@ -22,6 +22,21 @@ export interface NormalizedAlert {
 	format: string;
 	/** Dedup key, unique per source: the run id, or the alert's own id when there is no run id. */
 	dedupKey: string;
+	/**
+	 * The run across its attempts: a later attempt (a Databricks repair of the same run id, a
+	 * task retry under the same parent run, a generic `attempt`) has its own dedupKey but this
+	 * key, and counts as an attempt on the run's ticket. Equal to dedupKey for the first attempt.
+	 */
+	runKey: string;
+	/** The attempt number the source states (1-based), when it states one. */
+	attempt: number | null;
+	/**
+	 * What a success is matched on, and what a failure's ticket is found by for it: the
+	 * Databricks job, the Azure alert id and its rule + target, the generic pipeline.
+	 */
+	recoveryKeys: string[];
+	/** The failed (or, for a success, the succeeded) run in its scheduler; http(s) only. */
+	runUrl: string | null;
 	runId: string | null;
 	pipeline: string;
 	/** Data factory name / Databricks workspace, when known. */
@@ -32,7 +47,10 @@ export interface NormalizedAlert {
 	/** ADF FailureType (UserError, SystemError, …) when given. */
 	failureType: string | null;
 	occurredAt: Date | null;
-	/** Azure's monitorCondition; every other source is 'Fired'. */
+	/**
+	 * Fired for a failure; Resolved when the source reports success (Azure's monitorCondition
+	 * Resolved, a Databricks jobs.on_success, a generic status "succeeded").
+	 */
 	condition: 'Fired' | 'Resolved';
 	/** Azure alert severity (Sev0–Sev4) when given. */
 	sourceSeverity: string | null;

@@ -164,6 +164,23 @@ describe('alert message', () => {
 		expect((m.blocks[0] as { text: { text: string } }).text.text).toMatch(/^✅/);
 	});
 
+	it('says a ticket recovered at source and which attempt failed last, so the message changes', () => {
+		const plain = JSON.stringify(alertMessage(ticket(), ctx));
+		const m = alertMessage(
+			ticket({
+				recovered_at: '2026-10-14T03:02:10.000Z',
+				recovered_run_id: '914258733099999',
+				attempts: 3
+			}),
+			ctx
+		);
+		expect(literal(m)).toContain(
+			'Recovered at source: run 914258733099999 succeeded at 2026-10-14 03:02 UTC'
+		);
+		expect(literal(m)).toContain('Attempt 3 failed');
+		expect(JSON.stringify(m)).not.toBe(plain);
+	});
+
 	it('turns the header red when the SLA is breached while open', () => {
 		const m = alertMessage(ticket({ sla_status: 'Breached' }), ctx);
 		expect((m.blocks[0] as { text: { text: string } }).text.text).toMatch(/^🔴 P2/);

@@ -115,6 +115,11 @@ function statusLine(t: TicketDto): string | null {
 		parts.push(
 			`Resolved by ${t.resolved_by ?? 'someone'} · MTTR ${formatDuration(t.mttr_seconds)}`
 		);
+	if (t.recovered_at && !t.resolved_at)
+		parts.push(
+			`🟢 Recovered at source: run ${t.recovered_run_id ?? '—'} succeeded at ${t.recovered_at.slice(0, 16).replace('T', ' ')} UTC`
+		);
+	if (t.attempts > 1) parts.push(`Attempt ${t.attempts} failed`);
 	return parts.length ? clip(parts.join('\n'), LIMITS.sectionText) : null;
 }
 
@@ -221,7 +226,8 @@ const VIA: Record<AuditEntryDto['actor_source'], string> = {
 	jira: 'in Jira',
 	api: 'through the API',
 	mcp: 'through an AI assistant (MCP)',
-	system: 'by Vigil'
+	system: 'by Vigil',
+	source: 'at the source'
 };
 
 /** Lifecycle actions that get a reply in the alert's thread. */

@@ -216,40 +216,57 @@ export function resolve(
 	actor: Actor,
 	context: ActionContext = {}
 ): Promise<ChangeResult> {
-	return changeTicket(pool, id, async (tx, t) => {
-		if (t.status === 'closed') return null;
-		const now = new Date();
-		const ack = t.status === 'open' ? ackFields(t, actor, now) : null;
-		const mttr = secondsBetween(new Date(t.created_at), now);
-		const ticket = await updateTicket(tx, id, {
-			status: 'closed',
-			...(ack ?? {}),
-			resolved_at: now,
-			resolved_by: actor.name,
-			mttr_seconds: mttr
-		});
-		const audits: AuditEntryDto[] = [];
-		if (ack)
-			audits.push(
-				await appendAudit(tx, ticket, {
-					action: 'Acknowledged',
-					actor,
-					timeTakenSeconds: ack.ack_seconds,
-					details: { sla_status: ack.sla_status, via: 'resolve' }
-				})
-			);
-		// The note belongs to the resolution: the timeline shows it under Resolved.
+	return changeTicket(pool, id, (tx, t) => resolveLocked(tx, t, actor, context));
+}
+
+/** What a recovery at source adds to a resolve: its columns and what the Resolved entry says. */
+export interface ResolveExtra {
+	set: Record<string, unknown>;
+	details: Record<string, unknown>;
+}
+
+/** The resolve of a ticket the caller has locked (the board's, or a recovery at source's). */
+export async function resolveLocked(
+	tx: PoolClient,
+	t: TicketDto,
+	actor: Actor,
+	context: ActionContext = {},
+	extra?: ResolveExtra
+): Promise<{ ticket: TicketDto; audits: AuditEntryDto[]; related: TicketDto[] } | null> {
+	if (t.status === 'closed') return null;
+	const now = new Date();
+	const ack = t.status === 'open' ? ackFields(t, actor, now) : null;
+	const mttr = secondsBetween(new Date(t.created_at), now);
+	const ticket = await updateTicket(tx, t.id, {
+		status: 'closed',
+		...(ack ?? {}),
+		resolved_at: now,
+		resolved_by: actor.name,
+		mttr_seconds: mttr,
+		...(extra?.set ?? {})
+	});
+	const audits: AuditEntryDto[] = [];
+	if (ack)
 		audits.push(
 			await appendAudit(tx, ticket, {
-				action: 'Resolved',
+				action: 'Acknowledged',
 				actor,
-				timeTakenSeconds: mttr,
-				...(context.note || context.via ? { details: contextDetails(context) } : {})
+				timeTakenSeconds: ack.ack_seconds,
+				details: { sla_status: ack.sla_status, via: 'resolve' }
 			})
 		);
-		const children = await resolveChildren(tx, ticket, actor, now, context);
-		return { ticket, audits: [...audits, ...children.audits], related: children.tickets };
-	});
+	// The note belongs to the resolution: the timeline shows it under Resolved.
+	const details = { ...contextDetails(context), ...(extra?.details ?? {}) };
+	audits.push(
+		await appendAudit(tx, ticket, {
+			action: 'Resolved',
+			actor,
+			timeTakenSeconds: mttr,
+			...(Object.keys(details).length ? { details } : {})
+		})
+	);
+	const children = await resolveChildren(tx, ticket, actor, now, context);
+	return { ticket, audits: [...audits, ...children.audits], related: children.tickets };
 }
 
 /**

@@ -23,7 +23,9 @@ export function toTicketDto(row: Row): TicketDto {
 		created_at: iso(row.created_at)!,
 		updated_at: iso(row.updated_at)!,
 		acknowledged_at: iso(row.acknowledged_at),
-		resolved_at: iso(row.resolved_at)
+		resolved_at: iso(row.resolved_at),
+		last_attempt_at: iso(row.last_attempt_at),
+		recovered_at: iso(row.recovered_at)
 	};
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { adfRunUrl, factoryResourceId } from '../run-links.ts';
+import { encodeKeyPart } from '../storable.ts';
 import type { AlertSource, FieldError, NormalizedAlert, ParseResult } from '../types.ts';
 import {
 	array,
@@ -22,6 +24,7 @@ const SCHEMA_ID = 'azureMonitorCommonAlertSchema';
 
 const Essentials = object({
 	alertId: text,
+	alertRule: optionalText,
 	severity: z
 		.enum(['Sev0', 'Sev1', 'Sev2', 'Sev3', 'Sev4'], {
 			error: 'must be one of Sev0–Sev4'
@@ -96,6 +99,27 @@ function factoryOf(run: FailedRun, essentials: Essentials): string | null {
 	);
 }
 
+/**
+ * A Resolved notification carries the alert id of the Fired one; the rule, its target and
+ * the pipeline find the ticket too when the id differs (a re-created alert instance).
+ */
+function recoveryKeys(run: FailedRun, essentials: Essentials): string[] {
+	const keys = [`alert:${essentials.alertId}`];
+	const target = essentials.alertTargetIDs?.[0]?.trim().toLowerCase();
+	if (essentials.alertRule && target)
+		keys.push(`rule:${[essentials.alertRule, target, run.pipeline].map(encodeKeyPart).join('/')}`);
+	return keys;
+}
+
+/** The factory: the run's own resource id, else the alert's factory target. */
+function factoryId(run: FailedRun, essentials: Essentials): string | null {
+	return (
+		factoryResourceId(run.resourceId) ??
+		(essentials.alertTargetIDs ?? []).map(factoryResourceId).find((id) => id !== null) ??
+		null
+	);
+}
+
 function toAlert(
 	shape: Shape,
 	run: FailedRun,
@@ -103,12 +127,17 @@ function toAlert(
 	properties: Record<string, unknown> | null | undefined
 ): NormalizedAlert {
 	const searchResults = run.searchResultsLink;
+	const dedupKey = run.runId ?? essentials.alertId;
 	return {
 		source: 'adf',
 		format: `azure-common-${shape}`,
 		// A metric alert has no run id; its alertId stays the same from Fired to Resolved,
 		// so the Resolved notification finds the ticket the Fired one created.
-		dedupKey: run.runId ?? essentials.alertId,
+		dedupKey,
+		runKey: dedupKey,
+		attempt: null,
+		recoveryKeys: recoveryKeys(run, essentials),
+		runUrl: adfRunUrl(factoryId(run, essentials), run.runId),
 		runId: run.runId,
 		pipeline: run.pipeline,
 		resource: factoryOf(run, essentials),

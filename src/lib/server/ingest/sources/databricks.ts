@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { encodeKeyPart } from '../storable.ts';
 import type { AlertSource, DatabricksRef, ParseResult } from '../types.ts';
 import {
 	isRecord,
@@ -11,6 +12,8 @@ import {
 } from './fields.ts';
 
 const FAILURE_EVENT = 'jobs.on_failure';
+/** A later run of the job succeeded: the job's open ticket recovers (per the recovery setting). */
+const SUCCESS_EVENT = 'jobs.on_success';
 
 /**
  * Databricks ids are int64 and arrive as JSON numbers or strings. Ids above
@@ -44,16 +47,33 @@ const eventType = z
 		error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string')
 	})
 	.trim()
-	.refine((value) => value === FAILURE_EVENT, {
+	.refine((value) => value === FAILURE_EVENT || value === SUCCESS_EVENT, {
 		error: (issue) =>
-			`only failure events (${FAILURE_EVENT}) create tickets; got ${JSON.stringify(issue.input)}`
+			`only failure events (${FAILURE_EVENT}) create tickets and success events (${SUCCESS_EVENT}) recover them; got ${JSON.stringify(issue.input)}`
+	});
+
+/** Databricks counts attempts from 0 (the first run of a task); a retry is attempt_number 1, 2, … */
+const attemptNumber = z
+	.union([z.number(), z.string()], { error: 'must be a whole number' })
+	.transform((value, ctx) => {
+		const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+		if (!Number.isSafeInteger(n) || n < 0) {
+			ctx.issues.push({ code: 'custom', message: 'must be a whole number ≥ 0', input: value });
+			return z.NEVER;
+		}
+		return n;
 	});
 
 /** Notification-destination ("system notification") delivery: ids nested under run / job / task. */
 const EventBody = object({
 	event_type: eventType,
 	workspace_id: numericId.nullish(),
-	run: object({ run_id: numericId, parent_run_id: numericId.nullish() }),
+	run: object({
+		run_id: numericId,
+		parent_run_id: numericId.nullish(),
+		repair_id: numericId.nullish(),
+		attempt_number: attemptNumber.nullish()
+	}),
 	job: object({ job_id: numericId.nullish(), name: text }),
 	task: object({ task_key: text }).nullish()
 });
@@ -64,6 +84,8 @@ const FlatBody = object({
 	workspace_id: numericId.nullish(),
 	run_id: numericId,
 	parent_run_id: numericId.nullish(),
+	repair_id: numericId.nullish(),
+	attempt_number: attemptNumber.nullish(),
 	job_id: numericId.nullish(),
 	job_name: text,
 	task_key: optionalText,
@@ -74,10 +96,37 @@ const FlatBody = object({
 
 interface Fields {
 	format: string;
+	success: boolean;
 	ref: DatabricksRef;
+	repairId: string | null;
+	/** Databricks' 0-based attempt_number. */
+	attemptNumber: number | null;
 	jobName: string;
 	errorMessage: string;
 	links: Record<string, string>;
+}
+
+/**
+ * A task event's run id is the task run's own, so each failed task is its own ticket;
+ * a retry of the task is a new task run under the same parent, so the parent run and
+ * task key make the run's key. A repair keeps the run id and adds a repair id.
+ */
+function keys(f: Fields) {
+	const { runId, parentRunId, taskKey } = f.ref;
+	const runKey = parentRunId && taskKey ? `${parentRunId}/task:${encodeKeyPart(taskKey)}` : runId;
+	const suffix =
+		(f.repairId ? `#repair:${f.repairId}` : '') +
+		(f.attemptNumber ? `#attempt:${f.attemptNumber}` : '');
+	// The job is what a later success reports on; its name only when the id is missing.
+	const job = f.ref.jobId
+		? `job:${f.ref.workspaceId ?? ''}/${f.ref.jobId}`
+		: `job-name:${f.ref.workspaceId ?? ''}/${encodeKeyPart(f.jobName)}`;
+	return {
+		dedupKey: runId + suffix,
+		runKey,
+		attempt: f.attemptNumber === null ? null : f.attemptNumber + 1,
+		recoveryKeys: [job]
+	};
 }
 
 function toAlert(f: Fields): ParseResult {
@@ -86,8 +135,8 @@ function toAlert(f: Fields): ParseResult {
 		alert: {
 			source: 'databricks',
 			format: f.format,
-			// A task event's run id is the task run's own, so each failed task is its own ticket.
-			dedupKey: f.ref.runId,
+			...keys(f),
+			runUrl: f.links.run ?? null,
 			runId: f.ref.runId,
 			pipeline: f.jobName,
 			resource: f.ref.workspaceId,
@@ -95,7 +144,7 @@ function toAlert(f: Fields): ParseResult {
 			errorCode: null,
 			failureType: null,
 			occurredAt: null,
-			condition: 'Fired',
+			condition: f.success ? 'Resolved' : 'Fired',
 			sourceSeverity: null,
 			links: f.links,
 			labels: {},
@@ -111,6 +160,9 @@ function parseEvent(body: Record<string, unknown>): ParseResult {
 	const taskKey = b.task?.task_key ?? null;
 	return toAlert({
 		format: taskKey ? 'databricks-task' : 'databricks-job',
+		success: b.event_type === SUCCESS_EVENT,
+		repairId: b.run.repair_id ?? null,
+		attemptNumber: b.run.attempt_number ?? null,
 		ref: {
 			workspaceId: b.workspace_id ?? null,
 			jobId: b.job.job_id ?? null,
@@ -131,6 +183,9 @@ function parseFlat(body: Record<string, unknown>): ParseResult {
 	const runPage = linkOrNull(b.run_page_url);
 	return toAlert({
 		format: 'databricks-flat',
+		success: b.event_type === SUCCESS_EVENT,
+		repairId: b.repair_id ?? null,
+		attemptNumber: b.attempt_number ?? null,
 		ref: {
 			workspaceId: b.workspace_id ?? null,
 			jobId: b.job_id ?? null,

@@ -67,6 +67,18 @@ export function array<T extends z.ZodType>(item: T) {
 	return z.array(item, { error: typeError('an array') });
 }
 
+/** An attempt number as senders write it: 3 or "3", from 1. */
+export const attemptCount = z
+	.union([z.number(), z.string()], { error: typeError('a whole number') })
+	.transform((value, ctx) => {
+		const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+		if (!Number.isSafeInteger(n) || n < 1) {
+			ctx.issues.push({ code: 'custom', message: 'must be a whole number ≥ 1', input: value });
+			return z.NEVER;
+		}
+		return n;
+	});
+
 /** ISO 8601 with a zone (Z or ±hh:mm); any number of fraction digits, as Azure sends seven. */
 export const isoDateTime = z
 	.string({ error: typeError('a string') })

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { genericRunUrl } from '../run-links.ts';
 import { encodeKeyPart } from '../storable.ts';
 import type { AlertSource, ParseResult } from '../types.ts';
 import {
 	aliasedFieldErrors,
 	type AliasTable,
+	attemptCount,
 	httpUrl,
 	isoDateTime,
 	isRecord,
@@ -19,6 +21,13 @@ export const GenericBody = object({
 	pipeline: text,
 	run_id: text,
 	error_message: text,
+	status: z
+		.string({ error: 'must be "failed" or "succeeded"' })
+		.trim()
+		.toLowerCase()
+		.pipe(z.enum(['failed', 'succeeded'], { error: 'must be "failed" or "succeeded"' }))
+		.nullish(),
+	attempt: attemptCount.nullish(),
 	occurred_at: isoDateTime.nullish(),
 	links: z.record(z.string(), httpUrl, { error: 'must be an object of name → URL' }).nullish(),
 	labels: z
@@ -39,8 +48,13 @@ export const GENERIC_ALIASES = {
 	error_message: ['error_message', 'errorMessage', 'error'],
 	occurred_at: ['occurred_at', 'occurredAt', 'timestamp'],
 	links: ['links'],
-	labels: ['labels']
+	labels: ['labels'],
+	status: ['status', 'state'],
+	attempt: ['attempt', 'attempt_number', 'attemptNumber', 'try_number', 'tryNumber']
 } as const satisfies AliasTable;
+
+/** A success reports no error: the run it names succeeded. */
+const GenericSuccessBody = GenericBody.extend({ error_message: text.nullish() });
 
 /**
  * Run ids of other schedulers are often unique only per pipeline (Airflow's
@@ -52,29 +66,41 @@ function dedupKey(source: string, pipeline: string, runId: string): string {
 	return [source, pipeline, runId].map(encodeKeyPart).join('/');
 }
 
+function isSuccess(view: Record<string, unknown>): boolean {
+	return typeof view.status === 'string' && view.status.trim().toLowerCase() === 'succeeded';
+}
+
 function parse(body: unknown): ParseResult {
 	if (!isRecord(body)) return notAnObject(body);
 	const { view, keys } = readAliased(body, GENERIC_ALIASES);
-	const result = GenericBody.safeParse(view);
+	const success = isSuccess(view);
+	const result = (success ? GenericSuccessBody : GenericBody).safeParse(view);
 	if (!result.success)
 		return { ok: false, errors: aliasedFieldErrors(result.error, GENERIC_ALIASES, keys) };
 	const b = result.data;
+	const runKey = dedupKey(b.source, b.pipeline, b.run_id);
+	const links = b.links ?? {};
 	return {
 		ok: true,
 		alert: {
 			source: 'generic',
 			format: 'generic',
-			dedupKey: dedupKey(b.source, b.pipeline, b.run_id),
+			// Attempt 1 keeps the plain key, so a sender that adds `attempt` later still dedups.
+			dedupKey: b.attempt && b.attempt > 1 ? `${runKey}#attempt:${b.attempt}` : runKey,
+			runKey,
+			attempt: b.attempt ?? null,
+			recoveryKeys: [`pipeline:${encodeKeyPart(b.source)}/${encodeKeyPart(b.pipeline)}`],
+			runUrl: genericRunUrl(links),
 			runId: b.run_id,
 			pipeline: b.pipeline,
 			resource: null,
-			errorMessage: b.error_message,
+			errorMessage: b.error_message ?? '',
 			errorCode: null,
 			failureType: null,
 			occurredAt: b.occurred_at ?? null,
-			condition: 'Fired',
+			condition: success ? 'Resolved' : 'Fired',
 			sourceSeverity: null,
-			links: b.links ?? {},
+			links,
 			// The top-level `source` is the declared field, so it wins over a label of that name.
 			labels: { ...b.labels, source: b.source },
 			databricks: null

@@ -1,8 +1,10 @@
+import { adfRunUrl, factoryIdFromParts, factoryResourceId } from '../run-links.ts';
 import type { AlertSource, NormalizedAlert, ParseResult } from '../types.ts';
 import {
 	aliasedFieldErrors,
 	aliasKey,
 	type AliasTable,
+	attemptCount,
 	contentHash,
 	isoDateTime,
 	isRecord,
@@ -22,7 +24,11 @@ const SimplifiedBody = object({
 	DataFactoryName: optionalText,
 	FailureType: optionalText,
 	ErrorCode: optionalText,
-	Timestamp: isoDateTime.nullish()
+	Timestamp: isoDateTime.nullish(),
+	Attempt: attemptCount.nullish(),
+	ResourceId: optionalText,
+	SubscriptionId: optionalText,
+	ResourceGroup: optionalText
 });
 
 /**
@@ -37,7 +43,13 @@ export const LOGIC_APP_ALIASES = {
 	DataFactoryName: ['DataFactoryName', 'FactoryName', 'DataFactory', 'Data Factory Name'],
 	FailureType: ['FailureType', 'Failure Type'],
 	ErrorCode: ['ErrorCode', 'Error Code'],
-	Timestamp: ['Timestamp', 'Time', 'EventTime']
+	Timestamp: ['Timestamp', 'Time', 'EventTime'],
+	// A re-run of the same pipeline run (the Logic App called again for it) counts as an attempt.
+	Attempt: ['Attempt', 'AttemptNumber', 'Attempt Number', 'RetryAttempt'],
+	// For the run's link in ADF Studio: the factory's resource id, or its parts.
+	ResourceId: ['ResourceId', 'FactoryResourceId', 'DataFactoryResourceId', 'Resource Id'],
+	SubscriptionId: ['SubscriptionId', 'Subscription Id', 'Subscription'],
+	ResourceGroup: ['ResourceGroup', 'ResourceGroupName', 'Resource Group']
 } as const satisfies AliasTable;
 
 /** The body of Microsoft's "ADF → Logic App e-mail" tutorial Web activity: no run id, no time. */
@@ -57,6 +69,9 @@ const TUTORIAL_ALIASES = {
 
 const BASE = {
 	source: 'adf',
+	attempt: null,
+	recoveryKeys: [],
+	runUrl: null,
 	errorCode: null,
 	failureType: null,
 	occurredAt: null,
@@ -97,12 +112,20 @@ function parseSimplified(body: Record<string, unknown>): ParseResult {
 	if (!result.success)
 		return { ok: false, errors: aliasedFieldErrors(result.error, LOGIC_APP_ALIASES, keys) };
 	const b = result.data;
+	const factory =
+		factoryResourceId(b.ResourceId) ??
+		factoryIdFromParts(b.SubscriptionId, b.ResourceGroup, b.DataFactoryName);
 	return {
 		ok: true,
 		alert: {
 			...BASE,
 			format: 'logic-app',
-			dedupKey: b.PipelineRunId,
+			// Attempt 1 keeps the plain key, so a redelivery without the field stays a duplicate.
+			dedupKey:
+				b.Attempt && b.Attempt > 1 ? `${b.PipelineRunId}#attempt:${b.Attempt}` : b.PipelineRunId,
+			runKey: b.PipelineRunId,
+			attempt: b.Attempt ?? null,
+			runUrl: adfRunUrl(factory, b.PipelineRunId),
 			runId: b.PipelineRunId,
 			pipeline: b.PipelineName,
 			resource: b.DataFactoryName,
@@ -120,13 +143,15 @@ function parseTutorial(body: Record<string, unknown>): ParseResult {
 	if (!result.success)
 		return { ok: false, errors: aliasedFieldErrors(result.error, TUTORIAL_ALIASES, keys) };
 	const b = result.data;
+	// Without a run id, identical repeats (Logic App retries) must land on one ticket.
+	const key = `sha256:${contentHash([b.dataFactoryName ?? '', b.pipelineName, b.message])}`;
 	return {
 		ok: true,
 		alert: {
 			...BASE,
 			format: 'logic-app-tutorial',
-			// Without a run id, identical repeats (Logic App retries) must land on one ticket.
-			dedupKey: `sha256:${contentHash([b.dataFactoryName ?? '', b.pipelineName, b.message])}`,
+			dedupKey: key,
+			runKey: key,
 			runId: null,
 			pipeline: b.pipelineName,
 			resource: b.dataFactoryName,

@@ -62,7 +62,22 @@ const GENERIC_REQUIRED: Record<string, string> = {
 const METRIC_ALERT_ID =
 	'/subscriptions/7d1c2e9a-4b3f-4a51-9e2d-6c0f8b1a2d34/providers/Microsoft.AlertsManagement/alerts/9a0b1c2d-3e4f-4a5b-8c7d-6e5f4a3b2c1d';
 
+const dbxRef = { workspaceId: '4412093817265530', jobId: '578912345678' };
+const DBX_JOB_KEY = 'job:4412093817265530/578912345678';
+
+const FINANCE_FACTORY =
+	'/subscriptions/7d1c2e9a-4b3f-4a51-9e2d-6c0f8b1a2d34/resourcegroups/rg-finance-prod/providers/microsoft.datafactory/factories/adf-finance-prod';
+const LOG_WORKSPACE =
+	'/subscriptions/7d1c2e9a-4b3f-4a51-9e2d-6c0f8b1a2d34/resourcegroups/rg-data-platform-prod/providers/microsoft.operationalinsights/workspaces/law-dataplatform-prod';
+const ruleKey = (rule: string, target: string, pipeline: string) =>
+	`rule:${[rule, target, pipeline].map(encodeURIComponent).join('/')}`;
+const adfAlert = (id: string) =>
+	`alert:/subscriptions/7d1c2e9a-4b3f-4a51-9e2d-6c0f8b1a2d34/providers/Microsoft.AlertsManagement/alerts/${id}`;
+
 const NOTHING = {
+	attempt: null,
+	recoveryKeys: [],
+	runUrl: null,
 	runId: null,
 	resource: null,
 	errorMessage: '',
@@ -81,14 +96,19 @@ const metricAlert = {
 	source: 'adf',
 	format: 'azure-common-metric',
 	dedupKey: METRIC_ALERT_ID,
+	runKey: METRIC_ALERT_ID,
+	recoveryKeys: [
+		`alert:${METRIC_ALERT_ID}`,
+		ruleKey('adf-failed-runs-finance', FINANCE_FACTORY, 'pl_finance_gl_close')
+	],
+	// No run id in a metric alert: the factory's pipeline runs, the failed one on top.
+	runUrl: `https://adf.azure.com/en/monitoring/pipelineruns?factory=${encodeURIComponent(FINANCE_FACTORY)}`,
 	pipeline: 'pl_finance_gl_close',
 	resource: 'adf-finance-prod',
 	failureType: 'SystemError',
 	occurredAt: new Date('2026-10-14T06:05:12.101Z'),
 	sourceSeverity: 'Sev2'
 };
-
-const dbxRef = { workspaceId: '4412093817265530', jobId: '578912345678' };
 
 /** Which source must accept each fixture, and what it must make of it. */
 const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert: object }> = {
@@ -110,6 +130,16 @@ const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert
 			source: 'adf',
 			format: 'azure-common-log-v2',
 			dedupKey: '4c8e1f7a-93b2-4d5e-8a61-0b2c3d4e5f60',
+			runKey: '4c8e1f7a-93b2-4d5e-8a61-0b2c3d4e5f60',
+			recoveryKeys: [
+				adfAlert('3f6a9b12-7c44-4e0b-a1d2-9e8f7c6b5a41'),
+				ruleKey('adf-pipeline-failed', LOG_WORKSPACE, 'pl_ingest_daily_orders')
+			],
+			runUrl:
+				'https://adf.azure.com/en/monitoring/pipelineruns/4c8e1f7a-93b2-4d5e-8a61-0b2c3d4e5f60?factory=' +
+				encodeURIComponent(
+					'/subscriptions/7d1c2e9a-4b3f-4a51-9e2d-6c0f8b1a2d34/resourcegroups/rg-data-platform-prod/providers/microsoft.datafactory/factories/adf-sales-prod-weu'
+				),
 			runId: '4c8e1f7a-93b2-4d5e-8a61-0b2c3d4e5f60',
 			pipeline: 'pl_ingest_daily_orders',
 			resource: 'adf-sales-prod-weu',
@@ -132,6 +162,17 @@ const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert
 			source: 'adf',
 			format: 'azure-common-log-v1',
 			dedupKey: 'e2b7c4d1-8f3a-4a6b-9c0d-1e2f3a4b5c6d',
+			runKey: 'e2b7c4d1-8f3a-4a6b-9c0d-1e2f3a4b5c6d',
+			recoveryKeys: [
+				adfAlert('5e4d3c2b-1a09-4f8e-b7d6-c5b4a3928170'),
+				ruleKey('adf-pipeline-failed-legacy', LOG_WORKSPACE, 'pl_sync_inventory_snapshot')
+			],
+			// The ResourceId column as ADFPipelineRun writes it (upper case) names the factory.
+			runUrl:
+				'https://adf.azure.com/en/monitoring/pipelineruns/e2b7c4d1-8f3a-4a6b-9c0d-1e2f3a4b5c6d?factory=' +
+				encodeURIComponent(
+					'/SUBSCRIPTIONS/7D1C2E9A-4B3F-4A51-9E2D-6C0F8B1A2D34/RESOURCEGROUPS/RG-SUPPLYCHAIN-PROD/PROVIDERS/MICROSOFT.DATAFACTORY/FACTORIES/ADF-SUPPLYCHAIN-PROD'
+				),
 			runId: 'e2b7c4d1-8f3a-4a6b-9c0d-1e2f3a4b5c6d',
 			pipeline: 'pl_sync_inventory_snapshot',
 			resource: 'adf-supplychain-prod',
@@ -153,6 +194,7 @@ const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert
 			source: 'adf',
 			format: 'logic-app',
 			dedupKey: 'a1f0c9e8-7d6b-4a5c-9e3f-2b1a0c9d8e7f',
+			runKey: 'a1f0c9e8-7d6b-4a5c-9e3f-2b1a0c9d8e7f',
 			runId: 'a1f0c9e8-7d6b-4a5c-9e3f-2b1a0c9d8e7f',
 			pipeline: 'pl_load_customer_dim',
 			resource: 'adf-crm-prod-neu',
@@ -169,6 +211,7 @@ const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert
 			source: 'adf',
 			format: 'logic-app-tutorial',
 			dedupKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+			runKey: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
 			pipeline: 'pl_campaign_attribution',
 			resource: 'adf-marketing-prod',
 			errorMessage: expect.stringContaining('Cloud provider launch failure'),
@@ -183,6 +226,8 @@ const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert
 			source: 'databricks',
 			format: 'databricks-job',
 			dedupKey: '914258733012345',
+			runKey: '914258733012345',
+			recoveryKeys: [DBX_JOB_KEY],
 			runId: '914258733012345',
 			pipeline: 'nightly_sales_aggregation',
 			resource: '4412093817265530',
@@ -202,6 +247,9 @@ const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert
 			source: 'databricks',
 			format: 'databricks-task',
 			dedupKey: '914258733012399',
+			// A retry of the task is a new task run under the same parent run.
+			runKey: '914258733012345/task:aggregate_orders',
+			recoveryKeys: [DBX_JOB_KEY],
 			runId: '914258733012399',
 			pipeline: 'nightly_sales_aggregation',
 			resource: '4412093817265530',
@@ -222,6 +270,11 @@ const EXPECTED: Record<string, { source: string; endpoint: IngestEndpoint; alert
 			format: 'generic',
 			dedupKey:
 				'airflow/dag_marketing_spend.load_google_ads/scheduled__2026-10-14T05%3A00%3A00%2B00%3A00',
+			runKey:
+				'airflow/dag_marketing_spend.load_google_ads/scheduled__2026-10-14T05%3A00%3A00%2B00%3A00',
+			recoveryKeys: ['pipeline:airflow/dag_marketing_spend.load_google_ads'],
+			runUrl:
+				'https://airflow.contoso.example/dags/dag_marketing_spend/grid?dag_run_id=scheduled__2026-10-14T05%3A00%3A00%2B00%3A00',
 			runId: 'scheduled__2026-10-14T05:00:00+00:00',
 			pipeline: 'dag_marketing_spend.load_google_ads',
 			errorMessage: expect.stringContaining('429 Quota exceeded'),
@@ -413,7 +466,9 @@ describe('Databricks job notifications', () => {
 		);
 		expect(rest).toEqual([]);
 		expect(error?.field).toBe('event_type');
-		expect(error?.message).toContain('only failure events (jobs.on_failure) create tickets');
+		expect(error?.message).toContain(
+			'only failure events (jobs.on_failure) create tickets and success events (jobs.on_success) recover them'
+		);
 	});
 
 	it('names a missing run id and a non-numeric one by path', () => {
@@ -634,6 +689,10 @@ describe('Logic App bodies written by other teams (aliases, any letter case)', (
 			source: 'adf',
 			format: 'logic-app',
 			dedupKey: RUN,
+			runKey: RUN,
+			attempt: null,
+			recoveryKeys: [],
+			runUrl: null,
 			runId: RUN,
 			pipeline: 'pl_orders_daily',
 			resource: 'adf-sales-prod',
