@@ -47,6 +47,18 @@ describe('failingResource', () => {
 		expect(failingResource(facts(message))).toEqual({ kind, name });
 	});
 
+	it('reads a 1 MiB trace of one long word and finds the resource named at its head', () => {
+		// A host-name pattern without bounds was quadratic on this and never returned.
+		const trace = 'x'.repeat(1024 * 1024);
+		const head = "The Self-hosted integration runtime 'SHIR-OnPrem-01' is offline. ";
+		expect(failingResource(facts(head + trace))).toEqual({
+			kind: 'integration runtime',
+			name: 'shir-onprem-01'
+		});
+		expect(failingResource(facts(trace))).toBeNull();
+		expect(errorFingerprint(facts(trace))).toMatch(/^[0-9a-f]{16}$/);
+	});
+
 	it('is null when the error names no shared resource: the factory the webhook names is not one', () => {
 		expect(failingResource(facts('Column orders.total cannot be null'))).toBeNull();
 	});

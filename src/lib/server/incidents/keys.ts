@@ -15,6 +15,9 @@ export interface FailureFacts {
 	errorCode: string | null;
 }
 
+/** How much of an error the resource patterns read. */
+export const RESOURCE_SCAN_CHARS = 16_000;
+
 export interface FailingResource {
 	/** What kind of thing failed, as people say it ("integration runtime"). */
 	kind: string;
@@ -48,7 +51,7 @@ function storageAccount(text: string): string | null {
 function workspaceHost(text: string): string | null {
 	return first(
 		text,
-		/\b((?:adb-[\d.]+|[\w-]+)\.(?:azuredatabricks\.net|cloud\.databricks\.com|gcp\.databricks\.com))\b/i
+		/\b((?:adb-[\d.]{1,40}|[\w-]{1,63})\.(?:azuredatabricks\.net|cloud\.databricks\.com|gcp\.databricks\.com))\b/i
 	);
 }
 
@@ -60,7 +63,10 @@ function workspaceHost(text: string): string | null {
  * workspace a webhook names is where the pipeline runs, not what failed.
  */
 export function failingResource(f: FailureFacts): FailingResource | null {
-	const text = f.errorMessage;
+	// Only the head of the error: the resource is named there, and the patterns
+	// must stay linear on a 1 MiB stack trace (an unbounded host-name pattern
+	// scanned a long word from every position, quadratic, and hung ingest).
+	const text = f.errorMessage.slice(0, RESOURCE_SCAN_CHARS);
 	const found: [string, string | null][] = [
 		['integration runtime', integrationRuntime(text)],
 		['linked service', linkedService(text)],
