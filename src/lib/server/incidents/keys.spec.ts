@@ -65,6 +65,20 @@ describe('failingResource', () => {
 });
 
 describe('errorFingerprint', () => {
+	it('takes out a pipeline name of any length or characters (no pattern is built from it)', () => {
+		const pipeline = Array.from({ length: 60_000 }, (_, i) => `w${i.toString(36)}`).join(' ');
+		const message = `Pipeline ${pipeline} failed: login failed for user 'etl'`;
+		const a = errorFingerprint(facts(message, { pipeline }));
+		const b = errorFingerprint(
+			facts("Pipeline pl_(x)[y] failed: login failed for user 'etl'", { pipeline: 'PL_(X)[Y]' })
+		);
+		const c = errorFingerprint(
+			facts("Pipeline pl_other failed: login failed for user 'etl'", { pipeline: 'pl_other' })
+		);
+		expect(a).toMatch(/^[0-9a-f]{16}$/);
+		expect(b).toBe(c);
+	});
+
 	it('is the same for one error across pipelines, runs, times and ids', () => {
 		const a = errorFingerprint(
 			facts(

@@ -86,14 +86,19 @@ export function failingResource(f: FailureFacts): FailingResource | null {
  * pipelines failing on one cause print the same rest.
  */
 export function normalizedError(f: FailureFacts): string {
-	let text = f.errorMessage.slice(0, 4000);
-	const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-	if (f.pipeline.trim())
-		text = text.replace(new RegExp(literal(f.pipeline.trim()), 'gi'), '<pipeline>');
-	if (f.runId?.trim()) text = text.replace(new RegExp(literal(f.runId.trim()), 'gi'), '<run>');
+	// Lower-cased first, then the pipeline's name and the run id taken out as
+	// plain strings: a name can be any length (a RegExp built from a 600 KB name
+	// is refused by V8) and any characters.
+	let text = f.errorMessage.slice(0, 4000).toLowerCase();
+	for (const [value, mark] of [
+		[f.pipeline, '<pipeline>'],
+		[f.runId, '<run>']
+	] as const) {
+		const needle = value?.trim().toLowerCase();
+		if (needle && needle.length <= text.length) text = text.split(needle).join(mark);
+	}
 	return (
 		text
-			.toLowerCase()
 			.replace(/\?[^\s'"]*/g, '?<query>')
 			.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>')
 			.replace(
