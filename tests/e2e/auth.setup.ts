@@ -5,8 +5,11 @@ import { E2E } from './env.ts';
 setup('sign in as admin', async ({ page }) => {
 	await page.goto('/');
 	await expect(page).toHaveURL(/\/login/);
+	// Hydration resets fields typed into before it, so the form would post an empty e-mail.
+	await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
 	await page.getByLabel('E-mail').fill(E2E.admin.email);
 	await page.getByLabel('Password').fill(E2E.admin.password);
+	await expect(page.getByLabel('E-mail')).toHaveValue(E2E.admin.email);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page).toHaveURL(/\/$/);
 	await page.context().storageState({ path: 'test-results/e2e/.auth/admin.json' });
