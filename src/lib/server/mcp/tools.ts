@@ -13,7 +13,7 @@ import type { Role } from '../auth/entities.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { Pool } from '../db/pool.ts';
 import { ApiError } from '../errors.ts';
-import { SlaAtRiskQuery, slaAtRisk } from '../sla/at-risk.ts';
+import { SlaAtRiskQuery, slaAtRisk } from '../tickets/at-risk.ts';
 import type { Actor } from '../tickets/audit.ts';
 import { ActionNote } from '../tickets/bulk.ts';
 import { acknowledge, reopen, resolve, TicketNotFoundError } from '../tickets/lifecycle.ts';

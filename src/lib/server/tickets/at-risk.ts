@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TicketDto } from '#lib/contracts/tickets.ts';
 import type { Pool } from '../db/pool.ts';
-import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
+import { TICKET_COLUMNS, toTicketDto } from './rows.ts';
 
 const minutesError = 'within_minutes must be an integer from 1 to 1440 (24 hours)';
 
