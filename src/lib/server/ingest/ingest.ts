@@ -283,6 +283,17 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 	});
 
 	if (outcome.kind === 'created') {
+		// Again after commit: the send inside the transaction is dropped when a recount is
+		// already queued, and that recount may start before this child commits and miss it
+		// (a storm of 200 showed 197). Queued now, a recount either is new or has not started,
+		// so it counts this child. The one in the transaction stays: it survives a crash here.
+		if (outcome.ticket.incident_id)
+			await send(
+				deps.boss,
+				'incidents.recount',
+				{ incidentId: outcome.ticket.incident_id },
+				{ singletonKey: outcome.ticket.incident_id }
+			).catch((err: unknown) => log.warn({ err }, 'incident recount not queued after commit'));
 		publish('ticket:created', outcome.ticket);
 		publish('audit:appended', outcome.audit);
 		return { status: 201, body: { status: 'created', ticket_id: outcome.ticket.id } };
