@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slaTone, slaView } from './sla.ts';
+import { deadlineNote, slaTone, slaView } from './sla.ts';
 
 const deadline = '2026-10-14T05:15:00.000Z';
 const at = (msBeforeDeadline: number) => Date.parse(deadline) - msBeforeDeadline;
@@ -77,5 +77,16 @@ describe('slaView for an acknowledged ticket', () => {
 		expect(
 			slaView({ ...acked, status: 'closed', sla_status: 'Breached', ack_seconds: 1900 }, 0)
 		).toEqual({ kind: 'result', met: false, text: 'Breached in 31m 40s' });
+	});
+});
+
+describe('deadlineNote', () => {
+	const rel = () => 'in 29m';
+	it('says how far away the deadline is while the SLA is undecided', () => {
+		expect(deadlineNote(open, rel)).toBe('in 29m');
+	});
+	it('says met or breached once decided, never a countdown', () => {
+		expect(deadlineNote({ ...open, sla_status: 'Met' }, rel)).toBe('met');
+		expect(deadlineNote({ ...open, sla_status: 'Breached' }, rel)).toBe('breached');
 	});
 });

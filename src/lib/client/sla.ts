@@ -56,3 +56,15 @@ export function slaView(t: SlaFields, nowMs: number): SlaView {
 		digits
 	};
 }
+
+/**
+ * What follows the deadline on the ticket page: how far away it is while the SLA is
+ * undecided; once met or breached the deadline is history, and "(in 29m)" beside a
+ * closed ticket would read as if the clock still ran.
+ */
+export function deadlineNote(
+	t: Pick<SlaFields, 'sla_deadline' | 'sla_status'>,
+	relative: (iso: string) => string
+): string {
+	return t.sla_status === 'Pending' ? relative(t.sla_deadline) : t.sla_status.toLowerCase();
+}
