@@ -20,6 +20,10 @@ process.env.PROTOCOL_HEADER ??= 'x-vigil-proto';
 // own limit (512 KiB by default) must sit above that, or it refuses first. 1 MiB + 64 KiB.
 process.env.BODY_SIZE_LIMIT ??= String(1024 * 1024 + 64 * 1024);
 
+/** hooks.server.ts's CSP for what is not a page: a static file may run, load or frame nothing. */
+const STATIC_CSP =
+	"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 const httpServer = createServer();
 const io = attachSocketServer(httpServer);
 // Importing the handler runs SvelteKit's init hook: database, migrations, jobs.
@@ -32,9 +36,19 @@ const { handler } = (await import(pathToFileURL(path.join(root, 'build/handler.j
 httpServer.on('request', (req, res) => {
 	if (req.url?.startsWith('/socket.io/')) return; // Socket.IO answers these itself.
 	const forwarded = req.headers['x-forwarded-proto'];
-	req.headers['x-vigil-proto'] =
+	const proto =
 		(typeof forwarded === 'string' && forwarded.split(',')[0]!.trim()) ||
 		('encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http');
+	req.headers['x-vigil-proto'] = proto;
+	// The static files under /_app are served before SvelteKit's hooks, which set these on
+	// everything else (hooks.server.ts): set here they reach every answer. HSTS only when
+	// the browser reached Vigil over TLS (directly or through a proxy saying so).
+	res.setHeader('x-content-type-options', 'nosniff');
+	res.setHeader('x-frame-options', 'DENY');
+	res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
+	// Pages and API answers replace this with their own (SvelteKit's headers win).
+	res.setHeader('content-security-policy', STATIC_CSP);
+	if (proto === 'https') res.setHeader('strict-transport-security', 'max-age=31536000');
 	void handler(req, res);
 });
 

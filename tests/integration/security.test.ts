@@ -216,6 +216,24 @@ describe('security headers', () => {
 				"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 			);
 	});
+
+	it('puts them on the static files under /_app too, which SvelteKit serves before its hooks', async () => {
+		const html = await (await api('/login')).text();
+		const asset = /"(?:\.{0,2}\/)*(_app\/immutable\/[^"]+\.(?:js|css))"/.exec(html)?.[1];
+		expect(asset).toBeTruthy();
+		const res = await api(`/${asset!}`);
+		expect(res.status).toBe(200);
+		expect(common(res)).toBe(
+			"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+		);
+		expect(res.headers.get('strict-transport-security')).toBeNull();
+	});
+
+	it('adds HSTS only when the browser came over TLS (a proxy saying so)', async () => {
+		const tls = await api('/login', { headers: { 'x-forwarded-proto': 'https' } });
+		expect(tls.headers.get('strict-transport-security')).toBe('max-age=31536000');
+		expect((await api('/login')).headers.get('strict-transport-security')).toBeNull();
+	});
 });
 
 describe('where sign-in sends you next', () => {
