@@ -31,6 +31,9 @@ async function fixtureBodies(): Promise<{ endpoint: Endpoint; body: unknown }[]>
 	return out;
 }
 
+/** Too long for a phone's line: it must wrap between its words, never inside one. */
+const LONG_NAME = 'pl_customer_dimension_incremental_load_eu_west_nightly.merge_scd2_history';
+
 const EXTRA = [
 	{
 		pipeline: 'dag_finance_close.reconcile_gl',
@@ -50,6 +53,10 @@ const EXTRA = [
 	},
 	{
 		pipeline: 'dag_crm_sync.push_salesforce',
+		error_message: 'Operation timed out after 3600 seconds waiting for the Bulk API job'
+	},
+	{
+		pipeline: LONG_NAME,
 		error_message: 'Operation timed out after 3600 seconds waiting for the Bulk API job'
 	}
 ] as const;
@@ -152,3 +159,35 @@ for (const theme of ['dark', 'light'] as const)
 		await page.waitForLoadState('networkidle');
 		await shoot(page, 'analytics', theme, () => page.clock.runFor(2000));
 	});
+
+test('a long pipeline name wraps between its words on a phone, never inside one', async ({
+	page
+}) => {
+	await page.setViewportSize(PHONE);
+	for (const url of [`/?q=${encodeURIComponent(LONG_NAME)}`, null]) {
+		if (url) await page.goto(url);
+		else await page.getByRole('link', { name: LONG_NAME }).first().click();
+		const name = url
+			? page.getByTestId('ticket-card').getByRole('link', { name: LONG_NAME })
+			: page.getByRole('heading', { level: 1 });
+		await expect(name).toHaveText(LONG_NAME);
+		// Each word (the text between two break points) sits on one line, and the name as a
+		// whole takes more than one: it wrapped, and only at a separator.
+		const lines = await name.evaluate((el) => {
+			const words: number[] = [];
+			const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+			for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+				if (!n.textContent?.trim()) continue;
+				const range = document.createRange();
+				range.selectNodeContents(n);
+				const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+				words.push(tops.size);
+			}
+			return { words, height: el.getBoundingClientRect().height };
+		});
+		expect(lines.words.length).toBeGreaterThan(5);
+		expect(lines.words.every((n) => n === 1)).toBe(true);
+		expect(lines.height).toBeGreaterThan(40);
+		await page.screenshot({ path: `${OUT}/long-name-${url ? 'board' : 'ticket'}-390.png` });
+	}
+});
