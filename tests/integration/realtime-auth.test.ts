@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCookie } from '../../src/lib/server/auth/cookies.ts';
 import { UserEntity } from '../../src/lib/server/auth/entities.ts';
 import {
+	createApiToken,
 	createSession,
 	recheckCredentials,
 	SESSION_COOKIE,
@@ -137,5 +138,31 @@ describe('the periodic re-check of open sockets', () => {
 		const gone = disconnected(s);
 		await rt.pool.query(`delete from users where id = $1`, [res.rows[0].id]);
 		expect(await gone).toBe('io server disconnect');
+	});
+});
+
+describe('API token "last used"', () => {
+	it('is written at the first use and then at most once a minute, not on every request', async () => {
+		const user = await rt.em().findOneOrFail(UserEntity, { email: TEST_ADMIN.email });
+		const { id, token } = await createApiToken(rt.em(), user.id, 'busy script');
+		const lastUsed = async () =>
+			(await rt.pool.query(`select last_used_at from api_tokens where id = $1`, [id])).rows[0]
+				.last_used_at as Date | null;
+		expect(await lastUsed()).toBeNull();
+
+		expect(await tokenPrincipal(rt.em().fork(), token)).not.toBeNull();
+		const first = await lastUsed();
+		expect(first).not.toBeNull();
+		for (let i = 0; i < 5; i++) await tokenPrincipal(rt.em().fork(), token);
+		expect((await lastUsed())!.getTime()).toBe(first!.getTime());
+
+		// A minute later the next use moves it.
+		await rt.pool.query(
+			`update api_tokens set last_used_at = now() - interval '2 minutes' where id = $1`,
+			[id]
+		);
+		const aged = (await lastUsed())!.getTime();
+		await tokenPrincipal(rt.em().fork(), token);
+		expect((await lastUsed())!.getTime()).toBeGreaterThan(aged);
 	});
 });

@@ -138,6 +138,8 @@ export async function sessionPrincipal(
 	};
 }
 
+const TOKEN_TOUCH_MS = 60_000;
+
 export async function tokenPrincipal(em: EntityManager, token: string): Promise<Principal | null> {
 	const row = await em.findOne(
 		ApiTokenEntity,
@@ -145,8 +147,13 @@ export async function tokenPrincipal(em: EntityManager, token: string): Promise<
 		{ populate: ['user'] }
 	);
 	if (!row) return null;
-	row.lastUsedAt = new Date();
-	await em.flush();
+	// "Last used" to the minute, as for ingest keys: a script or an MCP client calling
+	// many times a second would otherwise write the token's row on every request.
+	const now = new Date();
+	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= TOKEN_TOUCH_MS) {
+		row.lastUsedAt = now;
+		await em.flush();
+	}
 	return { user: view(row.user as unknown as User), credential: { kind: 'token', id: row.id } };
 }
 
