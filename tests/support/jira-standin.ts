@@ -151,11 +151,17 @@ export interface JiraStandinOptions {
 	now?: () => number;
 	/** Body of a 401: Jira's error collection (default) or the plain text Cloud's edge sometimes sends. */
 	unauthorizedBody?: 'errorCollection' | 'text';
+	/**
+	 * Most changelog entries one page of `GET /issue/{key}/changelog` holds, whatever `maxResults`
+	 * asks (Jira caps it the same way; default 100), so tests can make a changelog span pages.
+	 */
+	changelogPageSize?: number;
 }
 
 export type JiraOperation =
 	| 'createIssue'
 	| 'getIssue'
+	| 'getChangeLogs'
 	| 'editIssue'
 	| 'deleteIssue'
 	| 'getTransitions'
@@ -958,6 +964,13 @@ class SpecValidator {
 			components: unknown;
 		};
 		this.paths = spec.paths;
+		// The spec types a change item's values as strings, yet its own getChangeLogs example has
+		// `"from": null` (a field set for the first time, a resolution cleared), as Jira sends.
+		const change = (
+			spec.components as { schemas: Record<string, { properties: Record<string, object> }> }
+		).schemas.ChangeDetails;
+		for (const k of ['from', 'fromString', 'to', 'toString'] as const)
+			if (change?.properties[k]) change.properties[k] = { ...change.properties[k], nullable: true };
 		this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 		addFormats(this.ajv);
 		// Jira writes offsets as +0000, which RFC 3339 (ajv's date-time) does not allow.
@@ -1323,6 +1336,7 @@ export const STANDIN_ROUTES: ReadonlyArray<Readonly<Route>> = [
 	route('GET', '/issue/{issueIdOrKey}', 'getIssue'),
 	route('PUT', '/issue/{issueIdOrKey}', 'editIssue'),
 	route('DELETE', '/issue/{issueIdOrKey}', 'deleteIssue'),
+	route('GET', '/issue/{issueIdOrKey}/changelog', 'getChangeLogs', ['cloud']),
 	route('GET', '/issue/{issueIdOrKey}/transitions', 'getTransitions'),
 	route('POST', '/issue/{issueIdOrKey}/transitions', 'doTransition'),
 	route('GET', '/issue/{issueIdOrKey}/comment', 'getComments'),
@@ -1845,24 +1859,26 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 				startAt: 0,
 				maxResults: issue.histories.length,
 				total: issue.histories.length,
-				histories: issue.histories.map((h) => ({
-					id: h.id,
-					author: renderUser(h.author, api, false),
-					created: jiraDate(h.created),
-					items: h.items.map((item) => ({
-						field: item.field,
-						fieldtype: item.fieldtype,
-						...(mode === 'cloud' ? { fieldId: item.fieldId } : {}),
-						from: item.from,
-						fromString: item.fromString,
-						to: item.to,
-						toString: item.toString
-					}))
-				}))
+				histories: issue.histories.map((h) => renderHistory(h, api))
 			};
 		}
 		return out;
 	};
+
+	const renderHistory = (h: StoredIssue['histories'][number], api: 2 | 3) => ({
+		id: h.id,
+		author: renderUser(h.author, api, false),
+		created: jiraDate(h.created),
+		items: h.items.map((item) => ({
+			field: item.field,
+			fieldtype: item.fieldtype,
+			...(mode === 'cloud' ? { fieldId: item.fieldId } : {}),
+			from: item.from,
+			fromString: item.fromString,
+			to: item.to,
+			toString: item.toString
+		}))
+	});
 
 	const availableTransitions = (issue: StoredIssue) => {
 		if (!permissions.TRANSITION_ISSUES) return [];
@@ -2741,6 +2757,32 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 					expand: listParam(query, 'expand') ?? [],
 					properties: listParam(query, 'properties') ?? []
 				})
+			};
+		},
+
+		// Cloud's paged changelog, oldest first: `startAt` / `maxResults` (capped at the page size),
+		// `total`, `isLast`, and `nextPage` while there is more.
+		getChangeLogs({ api, params, query }) {
+			const issue = mustIssue(params[0]!);
+			const startAt = Math.max(0, Number(query.get('startAt') ?? 0) || 0);
+			const asked = Number(query.get('maxResults') ?? 100) || 100;
+			const maxResults = Math.max(1, Math.min(asked, options.changelogPageSize ?? 100));
+			const values = issue.histories.slice(startAt, startAt + maxResults);
+			const total = issue.histories.length;
+			const isLast = startAt + values.length >= total;
+			const page = (at: number) =>
+				`${apiBase(api)}/issue/${issue.key}/changelog?startAt=${at}&maxResults=${maxResults}`;
+			return {
+				status: 200,
+				body: {
+					self: page(startAt),
+					...(isLast ? {} : { nextPage: page(startAt + values.length) }),
+					maxResults,
+					startAt,
+					total,
+					isLast,
+					values: values.map((h) => renderHistory(h, api))
+				}
 			};
 		},
 

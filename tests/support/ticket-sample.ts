@@ -50,6 +50,8 @@ export function sampleTicket(over: Partial<TicketDto> = {}): TicketDto {
 		jira_url: 'https://contoso.atlassian.net/browse/OPS-1042',
 		jira_status: 'linked',
 		jira_error: null,
+		jira_time_to_start_seconds: null,
+		jira_time_to_resolve_seconds: null,
 		slack_channel: null,
 		slack_ts: null,
 		slack_status: null,

@@ -53,6 +53,25 @@ export interface TeamCount extends SlaCounts {
 	mtta_p50: number | null;
 }
 
+/** Time the Jira issues of the range's incidents spent in one status (an issue counts once). */
+export interface JiraStatusTime {
+	status: string;
+	category: 'new' | 'indeterminate' | 'done' | null;
+	/** Issues that were in this status at least once. */
+	issues: number;
+	/** Per issue, all its stays summed; a stay not over yet counts until now. */
+	avg_seconds: number;
+	p50_seconds: number;
+}
+
+/** Jira-side resolution time (issue created → closed, from its changelog) of one team. */
+export interface JiraTeamResolution {
+	team: string | null;
+	resolved: number;
+	avg_seconds: number;
+	p50_seconds: number;
+}
+
 export interface AnalyticsDto {
 	range: AnalyticsRange;
 	unit: 'hour' | 'day';
@@ -63,4 +82,6 @@ export interface AnalyticsDto {
 	buckets: AnalyticsBucket[];
 	pipelines: PipelineCount[];
 	teams: TeamCount[];
+	/** From the changelogs of the incidents' Jira issues; empty without Jira. */
+	jira: { statuses: JiraStatusTime[]; teams: JiraTeamResolution[] };
 }

@@ -102,6 +102,16 @@ export const Ticket = z
 			.string()
 			.nullable()
 			.describe('The last Jira problem of this ticket (a refused create, a missing transition)'),
+		jira_time_to_start_seconds: seconds
+			.nullable()
+			.describe(
+				"From the Jira issue's creation to its first in-progress status, from its changelog; null until it starts"
+			),
+		jira_time_to_resolve_seconds: seconds
+			.nullable()
+			.describe(
+				"From the Jira issue's creation to the closed status it is in (after a reopen, the last close); null while not closed"
+			),
 		slack_channel: z.string().nullable(),
 		slack_ts: z.string().nullable(),
 		slack_status: SlackStatus.nullable().describe(

@@ -5,6 +5,8 @@ import {
 	type AnalyticsDto,
 	type AnalyticsRange,
 	type AnalyticsSummary,
+	type JiraStatusTime,
+	type JiraTeamResolution,
 	type PipelineCount,
 	type SlaCounts,
 	type TeamCount
@@ -91,7 +93,7 @@ export async function analytics(
 ): Promise<AnalyticsDto> {
 	const w = rangeWindow(range, now);
 	const window = [w.from, w.to];
-	const [summary, buckets, pipelines, teams] = await Promise.all([
+	const [summary, buckets, pipelines, teams, jiraStatuses, jiraTeams] = await Promise.all([
 		pool.query(
 			`select ${AGGREGATES}, count(*) filter (where priority = 'P1')::int as p1,
 				count(*) filter (where status <> 'closed')::int as unresolved
@@ -116,6 +118,33 @@ export async function analytics(
 			from tickets where ${IN_WINDOW}
 			group by team order by incidents desc, team nulls last limit 20`,
 			window
+		),
+		// Per issue and status first (back and forth counts as one issue's time), then per status;
+		// the intervals are reached through the window's tickets by their primary key.
+		pool.query(
+			`with per_issue as (
+				select i.status, max(i.category) as category,
+					sum(extract(epoch from coalesce(i.left_at, $3) - i.entered_at)) as seconds
+				from tickets t join jira_status_intervals i on i.ticket_id = t.id
+				where t.created_at >= $1 and t.created_at < $2
+				group by t.id, i.status
+			)
+			select status, max(category) as category, count(*)::int as issues,
+				round(avg(seconds))::int as avg_seconds,
+				round(percentile_cont(0.5) within group (order by seconds))::int as p50_seconds
+			from per_issue group by status
+			order by case max(category) when 'new' then 0 when 'indeterminate' then 1 when 'done' then 2 else 3 end,
+				issues desc, status
+			limit 20`,
+			[...window, now]
+		),
+		pool.query(
+			`select team, count(*)::int as resolved,
+				round(avg(jira_time_to_resolve_seconds))::int as avg_seconds,
+				round(percentile_cont(0.5) within group (order by jira_time_to_resolve_seconds))::int as p50_seconds
+			from tickets where ${IN_WINDOW} and jira_time_to_resolve_seconds is not null
+			group by team order by resolved desc, team nulls last limit 20`,
+			window
 		)
 	]);
 	const byStart = new Map(buckets.rows.map((r) => [Number(r.start), r as Row]));
@@ -138,7 +167,11 @@ export async function analytics(
 			incidents: r.incidents,
 			...sla(r),
 			mtta_p50: r.mtta_p50
-		}))
+		})),
+		jira: {
+			statuses: jiraStatuses.rows as JiraStatusTime[],
+			teams: jiraTeams.rows as JiraTeamResolution[]
+		}
 	};
 }
 

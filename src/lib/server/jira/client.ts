@@ -77,6 +77,22 @@ export interface JiraIssueState {
 	updated: string | null;
 }
 
+/** One status change of the changelog (a history item whose field is `status`). */
+export interface StatusChange {
+	at: Date;
+	fromId: string | null;
+	from: string;
+	toId: string | null;
+	to: string;
+}
+
+export interface IssueHistory {
+	created: Date;
+	/** Where the issue is now, as Jira says (the changelog may be missing its last page). */
+	current: { id: string | null; name: string; category: StatusCategory | null };
+	changes: StatusChange[];
+}
+
 export interface JiraTransition {
 	id: string;
 	name: string;
@@ -139,6 +155,10 @@ export interface JiraApi {
 	transition(key: string, transitionId: string): Promise<void>;
 	addComment(key: string, body: AdfDoc | string): Promise<{ id: string }>;
 	getComment(key: string, id: string): Promise<JiraComment>;
+	/** When the issue was created, where it is now and every status change (all changelog pages). */
+	issueHistory(key: string): Promise<IssueHistory>;
+	/** Every status of the site by id with its category (changelog items carry no category). */
+	statusCategories(): Promise<Map<string, StatusCategory>>;
 }
 
 /** Jira's error collection, read from whatever jira.js kept of the body. */
@@ -291,6 +311,73 @@ const issueTypeMetaOf = (t: { id?: unknown; name?: unknown }): JiraIssueTypeMeta
 	id: String(t.id ?? ''),
 	name: String(t.name ?? '')
 });
+
+/** A changelog entry (a "history"): Cloud's paged endpoint and Data Center's `expand=changelog` alike. */
+interface RawHistory {
+	created?: unknown;
+	items?: {
+		field?: string;
+		fieldId?: string;
+		from?: string | null;
+		fromString?: string | null;
+		to?: string | null;
+		toString?: string | null;
+	}[];
+}
+const dateOf = (v: unknown): Date | null => {
+	const d = v instanceof Date ? v : typeof v === 'string' ? new Date(v) : null;
+	return d && !Number.isNaN(d.getTime()) ? d : null;
+};
+/** The status items of the histories; field renames and other edits are left out. */
+function statusChanges(histories: RawHistory[]): StatusChange[] {
+	const out: StatusChange[] = [];
+	for (const h of histories) {
+		const at = dateOf(h.created);
+		if (!at) continue;
+		for (const item of h.items ?? []) {
+			if ((item.fieldId ?? item.field) !== 'status') continue;
+			out.push({
+				at,
+				fromId: item.from ?? null,
+				from: item.fromString ?? '',
+				toId: item.to ?? null,
+				to: item.toString ?? ''
+			});
+		}
+	}
+	return out;
+}
+interface RawHistoryIssue {
+	fields?: {
+		created?: unknown;
+		status?: { id?: string; name?: string; statusCategory?: unknown };
+	};
+	changelog?: { histories?: RawHistory[] };
+}
+function historyOf(issue: RawHistoryIssue, histories: RawHistory[], key: string): IssueHistory {
+	const created = dateOf(issue.fields?.created);
+	if (!created) throw new JiraError('invalid', `Jira gave no creation date for ${key}`);
+	const status = issue.fields?.status;
+	return {
+		created,
+		current: {
+			id: status?.id ?? null,
+			name: status?.name ?? '',
+			category: status ? category(status.statusCategory) : null
+		},
+		changes: statusChanges(histories)
+	};
+}
+const statusMapOf = (statuses: { id?: unknown; statusCategory?: unknown }[]) =>
+	new Map(
+		statuses
+			.filter((s) => s.id !== undefined && s.id !== null)
+			.map((s) => [String(s.id), category(s.statusCategory)])
+	);
+/** Changelog pages of 100 (Jira's page size); an issue with more than 10,000 changes is cut there. */
+const CHANGELOG_PAGE = 100;
+const CHANGELOG_MAX_PAGES = 100;
+
 const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
 
 export function createJiraApi(settings: JiraSettings): JiraApi {
@@ -408,7 +495,33 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 						author: c.author?.displayName ?? 'someone in Jira',
 						body: c.body
 					};
-				})
+				}),
+			issueHistory: (key) =>
+				call(async () => {
+					const issue = (await jira.issues.getIssue({
+						issueIdOrKey: key,
+						fields: ['created', 'status']
+					})) as RawHistoryIssue;
+					// The paged endpoint: `expand=changelog` on Cloud stops at the first 100 changes.
+					const histories: RawHistory[] = [];
+					for (let page = 0; page < CHANGELOG_MAX_PAGES; page++) {
+						const r = await jira.issues.getChangeLogs({
+							issueIdOrKey: key,
+							startAt: histories.length,
+							maxResults: CHANGELOG_PAGE
+						});
+						const values = (r.values ?? []) as RawHistory[];
+						histories.push(...values);
+						const done =
+							!values.length ||
+							r.isLast === true ||
+							(typeof r.total === 'number' && histories.length >= r.total);
+						if (done) break;
+					}
+					return historyOf(issue, histories, key);
+				}),
+			statusCategories: () =>
+				call(async () => statusMapOf(await jira.workflowStatuses.getStatuses()))
 		};
 	}
 
@@ -508,6 +621,15 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 				`/issue/${k(key)}/comment/${k(id)}`
 			);
 			return { id: String(c.id), author: c.author?.displayName ?? 'someone in Jira', body: c.body };
-		}
+		},
+		// Data Center has no paged changelog endpoint; `expand=changelog` there returns every change.
+		issueHistory: async (key) => {
+			const issue = await v2<RawHistoryIssue>('GET', `/issue/${k(key)}`, {
+				searchParams: { fields: 'created,status', expand: 'changelog' }
+			});
+			return historyOf(issue, issue.changelog?.histories ?? [], key);
+		},
+		statusCategories: async () =>
+			statusMapOf(await v2<{ id?: unknown; statusCategory?: unknown }[]>('GET', '/status'))
 	};
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StatusCategory } from './client.ts';
-import { issueMetrics, timeInStatus, type IssueHistory, type StatusChange } from './metrics.ts';
+import type { IssueHistory, StatusCategory, StatusChange } from './client.ts';
+import { issueMetrics, timeInStatus } from './metrics.ts';
 
 const T0 = Date.parse('2026-11-20T09:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);

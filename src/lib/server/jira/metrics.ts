@@ -1,4 +1,4 @@
-import type { StatusCategory } from './client.ts';
+import type { IssueHistory, StatusCategory } from './client.ts';
 import type { TicketState } from './connection.ts';
 
 /**
@@ -6,22 +6,6 @@ import type { TicketState } from './connection.ts';
  * (intervals), when work started and when it was resolved. Pure: the job in
  * history.ts fetches and stores, this only counts.
  */
-
-/** One status change of the changelog (a history item whose field is `status`). */
-export interface StatusChange {
-	at: Date;
-	fromId: string | null;
-	from: string;
-	toId: string | null;
-	to: string;
-}
-
-export interface IssueHistory {
-	created: Date;
-	/** Where the issue is now, as Jira says (the changelog may be missing its last page). */
-	current: { id: string | null; name: string; category: StatusCategory | null };
-	changes: StatusChange[];
-}
 
 export interface StatusInterval {
 	status: string;

@@ -5,6 +5,7 @@ import { QUEUES } from '../jobs/queues.ts';
 import { log } from '../log.ts';
 import { subscribe } from '../events.ts';
 import { createJiraLookup, type JiraLookup, type JiraTuning } from './connection.ts';
+import { refreshJiraMetrics } from './history.ts';
 import { processDeliveries } from './inbound.ts';
 import { createIssue, deferring, syncActions, type JiraDeps } from './sync.ts';
 
@@ -61,16 +62,27 @@ export async function startJira(
 		);
 		await work(boss, 'jira.sync-action', (data) => syncActions(deps, data));
 		await work(boss, 'jira.process-deliveries', (data, job) =>
-			deferring(deps, 'jira.process-deliveries', data, data.issueKey, () =>
-				processDeliveries(deps, data, lastAttempt('jira.process-deliveries', job.retryCount))
-			)
+			deferring(deps, 'jira.process-deliveries', data, data.issueKey, async () => {
+				const moved = await statusChangesPending(pool, data.issueKey);
+				await processDeliveries(deps, data, lastAttempt('jira.process-deliveries', job.retryCount));
+				if (moved) await refreshMetricsOfIssue(pool, boss, data.issueKey);
+			})
+		);
+		await work(boss, 'jira.fetch-changelog', (data, job) =>
+			refreshJiraMetrics(deps, data, lastAttempt('jira.fetch-changelog', job.retryCount))
 		);
 	}
 
 	// Domain events fire after the commit, in this process; the job re-reads the trail
 	// from the ticket's last synced entry, so a lost event is repaired by the next one.
 	const off = subscribe('audit:appended', (a) => {
-		if (!a.ticket_id || !LIFECYCLE_ACTIONS.has(a.action) || a.actor_source === 'jira') return;
+		if (!a.ticket_id || !LIFECYCLE_ACTIONS.has(a.action)) return;
+		// A ticket that closes gets its Jira metrics read once more, whoever closed it.
+		if (a.action === 'Resolved' && a.jira_key)
+			send(boss, 'jira.fetch-changelog', { ticketId: a.ticket_id }, { singletonKey: a.ticket_id })
+				.then(() => undefined)
+				.catch((err: unknown) => log.error({ err }, 'Jira: could not enqueue a metrics refresh'));
+		if (a.actor_source === 'jira') return;
 		const ticketId = a.ticket_id;
 		pool
 			.query(
@@ -84,4 +96,23 @@ export async function startJira(
 	});
 
 	return { lookup, stop: off };
+}
+
+/** Deliveries of this issue still to apply that move it to another status (or create it). */
+async function statusChangesPending(pool: Pool, issueKey: string): Promise<boolean> {
+	const r = await pool.query(
+		`select 1 from jira_deliveries
+		where issue_key = $1 and status = 'received'
+			and (event = 'jira:issue_created' or body->'changelog'->'items' @> '[{"field": "status"}]')
+		limit 1`,
+		[issueKey]
+	);
+	return (r.rowCount ?? 0) > 0;
+}
+
+/** The issue's status moved: its tickets' metrics are read again from the changelog. */
+async function refreshMetricsOfIssue(pool: Pool, boss: PgBoss, issueKey: string): Promise<void> {
+	const r = await pool.query(`select id from tickets where jira_key = $1`, [issueKey]);
+	for (const { id } of r.rows as { id: string }[])
+		await send(boss, 'jira.fetch-changelog', { ticketId: id }, { singletonKey: id });
 }

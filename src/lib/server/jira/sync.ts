@@ -290,8 +290,16 @@ export async function syncActions(
 		if (!there) {
 			const transitions = await handle.call('transitions', (api) => api.transitions(key));
 			const chosen = pickTransition(transitions, target, statusName);
-			if (chosen) await handle.call('transition', (api) => api.transition(key, chosen.id));
-			else
+			if (chosen) {
+				await handle.call('transition', (api) => api.transition(key, chosen.id));
+				// The status history changed: its metrics are read again.
+				await send(
+					deps.boss,
+					'jira.fetch-changelog',
+					{ ticketId: ticket.id },
+					{ singletonKey: ticket.id }
+				);
+			} else
 				await noteFailure(
 					deps,
 					ticket.id,

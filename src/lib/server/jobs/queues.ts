@@ -17,6 +17,8 @@ export interface QueuePayloads {
 	'jira.create-issue': { ticketId: string; deferred?: number };
 	'jira.sync-action': { ticketId: string; deferred?: number };
 	'jira.process-deliveries': { issueKey: string; deferred?: number };
+	/** Reads the issue's changelog again and recomputes the ticket's Jira metrics. */
+	'jira.fetch-changelog': { ticketId: string; deferred?: number };
 }
 export type QueueName = keyof QueuePayloads;
 
@@ -134,5 +136,7 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 	// queued is delivered when Jira is back.
 	'jira.create-issue': JIRA_DELIVERY,
 	'jira.sync-action': JIRA_DELIVERY,
-	'jira.process-deliveries': JIRA_DELIVERY
+	'jira.process-deliveries': JIRA_DELIVERY,
+	// Every page of a long changelog is a call: a few more than a delivery, same limits.
+	'jira.fetch-changelog': JIRA_DELIVERY
 };

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 export const OPERATIONS: ReadonlyArray<readonly [method: string, path: string]> = [
 	['post', '/rest/api/3/issue'],
 	['get', '/rest/api/3/issue/{issueIdOrKey}'],
+	['get', '/rest/api/3/issue/{issueIdOrKey}/changelog'],
 	['put', '/rest/api/3/issue/{issueIdOrKey}'],
 	['delete', '/rest/api/3/issue/{issueIdOrKey}'],
 	['get', '/rest/api/3/issue/{issueIdOrKey}/transitions'],
