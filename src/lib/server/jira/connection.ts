@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Priority } from '#lib/contracts/tickets.ts';
 import { loadConnection, type ConnectionSettings } from '../connections/service.ts';
@@ -117,14 +118,39 @@ export class JiraUnavailableError extends JiraError {
 	}
 }
 
+/** What a call is about, for the event log's filters. */
+export interface CallSubject {
+	issueKey?: string | null;
+	ticketId?: string | null;
+}
+
+/** The Jira job a call runs in: the event log keeps it so a failed call can be queued again. */
+export interface JiraJobContext extends CallSubject {
+	queue: string;
+	data: Record<string, unknown>;
+	/** 1 for the job's first run, 2 for its first retry, … */
+	attempt: number;
+}
+
+// Calls happen deep inside sync and inbound code; the job that made them is known only at the
+// worker. Carried alongside the async flow instead of through every signature in between.
+const currentJob = new AsyncLocalStorage<JiraJobContext>();
+
+/** Runs a Jira job so that every call it makes is logged with the job (see `call`). */
+export function inJiraJob<T>(job: JiraJobContext, work: () => Promise<T>): Promise<T> {
+	return currentJob.run(job, work);
+}
+
 export interface JiraHandle {
 	config: JiraConfig;
 	api: JiraApi;
 	/**
-	 * Runs Jira calls under the connection's rate limit and circuit breaker, and
-	 * records the outcome on the connection (healthy / failing with the error).
+	 * Runs Jira calls under the connection's rate limit and circuit breaker,
+	 * records the outcome on the connection (healthy / failing with the error),
+	 * and logs the call in the event log (what, about which issue or ticket,
+	 * status, error, duration, the job and its attempt).
 	 */
-	call<T>(what: string, work: (api: JiraApi) => Promise<T>): Promise<T>;
+	call<T>(what: string, work: (api: JiraApi) => Promise<T>, about?: CallSubject): Promise<T>;
 }
 
 export type JiraLookup = () => Promise<JiraHandle | null>;
@@ -158,29 +184,84 @@ async function admit(pool: Pool, tuning: JiraTuning): Promise<void> {
 	);
 }
 
-async function recordOutcome(pool: Pool, tuning: JiraTuning, err: unknown): Promise<void> {
-	if (err === null) {
+/** One outbound call, as the event log shows it. */
+interface CallRecord {
+	what: string;
+	about: CallSubject;
+	job: JiraJobContext | undefined;
+	startedAt: Date;
+	durationMs: number;
+	error: unknown;
+}
+
+/**
+ * The connection's health and breaker, and the call's event-log row, in one statement:
+ * logging costs no extra round trip on the path every Jira call takes.
+ */
+async function recordOutcome(
+	pool: Pool,
+	tuning: JiraTuning,
+	breakerError: unknown,
+	call: CallRecord
+): Promise<void> {
+	const failure = call.error;
+	const message =
+		failure === null
+			? null
+			: (failure instanceof Error ? failure.message : String(failure)).slice(0, 2000);
+	const job = call.job;
+	const logged = [
+		call.what,
+		call.about.issueKey ?? job?.issueKey ?? null,
+		call.about.ticketId ?? job?.ticketId ?? null,
+		failure === null ? 'processed' : 'failed',
+		message,
+		failure instanceof JiraError ? failure.status : null,
+		call.durationMs,
+		job?.attempt ?? 1,
+		job ? JSON.stringify({ queue: job.queue, data: job.data }) : null,
+		call.startedAt
+	];
+	const logCall = `with logged as (
+			insert into jira_deliveries (direction, event, issue_key, ticket_id, status, outcome, http_status,
+				duration_ms, attempts, job, received_at, processed_at)
+			values ('outbound', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+		)`;
+	if (breakerError === null) {
 		await pool.query(
-			`update connections set breaker_state = 'closed', breaker_failures = 0, breaker_open_until = null,
+			`${logCall}
+			update connections set breaker_state = 'closed', breaker_failures = 0, breaker_open_until = null,
 				status = 'healthy', last_checked_at = now(), last_ok_at = now()
-			where kind = 'jira'`
+			where kind = 'jira'`,
+			logged
 		);
 		return;
 	}
-	const message = err instanceof Error ? err.message : String(err);
-	const counts = err instanceof JiraError && err.transient && err.kind !== 'rate_limited';
+	const breakerMessage =
+		breakerError instanceof Error ? breakerError.message : String(breakerError);
+	const counts =
+		breakerError instanceof JiraError &&
+		breakerError.transient &&
+		breakerError.kind !== 'rate_limited';
 	await pool.query(
-		`update connections set
-			breaker_failures = case when $2 then breaker_failures + 1 else breaker_failures end,
+		`${logCall}
+		update connections set
+			breaker_failures = case when $12 then breaker_failures + 1 else breaker_failures end,
 			breaker_state = case
-				when $2 and (breaker_state = 'half_open' or breaker_failures + 1 >= $3) then 'open'
+				when $12 and (breaker_state = 'half_open' or breaker_failures + 1 >= $13) then 'open'
 				else breaker_state end,
 			breaker_open_until = case
-				when $2 and (breaker_state = 'half_open' or breaker_failures + 1 >= $3)
-				then now() + make_interval(secs => $4) else breaker_open_until end,
-			status = 'failing', last_error = $1, last_checked_at = now()
+				when $12 and (breaker_state = 'half_open' or breaker_failures + 1 >= $13)
+				then now() + make_interval(secs => $14) else breaker_open_until end,
+			status = 'failing', last_error = $11, last_checked_at = now()
 		where kind = 'jira'`,
-		[message.slice(0, 2000), counts, tuning.breakerThreshold, tuning.breakerCooldownMs / 1000]
+		[
+			...logged,
+			breakerMessage.slice(0, 2000),
+			counts,
+			tuning.breakerThreshold,
+			tuning.breakerCooldownMs / 1000
+		]
 	);
 }
 
@@ -228,19 +309,39 @@ export function createJiraLookup(deps: {
 		const handle: JiraHandle = {
 			config,
 			api,
-			async call(what, work) {
+			async call(what, work, about = {}) {
 				await admit(deps.pool, tuning);
 				await takeSlot();
+				const job = currentJob.getStore();
+				const startedAt = new Date();
+				const took = () => Date.now() - startedAt.getTime();
 				try {
 					const result = await work(api);
-					await recordOutcome(deps.pool, tuning, null);
+					// A create's row is found by the key it made.
+					const made = (result as { key?: unknown } | null)?.key;
+					const subject =
+						about.issueKey || typeof made !== 'string' ? about : { ...about, issueKey: made };
+					await recordOutcome(deps.pool, tuning, null, {
+						what,
+						about: subject,
+						job,
+						startedAt,
+						durationMs: took(),
+						error: null
+					});
 					return result;
 				} catch (err) {
 					// A 404 or a refused field is an answer, not an outage: the breaker stays as it is.
 					const answered = err instanceof JiraError && !err.transient && err.kind !== 'auth';
-					await recordOutcome(deps.pool, tuning, answered ? null : err).catch((e) =>
-						log.warn({ err: e }, 'could not record the Jira outcome')
-					);
+					const durationMs = took();
+					await recordOutcome(deps.pool, tuning, answered ? null : err, {
+						what,
+						about,
+						job,
+						startedAt,
+						durationMs,
+						error: err
+					}).catch((e) => log.warn({ err: e }, 'could not record the Jira outcome'));
 					log.warn({ err, what }, 'Jira call failed');
 					throw err;
 				}

@@ -1,11 +1,13 @@
-import type { PgBoss } from 'pg-boss';
+import type { Job, PgBoss } from 'pg-boss';
 import type { Pool } from '../db/pool.ts';
 import { send, work } from '../jobs/boss.ts';
-import { QUEUES } from '../jobs/queues.ts';
+import { QUEUES, type QueueName } from '../jobs/queues.ts';
 import { log } from '../log.ts';
 import { subscribe } from '../events.ts';
-import { createJiraLookup, type JiraLookup, type JiraTuning } from './connection.ts';
+import { createJiraLookup, inJiraJob, type JiraLookup, type JiraTuning } from './connection.ts';
 import { refreshJiraMetrics } from './history.ts';
+import { setJiraEventSource } from '../metrics.ts';
+import { eventMetrics, pruneEvents } from './events.ts';
 import { processDeliveries } from './inbound.ts';
 import { createIssue, deferring, syncActions, type JiraDeps } from './sync.ts';
 
@@ -16,6 +18,8 @@ export interface JiraStartDeps {
 	secretKey: Buffer;
 	/** Vigil's public origin, for the link back from each issue. */
 	origin: string;
+	/** Days the event log keeps settled rows (JIRA_EVENT_RETENTION_DAYS). */
+	retentionDays: number;
 }
 
 export interface JiraOptions {
@@ -31,10 +35,30 @@ export interface RunningJira {
 	stop(): void;
 }
 
+type JiraQueue = Extract<QueueName, `jira.${string}`>;
+
+/** Hourly, off the top of the hour when other schedules tend to pile up. */
+const PRUNE_CRON = '17 * * * *';
+
 const LIFECYCLE_ACTIONS = new Set(['Acknowledged', 'Resolved', 'Reopened']);
 
 const lastAttempt = (queue: keyof typeof QUEUES, retryCount: number | undefined) =>
 	(retryCount ?? 0) >= QUEUES[queue].retryLimit;
+
+/** The job as the event log keeps it beside each call it makes (the `deferred` count left out). */
+const jobOf = (
+	queue: JiraQueue,
+	job: Job<{ ticketId?: string; issueKey?: string; deferred?: number }>
+) => {
+	const { deferred: _deferred, ...data } = job.data;
+	return {
+		queue,
+		data,
+		attempt: (job.retryCount ?? 0) + 1,
+		ticketId: data.ticketId ?? null,
+		issueKey: data.issueKey ?? null
+	};
+};
 
 /**
  * Starts the Jira integration: the workers that create issues and mirror
@@ -58,20 +82,39 @@ export async function startJira(
 
 	if (opts.workers ?? true) {
 		await work(boss, 'jira.create-issue', (data, job) =>
-			createIssue(deps, data, lastAttempt('jira.create-issue', job.retryCount))
+			inJiraJob(jobOf('jira.create-issue', job), () =>
+				createIssue(deps, data, lastAttempt('jira.create-issue', job.retryCount))
+			)
 		);
-		await work(boss, 'jira.sync-action', (data) => syncActions(deps, data));
+		await work(boss, 'jira.sync-action', (data, job) =>
+			inJiraJob(jobOf('jira.sync-action', job), () => syncActions(deps, data))
+		);
 		await work(boss, 'jira.process-deliveries', (data, job) =>
-			deferring(deps, 'jira.process-deliveries', data, data.issueKey, async () => {
-				const moved = await statusChangesPending(pool, data.issueKey);
-				await processDeliveries(deps, data, lastAttempt('jira.process-deliveries', job.retryCount));
-				if (moved) await refreshMetricsOfIssue(pool, boss, data.issueKey);
-			})
+			inJiraJob(jobOf('jira.process-deliveries', job), () =>
+				deferring(deps, 'jira.process-deliveries', data, data.issueKey, async () => {
+					const moved = await statusChangesPending(pool, data.issueKey);
+					await processDeliveries(
+						deps,
+						data,
+						lastAttempt('jira.process-deliveries', job.retryCount)
+					);
+					if (moved) await refreshMetricsOfIssue(pool, boss, data.issueKey);
+				})
+			)
 		);
 		await work(boss, 'jira.fetch-changelog', (data, job) =>
-			refreshJiraMetrics(deps, data, lastAttempt('jira.fetch-changelog', job.retryCount))
+			inJiraJob(jobOf('jira.fetch-changelog', job), () =>
+				refreshJiraMetrics(deps, data, lastAttempt('jira.fetch-changelog', job.retryCount))
+			)
 		);
+		await work(boss, 'jira.prune-events', async () => {
+			const deleted = await pruneEvents(pool, start.retentionDays);
+			if (deleted) log.info({ deleted, days: start.retentionDays }, 'Jira event log pruned');
+		});
+		// Every instance declares the same schedule (an upsert); pg-boss sends each hour's job once.
+		await boss.schedule('jira.prune-events', PRUNE_CRON, {}, { tz: 'UTC' });
 	}
+	setJiraEventSource(() => eventMetrics(pool));
 
 	// Domain events fire after the commit, in this process; the job re-reads the trail
 	// from the ticket's last synced entry, so a lost event is repaired by the next one.
@@ -95,7 +138,13 @@ export async function startJira(
 			.catch((err: unknown) => log.error({ err }, 'Jira: could not enqueue a sync'));
 	});
 
-	return { lookup, stop: off };
+	return {
+		lookup,
+		stop() {
+			off();
+			setJiraEventSource(null);
+		}
+	};
 }
 
 /** Deliveries of this issue still to apply that move it to another status (or create it). */

@@ -283,15 +283,16 @@ export async function syncActions(
 		const last = LIFECYCLE[pending[pending.length - 1].action]!.action;
 		const target = TARGET_CATEGORY[last];
 		const statusName = handle.config.statusFor[last];
-		const issue = await handle.call('get issue', (api) => api.getIssue(key));
+		const about = { issueKey: key, ticketId: ticket.id };
+		const issue = await handle.call('get issue', (api) => api.getIssue(key), about);
 		const there = statusName
 			? issue.status.toLowerCase() === statusName.toLowerCase()
 			: issue.statusCategory === target;
 		if (!there) {
-			const transitions = await handle.call('transitions', (api) => api.transitions(key));
+			const transitions = await handle.call('transitions', (api) => api.transitions(key), about);
 			const chosen = pickTransition(transitions, target, statusName);
 			if (chosen) {
-				await handle.call('transition', (api) => api.transition(key, chosen.id));
+				await handle.call('transition', (api) => api.transition(key, chosen.id), about);
 				// The issue's status history changed: its metrics are read again.
 				await send(
 					deps.boss,
@@ -309,8 +310,10 @@ export async function syncActions(
 		}
 		for (const a of pending) {
 			const text = actionComment(LIFECYCLE[a.action]!.comment, a.actor_name);
-			const comment = await handle.call('comment', (api) =>
-				api.addComment(key, commentBody(handle.config.deployment, text))
+			const comment = await handle.call(
+				'comment',
+				(api) => api.addComment(key, commentBody(handle.config.deployment, text)),
+				about
 			);
 			// Remembered so the comment's echo (comment_created) is not mirrored back.
 			await deps.pool.query(
