@@ -217,7 +217,18 @@ async function applyDelivery(
 			if (!comment) return { status: 'ignored', outcome: 'The comment no longer exists in Jira' };
 			const text = plainText(comment.body);
 			if (OWN_COMMENT.test(text)) return { status: 'ignored', outcome: "Vigil's own comment" };
-			const edited = d.event === 'comment_updated';
+			// A replayed or repeated delivery (or a poll that saw the same change) mirrors nothing
+			// twice: the trail already holds this comment as Jira has it now.
+			const mirrored = await pool.query(
+				`select details->>'text' as text from audit_log
+				where ticket_id = $1 and action in ('Jira Comment', 'Jira Comment Edited')
+					and details->>'comment_id' = $2
+				order by id desc limit 1`,
+				[ticket.id, commentId]
+			);
+			if (mirrored.rows[0]?.text === text)
+				return { status: 'ignored', outcome: 'Comment already mirrored as it is' };
+			const edited = d.event === 'comment_updated' || mirrored.rowCount !== 0;
 			await changeTicket(pool, ticket.id, async (tx, current) => {
 				const audit = await appendAudit(tx, current, {
 					action: edited ? 'Jira Comment Edited' : 'Jira Comment',
@@ -244,10 +255,13 @@ async function applyDelivery(
 					throw err;
 				});
 			if (issue) return { status: 'ignored', outcome: 'The issue still exists in Jira' };
+			const deletedNote = `${issueKey} was deleted in Jira`;
+			if (ticket.jira_status === 'failed' && ticket.jira_error === deletedNote)
+				return { status: 'ignored', outcome: 'The ticket is already unlinked' };
 			await changeTicket(pool, ticket.id, async (tx) => {
 				const updated = await updateTicket(tx, ticket.id, {
 					jira_status: 'failed',
-					jira_error: `${issueKey} was deleted in Jira`
+					jira_error: deletedNote
 				});
 				const audit = await appendAudit(tx, updated, {
 					action: 'Jira Issue Deleted',
@@ -265,7 +279,10 @@ async function applyDelivery(
 
 /**
  * jira.process-deliveries: every stored delivery of one issue, oldest first. A
- * failure leaves the rest for the job's retry, so the order holds.
+ * failure Jira may get over (timeout, 5xx) leaves the rest for the job's retry, so
+ * the order holds. One it will not (refused credentials, forbidden, refused
+ * request) fails the delivery at once: retrying it for minutes would only hide it,
+ * and the admin retries it from the event log once the cause is fixed.
  */
 export async function processDeliveries(
 	deps: { pool: Pool; jira: JiraLookup },
@@ -285,14 +302,15 @@ export async function processDeliveries(
 				: { status: 'ignored', outcome: 'Jira is not configured' };
 		} catch (err) {
 			const message = err instanceof Error ? err.message : String(err);
+			const final = lastAttempt || (err instanceof JiraError && !err.transient);
 			await deps.pool.query(
 				`update jira_deliveries set attempts = attempts + 1, outcome = $2,
 					status = case when $3 then 'failed' else status end,
 					processed_at = case when $3 then now() else processed_at end
 				where id = $1`,
-				[row.id, message.slice(0, 2000), lastAttempt]
+				[row.id, message.slice(0, 2000), final]
 			);
-			if (lastAttempt) continue;
+			if (final) continue;
 			throw err;
 		}
 		await deps.pool.query(
