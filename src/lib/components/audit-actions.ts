@@ -12,6 +12,7 @@ import {
 	DatabaseZap,
 	MessageSquareDiff,
 	MessageSquareText,
+	Repeat2,
 	RotateCcw,
 	RotateCw,
 	Sparkles,
@@ -70,7 +71,9 @@ export const AUDIT_ACTIONS: Record<string, ActionStyle> = {
 	'Jira Comment Edited': { tone: TONES.slate, icon: MessageSquareDiff },
 	'Jira Transition Missing': { tone: TONES.amber, icon: TicketSlash },
 	'Jira Sync Failed': { tone: TONES.orange, icon: TicketX },
-	'Jira Issue Deleted': { tone: TONES.red, icon: TicketMinus }
+	'Jira Issue Deleted': { tone: TONES.red, icon: TicketMinus },
+	'Jira Event Retried': { tone: TONES.cyan, icon: RotateCw },
+	'Jira Event Replayed': { tone: TONES.cyan, icon: Repeat2 }
 };
 
 export const UNKNOWN_ACTION: ActionStyle = { tone: TONES.slate, icon: CircleDot };

@@ -69,6 +69,16 @@ const schema = z.object({
 	JIRA_PROJECT_KEY: optionalString,
 	JIRA_ISSUE_TYPE: optionalString.default('Bug'),
 	JIRA_WEBHOOK_SECRET: optionalString,
+	/** Days the Jira event log keeps settled deliveries and calls (pruned hourly). */
+	JIRA_EVENT_RETENTION_DAYS: optionalString
+		.transform((v) => (v === undefined ? 30 : Number(v)))
+		.pipe(
+			z
+				.number({ message: 'must be a whole number of days from 1 to 3650' })
+				.int({ message: 'must be a whole number of days from 1 to 3650' })
+				.min(1, { message: 'must be a whole number of days from 1 to 3650' })
+				.max(3650, { message: 'must be a whole number of days from 1 to 3650' })
+		),
 	DATABRICKS_HOST: optionalUrl,
 	DATABRICKS_TOKEN: optionalString
 });

@@ -3,6 +3,30 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 
+/** What the Jira event log looks like now (the last 24 hours), read from PostgreSQL at scrape time. */
+export interface JiraEventSnapshot {
+	counts: { direction: string; state: string; count: number }[];
+	lagP50Seconds: number | null;
+	lagP95Seconds: number | null;
+}
+
+// Set by the Jira integration when it starts: the log is shared by every instance, so any
+// instance's scrape reports the same numbers. One read serves both gauges of a scrape.
+let jiraEventSource: (() => Promise<JiraEventSnapshot>) | null = null;
+let jiraSnapshot: { at: number; value: Promise<JiraEventSnapshot> } | null = null;
+
+export function setJiraEventSource(source: (() => Promise<JiraEventSnapshot>) | null): void {
+	jiraEventSource = source;
+	jiraSnapshot = null;
+}
+
+async function jiraEvents(): Promise<JiraEventSnapshot | null> {
+	if (!jiraEventSource) return null;
+	if (!jiraSnapshot || Date.now() - jiraSnapshot.at > 1000)
+		jiraSnapshot = { at: Date.now(), value: jiraEventSource() };
+	return jiraSnapshot.value.catch(() => null);
+}
+
 export const metrics = {
 	/**
 	 * 1, labelled with the answering instance's id: behind a load balancer a scrape (or a
@@ -19,6 +43,30 @@ export const metrics = {
 		help: 'Webhook requests by endpoint and outcome',
 		labelNames: ['endpoint', 'outcome'] as const,
 		registers: [registry]
+	}),
+	jiraEvents: new Gauge({
+		name: 'vigil_jira_events',
+		help: 'Jira event-log entries of the last 24 hours by direction (inbound, poll, outbound) and state',
+		labelNames: ['direction', 'state'] as const,
+		registers: [registry],
+		async collect() {
+			const snapshot = await jiraEvents();
+			this.reset();
+			for (const c of snapshot?.counts ?? [])
+				this.set({ direction: c.direction, state: c.state }, c.count);
+		}
+	}),
+	jiraEventLag: new Gauge({
+		name: 'vigil_jira_event_lag_seconds',
+		help: 'Arrival to processed of the Jira deliveries and polled issues processed in the last 24 hours',
+		labelNames: ['quantile'] as const,
+		registers: [registry],
+		async collect() {
+			const snapshot = await jiraEvents();
+			this.reset();
+			if (snapshot?.lagP50Seconds != null) this.set({ quantile: '0.5' }, snapshot.lagP50Seconds);
+			if (snapshot?.lagP95Seconds != null) this.set({ quantile: '0.95' }, snapshot.lagP95Seconds);
+		}
 	}),
 	ingestSeconds: new Histogram({
 		name: 'vigil_ingest_seconds',

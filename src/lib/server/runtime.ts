@@ -268,7 +268,13 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	);
 	rt.slackEvents = slack.handleEvents;
 	const jira = await startJira(
-		{ pool, boss, secretKey, origin: config.ORIGIN ?? 'http://localhost:3000' },
+		{
+			pool,
+			boss,
+			secretKey,
+			origin: config.ORIGIN ?? 'http://localhost:3000',
+			retentionDays: config.JIRA_EVENT_RETENTION_DAYS
+		},
 		{ workers: opts.workers ?? true, ...opts.jira }
 	);
 	rt.jira = jira.lookup;

@@ -122,6 +122,19 @@ describe('auditNote', () => {
 		expect(auditNote(entry({ action: 'Jira Issue Deleted', details: { key: 'OPS-12' } }))).toBe(
 			'OPS-12 was deleted in Jira; the ticket is no longer linked'
 		);
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Event Replayed',
+					details: {
+						event_id: 41,
+						event: 'jira:issue_updated',
+						issue_key: 'OPS-12',
+						previous_state: 'processed'
+					}
+				})
+			)
+		).toBe('Jira event 41 (jira:issue_updated on OPS-12), processed before, processed again');
 	});
 
 	it('shows the note a person wrote when resolving, and says when it was one of many', () => {

@@ -71,6 +71,12 @@ export function auditNote(e: AuditEntryDto): string | null {
 		}
 		case 'Jira Issue Deleted':
 			return str(d.key) ? `${d.key} was deleted in Jira; the ticket is no longer linked` : null;
+		case 'Jira Event Retried':
+		case 'Jira Event Replayed': {
+			const what = [str(d.event), str(d.issue_key)].filter(Boolean).join(' on ');
+			const event = `Jira event ${typeof d.event_id === 'number' ? d.event_id : '?'}`;
+			return `${event}${what ? ` (${what})` : ''}, ${str(d.previous_state) ?? 'settled'} before, processed again`;
+		}
 	}
 	return error ?? str(d.summary) ?? e.rca_summary;
 }

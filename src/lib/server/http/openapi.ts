@@ -12,6 +12,7 @@ import { LoginBody, RoleBody, SignupBody } from '../auth/users.ts';
 import { CONNECTION_KINDS } from '../connections/entities.ts';
 import { CONNECTION_BODIES } from '../connections/settings.ts';
 import { GenericBody } from '../ingest/sources/generic.ts';
+import { EVENT_DIRECTIONS, EVENT_STATES, EventFilters, StatsWindow } from '../jira/events.ts';
 import { RuleCreateBody, RuleUpdateBody } from '../routing/rules.ts';
 import { RecoveryModeSchema as RecoveryMode, RecoverySettingsBody } from '../recovery/settings.ts';
 import { SlaPolicyBody } from '../routing/sla-policy.ts';
@@ -481,6 +482,72 @@ op('post', '/api/admin/connections/{kind}/test', {
 		409: error('Not configured, or not testable')
 	}
 });
+const JiraEvent = z
+	.object({
+		id: z.number().int(),
+		direction: z.enum(EVENT_DIRECTIONS),
+		event: z
+			.string()
+			.nullable()
+			.meta({ description: 'The webhook event, or the call Vigil made (create issue, …)' }),
+		issue_key: z.string().nullable(),
+		ticket_id: z.string().nullable(),
+		state: z.enum(EVENT_STATES),
+		outcome: z
+			.string()
+			.nullable()
+			.meta({ description: 'What processing made of it, or the error' }),
+		attempts: z.number().int(),
+		http_status: z.number().int().nullable(),
+		duration_ms: z.number().int().nullable(),
+		received_at: z.string(),
+		processed_at: z.string().nullable(),
+		lag_seconds: z.number().nullable(),
+		job_queue: z.string().nullable(),
+		can_retry: z.boolean(),
+		can_replay: z.boolean()
+	})
+	.meta({ id: 'JiraEvent' });
+const JiraEventAction = z.object({
+	event: JiraEvent,
+	queued: z
+		.string()
+		.nullable()
+		.meta({ description: 'The job queued; null when the same job was already waiting' })
+});
+const eventActionDoc = (summary: string) => ({
+	tags: ['admin'],
+	summary,
+	request: { params: idParam('Jira event') },
+	responses: {
+		200: json(JiraEventAction),
+		...admin,
+		404: error('No such event'),
+		409: error('Not in a state for this (pending, not failed, or nothing stored to process)')
+	}
+});
+op('get', '/api/admin/jira/events', {
+	tags: ['admin'],
+	summary: 'The Jira event log: deliveries, polled issues and calls to Jira, newest first',
+	request: { query: EventFilters },
+	responses: { 200: json(page(JiraEvent, 'JiraEventPage')), ...admin }
+});
+op('get', '/api/admin/jira/events/stats', {
+	tags: ['admin'],
+	summary: 'Counts by state and processing lag p50 / p95 for a window (default the last 24 h)',
+	request: { query: StatsWindow },
+	responses: { 200: json(view('Jira event stats')), ...admin }
+});
+op(
+	'post',
+	'/api/admin/jira/events/{id}/retry',
+	eventActionDoc('Retry a failed event: process the delivery again, or queue the call’s job again')
+);
+op(
+	'post',
+	'/api/admin/jira/events/{id}/replay',
+	eventActionDoc('Replay any stored event (idempotent: what is already so does not change)')
+);
 op('get', '/api/admin/users', {
 	tags: ['admin'],
 	summary: 'List accounts',

@@ -19,6 +19,8 @@ export interface QueuePayloads {
 	'jira.process-deliveries': { issueKey: string; deferred?: number };
 	/** Reads the issue's changelog again and recomputes the ticket's Jira metrics. */
 	'jira.fetch-changelog': { ticketId: string; deferred?: number };
+	/** Hourly (a pg-boss schedule): deletes event-log rows past the retention. */
+	'jira.prune-events': Record<string, never>;
 }
 export type QueueName = keyof QueuePayloads;
 
@@ -138,5 +140,15 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 	'jira.sync-action': JIRA_DELIVERY,
 	'jira.process-deliveries': JIRA_DELIVERY,
 	// Every page of a long changelog is a call: a few more than a delivery, same limits.
-	'jira.fetch-changelog': JIRA_DELIVERY
+	'jira.fetch-changelog': JIRA_DELIVERY,
+	// Batched deletes of an hour's worth of old rows: seconds. The next hour catches up a miss.
+	'jira.prune-events': {
+		retryLimit: 2,
+		retryDelay: 60,
+		retryBackoff: false,
+		expireInSeconds: 600,
+		heartbeatSeconds: HEARTBEAT_SECONDS,
+		notify: false,
+		policy: 'stately'
+	}
 };
