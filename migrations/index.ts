@@ -14,6 +14,7 @@ import { Migration20261128020000_recovery } from './Migration20261128020000_reco
 import { Migration20261128090000_actor_sources } from './Migration20261128090000_actor_sources.ts';
 import { Migration20261129040000_jira_metrics } from './Migration20261129040000_jira_metrics.ts';
 import { Migration20261129010000_jira_events } from './Migration20261129010000_jira_events.ts';
+import { Migration20261129030000_jira_reconciliation } from './Migration20261129030000_jira_reconciliation.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -40,5 +41,9 @@ export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261128020000_recovery', class: Migration20261128020000_recovery },
 	{ name: 'Migration20261128090000_actor_sources', class: Migration20261128090000_actor_sources },
 	{ name: 'Migration20261129040000_jira_metrics', class: Migration20261129040000_jira_metrics },
-	{ name: 'Migration20261129010000_jira_events', class: Migration20261129010000_jira_events }
+	{ name: 'Migration20261129010000_jira_events', class: Migration20261129010000_jira_events },
+	{
+		name: 'Migration20261129030000_jira_reconciliation',
+		class: Migration20261129030000_jira_reconciliation
+	}
 ];

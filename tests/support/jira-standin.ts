@@ -182,6 +182,7 @@ export type JiraOperation =
 	| 'searchForIssuesUsingJqlPost'
 	| 'getCurrentUser'
 	| 'getProject'
+	| 'getAllStatuses'
 	| 'getMyPermissions'
 	| 'getPriorities'
 	| 'searchPriorities'
@@ -1353,6 +1354,7 @@ export const STANDIN_ROUTES: ReadonlyArray<Readonly<Route>> = [
 	route('POST', '/search', 'searchForIssuesUsingJqlPost'),
 	route('GET', '/myself', 'getCurrentUser'),
 	route('GET', '/project/{projectIdOrKey}', 'getProject'),
+	route('GET', '/project/{projectIdOrKey}/statuses', 'getAllStatuses'),
 	route('GET', '/mypermissions', 'getMyPermissions'),
 	route('GET', '/priority', 'getPriorities'),
 	route('GET', '/priority/search', 'searchPriorities', ['cloud']),
@@ -3263,6 +3265,25 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 			return {
 				status: 200,
 				body: { maxResults: 50, startAt: 0, total: values.length, isLast: true, values }
+			};
+		},
+
+		// Every issue type of a project shares its one workflow here; Jira lists the statuses per type.
+		getAllStatuses({ api, params }) {
+			const ref = decodeURIComponent(params[0]!);
+			const project = findProject(ref);
+			if (!project || !permissions.BROWSE_PROJECTS) {
+				throw new JiraError(404, [`No project could be found with key '${ref}'.`]);
+			}
+			return {
+				status: 200,
+				body: project.issueTypes.map((t) => ({
+					self: `${apiBase(api)}/issuetype/${t.id}`,
+					id: t.id,
+					name: t.name,
+					subtask: false,
+					statuses: project.workflow.statuses.map((s) => renderStatus(s, api))
+				}))
 			};
 		},
 

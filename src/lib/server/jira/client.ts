@@ -115,6 +115,13 @@ export type CreateIssueFields = Record<string, unknown> & {
 	issuetype: { name: string } | { id: string };
 };
 
+/** A status of a project's workflows, with its category (what Vigil falls back on). */
+export interface JiraStatus {
+	id: string;
+	name: string;
+	category: StatusCategory;
+}
+
 /** An issue type that can be created in a project (createmeta). */
 export interface JiraIssueTypeMeta {
 	id: string;
@@ -148,6 +155,8 @@ export interface JiraApi {
 	createMetaIssueTypes(projectKey: string): Promise<JiraIssueTypeMeta[]>;
 	/** Every field of the create screen of a project's issue type (createmeta, all pages). */
 	createMetaFields(projectKey: string, issueTypeId: string): Promise<JiraFieldMeta[]>;
+	/** Every status the project's issue types can be in, once each, in workflow order. */
+	projectStatuses(projectKey: string): Promise<JiraStatus[]>;
 	/** Issues carrying `label` in `projectKey`, newest first (at most a few). */
 	findByLabel(projectKey: string, label: string): Promise<{ id: string; key: string }[]>;
 	getIssue(key: string): Promise<JiraIssueState>;
@@ -378,6 +387,20 @@ const statusMapOf = (statuses: { id?: unknown; statusCategory?: unknown }[]) =>
 const CHANGELOG_PAGE = 100;
 const CHANGELOG_MAX_PAGES = 100;
 
+interface RawIssueTypeStatuses {
+	statuses?: { id?: unknown; name?: unknown; statusCategory?: unknown }[];
+}
+/** The project's statuses are listed per issue type: the same status comes once. */
+const distinctStatuses = (types: RawIssueTypeStatuses[]): JiraStatus[] => {
+	const seen = new Map<string, JiraStatus>();
+	for (const t of types)
+		for (const s of t.statuses ?? []) {
+			const id = String(s.id ?? s.name ?? '');
+			if (id && !seen.has(id))
+				seen.set(id, { id, name: String(s.name ?? id), category: category(s.statusCategory) });
+		}
+	return [...seen.values()];
+};
 const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
 
 export function createJiraApi(settings: JiraSettings): JiraApi {
@@ -456,6 +479,14 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 								}) as Promise<RawPage<RawFieldMeta>>
 						)
 					).map(fieldMetaOf)
+				),
+			projectStatuses: (projectKey) =>
+				call(async () =>
+					distinctStatuses(
+						(await jira.projects.getAllStatuses({
+							projectIdOrKey: projectKey
+						})) as RawIssueTypeStatuses[]
+					)
 				),
 			findByLabel: (projectKey, label) =>
 				call(async () => {
@@ -587,6 +618,10 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 					)
 				)
 			).map(fieldMetaOf),
+		projectStatuses: async (projectKey) =>
+			distinctStatuses(
+				await v2<RawIssueTypeStatuses[]>('GET', `/project/${k(projectKey)}/statuses`)
+			),
 		findByLabel: async (projectKey, label) => {
 			const r = await v2<{ issues?: { id: string; key: string }[] }>('POST', '/search', {
 				body: {

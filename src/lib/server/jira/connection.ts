@@ -40,6 +40,24 @@ export function parseStatusMap(raw: string | undefined): Record<string, TicketSt
 	return map;
 }
 
+/** The ticket state a Jira status means when the connection does not map that status by name. */
+export const STATE_BY_CATEGORY: Record<StatusCategory, TicketState> = {
+	done: 'closed',
+	indeterminate: 'in_progress',
+	new: 'open'
+};
+
+/** What an issue's status means in Vigil: the connection's map by name, else its category. */
+export function jiraStateOf(
+	config: Pick<JiraConfig, 'statusMap'>,
+	issue: { status: string; statusCategory: StatusCategory }
+): { state: TicketState; mapped: boolean } {
+	const mapped = config.statusMap[issue.status.toLowerCase()];
+	return mapped
+		? { state: mapped, mapped: true }
+		: { state: STATE_BY_CATEGORY[issue.statusCategory], mapped: false };
+}
+
 export type VigilAction = 'acknowledge' | 'resolve' | 'reopen';
 
 /** The status category each Vigil action moves an issue to. */

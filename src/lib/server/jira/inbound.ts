@@ -7,8 +7,8 @@ import type { Actor } from '../tickets/audit.ts';
 import { appendAudit } from '../tickets/audit.ts';
 import { acknowledge, changeTicket, reopen, resolve, updateTicket } from '../tickets/lifecycle.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
-import { JiraError, type StatusCategory } from './client.ts';
-import type { JiraHandle, JiraLookup, TicketState } from './connection.ts';
+import { JiraError } from './client.ts';
+import { jiraStateOf, type JiraHandle, type JiraLookup } from './connection.ts';
 import { plainText } from './format.ts';
 
 /**
@@ -130,13 +130,6 @@ interface Delivery {
 
 type Outcome = { status: 'processed' | 'ignored'; outcome: string };
 
-/** The ticket state a Jira status means, unless the connection maps that status by name. */
-const BY_CATEGORY: Record<StatusCategory, TicketState> = {
-	done: 'closed',
-	indeterminate: 'in_progress',
-	new: 'open'
-};
-
 /** Lifecycle comments Vigil writes itself: recognised even before their id is recorded. */
 const OWN_COMMENT = /^(Acknowledged|Resolved|Reopened) in Vigil by /;
 
@@ -172,8 +165,7 @@ async function applyDelivery(
 					throw err;
 				});
 			if (!issue) return { status: 'ignored', outcome: 'The issue no longer exists in Jira' };
-			const mapped = handle.config.statusMap[issue.status.toLowerCase()];
-			const state = mapped ?? BY_CATEGORY[issue.statusCategory];
+			const { state, mapped } = jiraStateOf(handle.config, issue);
 			const where = `${issue.key} is ${issue.status} (${mapped ? 'mapped' : issue.statusCategory})`;
 			if (state === 'closed') {
 				const r = await resolve(pool, ticket.id, actor);

@@ -9,6 +9,7 @@ import { refreshJiraMetrics } from './history.ts';
 import { setJiraEventSource } from '../metrics.ts';
 import { eventMetrics, pruneEvents } from './events.ts';
 import { processDeliveries } from './inbound.ts';
+import { loadReconcileSettings, reconcile, scheduleReconciliation } from './reconcile.ts';
 import { createIssue, deferring, syncActions, type JiraDeps } from './sync.ts';
 
 export interface JiraStartDeps {
@@ -28,6 +29,8 @@ export interface JiraOptions {
 	tuning?: Partial<JiraTuning>;
 	/** See JiraDeps.searchSettleMs. */
 	searchSettleMs?: number;
+	/** Register the reconciliation schedule (default: with the workers). */
+	reconcileSchedule?: boolean;
 }
 
 export interface RunningJira {
@@ -113,6 +116,15 @@ export async function startJira(
 		});
 		// Every instance declares the same schedule (an upsert); pg-boss sends each hour's job once.
 		await boss.schedule('jira.prune-events', PRUNE_CRON, {}, { tz: 'UTC' });
+		await work(boss, 'jira.reconcile', (data) =>
+			deferring(deps, 'jira.reconcile', data, 'reconcile', async () => {
+				await reconcile(deps);
+			})
+		);
+		// pg-boss keeps the schedule in PostgreSQL and sends each occurrence once, whichever
+		// instances are up; re-registering at start brings it in line with the saved interval.
+		if (opts.reconcileSchedule ?? true)
+			await scheduleReconciliation(boss, (await loadReconcileSettings(pool)).everyMinutes);
 	}
 	setJiraEventSource(() => eventMetrics(pool));
 

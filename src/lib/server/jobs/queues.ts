@@ -21,6 +21,8 @@ export interface QueuePayloads {
 	'jira.fetch-changelog': { ticketId: string; deferred?: number };
 	/** Hourly (a pg-boss schedule): deletes event-log rows past the retention. */
 	'jira.prune-events': Record<string, never>;
+	/** One reconciliation run over every linked ticket (scheduled, or an admin's "Reconcile now"). */
+	'jira.reconcile': { deferred?: number };
 }
 export type QueueName = keyof QueuePayloads;
 
@@ -149,6 +151,19 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 		expireInSeconds: 600,
 		heartbeatSeconds: HEARTBEAT_SECONDS,
 		notify: false,
+		policy: 'stately'
+	},
+	// One run at a time across instances (stately, one key); a run makes a Jira call or two per
+	// linked ticket at the connection's rate (5/s by default), so thousands take minutes. Jira
+	// asking to wait defers the run (sync.ts deferring) instead of spending retries.
+	'jira.reconcile': {
+		retryLimit: 3,
+		retryDelay: 60,
+		retryBackoff: true,
+		retryDelayMax: 600,
+		expireInSeconds: 3600,
+		heartbeatSeconds: HEARTBEAT_SECONDS,
+		notify: true,
 		policy: 'stately'
 	}
 };

@@ -193,20 +193,28 @@ export function acknowledge(
 	actor: Actor,
 	context: ActionContext = {}
 ): Promise<ChangeResult> {
-	return changeTicket(pool, id, async (tx, t) => {
-		if (t.status !== 'open') return null;
-		const now = new Date();
-		const fields = ackFields(t, actor, now);
-		const ticket = await updateTicket(tx, id, { status: 'in_progress', ...fields });
-		const audit = await appendAudit(tx, ticket, {
-			action: 'Acknowledged',
-			actor,
-			timeTakenSeconds: fields.ack_seconds,
-			details: { sla_status: fields.sla_status, ...contextDetails(context) }
-		});
-		const children = await acknowledgeChildren(tx, ticket, actor, now, context);
-		return { ticket, audits: [audit, ...children.audits], related: children.tickets };
+	return changeTicket(pool, id, (tx, t) => acknowledgeLocked(tx, t, actor, context));
+}
+
+/** The acknowledge of a ticket the caller has locked (the board's, or a Jira reconciliation's). */
+export async function acknowledgeLocked(
+	tx: PoolClient,
+	t: TicketDto,
+	actor: Actor,
+	context: ActionContext = {}
+): Promise<{ ticket: TicketDto; audits: AuditEntryDto[]; related: TicketDto[] } | null> {
+	if (t.status !== 'open') return null;
+	const now = new Date();
+	const fields = ackFields(t, actor, now);
+	const ticket = await updateTicket(tx, t.id, { status: 'in_progress', ...fields });
+	const audit = await appendAudit(tx, ticket, {
+		action: 'Acknowledged',
+		actor,
+		timeTakenSeconds: fields.ack_seconds,
+		details: { sla_status: fields.sla_status, ...contextDetails(context) }
 	});
+	const children = await acknowledgeChildren(tx, ticket, actor, now, context);
+	return { ticket, audits: [audit, ...children.audits], related: children.tickets };
 }
 
 /** Resolving an unacknowledged ticket acknowledges it too (two audit entries, so MTTA stays honest). */
@@ -279,25 +287,33 @@ export function reopen(
 	actor: Actor,
 	context: ActionContext = {}
 ): Promise<ChangeResult> {
-	return changeTicket(pool, id, async (tx, t) => {
-		if (t.status !== 'closed') return null;
-		const ticket = await updateTicket(tx, id, {
-			status: 'in_progress',
-			resolved_at: null,
-			resolved_by: null,
-			mttr_seconds: null
-		});
-		const audit = await appendAudit(tx, ticket, {
-			action: 'Reopened',
-			actor,
-			details: {
-				previous_resolved_by: t.resolved_by,
-				previous_mttr_seconds: t.mttr_seconds,
-				...contextDetails(context)
-			}
-		});
-		return { ticket, audits: [audit] };
+	return changeTicket(pool, id, (tx, t) => reopenLocked(tx, t, actor, context));
+}
+
+/** The reopen of a ticket the caller has locked. */
+export async function reopenLocked(
+	tx: PoolClient,
+	t: TicketDto,
+	actor: Actor,
+	context: ActionContext = {}
+): Promise<{ ticket: TicketDto; audits: AuditEntryDto[] } | null> {
+	if (t.status !== 'closed') return null;
+	const ticket = await updateTicket(tx, t.id, {
+		status: 'in_progress',
+		resolved_at: null,
+		resolved_by: null,
+		mttr_seconds: null
 	});
+	const audit = await appendAudit(tx, ticket, {
+		action: 'Reopened',
+		actor,
+		details: {
+			previous_resolved_by: t.resolved_by,
+			previous_mttr_seconds: t.mttr_seconds,
+			...contextDetails(context)
+		}
+	});
+	return { ticket, audits: [audit] };
 }
 
 /**

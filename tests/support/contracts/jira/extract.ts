@@ -38,6 +38,7 @@ export const OPERATIONS: ReadonlyArray<readonly [method: string, path: string]> 
 	['post', '/rest/api/3/search'],
 	['get', '/rest/api/3/myself'],
 	['get', '/rest/api/3/project/{projectIdOrKey}'],
+	['get', '/rest/api/3/project/{projectIdOrKey}/statuses'],
 	['get', '/rest/api/3/mypermissions'],
 	['get', '/rest/api/3/priority'],
 	['get', '/rest/api/3/priority/search'],
