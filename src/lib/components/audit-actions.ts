@@ -10,9 +10,11 @@ import {
 	CirclePlus,
 	Database,
 	DatabaseZap,
+	GitCompareArrows,
 	MessageSquareDiff,
 	MessageSquareText,
 	Repeat2,
+	RefreshCcwDot,
 	RotateCcw,
 	RotateCw,
 	Sparkles,
@@ -73,7 +75,9 @@ export const AUDIT_ACTIONS: Record<string, ActionStyle> = {
 	'Jira Sync Failed': { tone: TONES.orange, icon: TicketX },
 	'Jira Issue Deleted': { tone: TONES.red, icon: TicketMinus },
 	'Jira Event Retried': { tone: TONES.cyan, icon: RotateCw },
-	'Jira Event Replayed': { tone: TONES.cyan, icon: Repeat2 }
+	'Jira Event Replayed': { tone: TONES.cyan, icon: Repeat2 },
+	'Jira Drift Repaired': { tone: TONES.teal, icon: RefreshCcwDot },
+	'Jira Conflict': { tone: TONES.amber, icon: GitCompareArrows }
 };
 
 export const UNKNOWN_ACTION: ActionStyle = { tone: TONES.slate, icon: CircleDot };

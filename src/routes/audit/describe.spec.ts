@@ -137,6 +137,45 @@ describe('auditNote', () => {
 		).toBe('Jira event 41 (jira:issue_updated on OPS-12), processed before, processed again');
 	});
 
+	it('says what reconciliation found and which side won, by policy or by whom', () => {
+		const drift = { key: 'OPS-12', jira_status: 'Done', jira_state: 'closed', vigil_state: 'open' };
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Drift Repaired',
+					details: {
+						...drift,
+						kind: 'resolution',
+						winner: 'jira',
+						policy: 'default',
+						change: 'resolve'
+					}
+				})
+			)
+		).toBe(
+			'OPS-12 is Done in Jira, the ticket open: the ticket was resolved (policy: Jira wins for resolution, Vigil for acknowledgement)'
+		);
+		expect(
+			auditNote(
+				entry({
+					action: 'Jira Drift Repaired',
+					details: {
+						...drift,
+						winner: 'vigil',
+						policy: 'manual',
+						decided_by: 'Ada Admin',
+						change: 'Done → To Do'
+					}
+				})
+			)
+		).toBe(
+			'OPS-12 is Done in Jira, the ticket open: the issue moved Done → To Do (decided by Ada Admin)'
+		);
+		expect(auditNote(entry({ action: 'Jira Conflict', details: drift }))).toBe(
+			'OPS-12 is Done in Jira, the ticket open: waiting for an admin to choose'
+		);
+	});
+
 	it('shows the note a person wrote when resolving, and says when it was one of many', () => {
 		expect(
 			auditNote(entry({ action: 'Resolved', details: { note: 'Reran\n after the fix' } }))

@@ -77,8 +77,48 @@ export function auditNote(e: AuditEntryDto): string | null {
 			const event = `Jira event ${typeof d.event_id === 'number' ? d.event_id : '?'}`;
 			return `${event}${what ? ` (${what})` : ''}, ${str(d.previous_state) ?? 'settled'} before, processed again`;
 		}
+		case 'Jira Drift Repaired':
+		case 'Jira Conflict':
+			return driftNote(e.action, d);
 	}
 	return error ?? str(d.summary) ?? e.rca_summary;
+}
+
+const STATE: Record<string, string> = {
+	open: 'open',
+	in_progress: 'in progress',
+	closed: 'closed'
+};
+const CHANGE: Record<string, string> = {
+	resolve: 'the ticket was resolved',
+	reopen: 'the ticket was reopened',
+	acknowledge: 'the ticket was acknowledged',
+	return_to_open: 'the ticket is open again'
+};
+const POLICY: Record<string, string> = {
+	default: 'Jira wins for resolution, Vigil for acknowledgement',
+	jira_wins: 'Jira wins',
+	vigil_wins: 'Vigil wins',
+	manual: 'manual'
+};
+
+/** What reconciliation found between the ticket and its issue, and what it did about it. */
+export function driftNote(action: string, d: Record<string, unknown>): string | null {
+	const key = str(d.key);
+	const status = str(d.jira_status);
+	const vigil = STATE[str(d.vigil_state) ?? ''];
+	if (!key || !status || !vigil) return null;
+	const found = `${key} is ${status} in Jira, the ticket ${vigil}`;
+	if (action === 'Jira Conflict') return `${found}: waiting for an admin to choose`;
+	const why = str(d.decided_by)
+		? `decided by ${d.decided_by}`
+		: `policy: ${POLICY[str(d.policy) ?? ''] ?? d.policy}`;
+	const change = str(d.change);
+	const did =
+		d.winner === 'jira'
+			? (CHANGE[change ?? ''] ?? 'the ticket follows Jira')
+			: `the issue moved ${change ?? 'to match the ticket'}`;
+	return `${found}: ${did} (${why})`;
 }
 
 /** How the actor reached Vigil, as a person would say it. */
