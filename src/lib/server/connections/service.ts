@@ -107,11 +107,17 @@ export function isConfigured(kind: ConnectionKind, settings: ConnectionSettings)
 	);
 }
 
+/**
+ * `newSite`: the settings now send calls to another host. What the row remembers of the old
+ * one (its circuit breaker, the last create it refused) says nothing about the new one, and an
+ * open breaker would refuse the new site's first calls until the old outage's cool-down ends.
+ */
 export async function saveConnection(
 	pool: Pool,
 	key: Buffer,
 	kind: ConnectionKind,
-	settings: ConnectionSettings
+	settings: ConnectionSettings,
+	opts: { newSite?: boolean } = {}
 ): Promise<void> {
 	// No secret left: nothing sealed, so nothing counts the connection as set up.
 	const sealed =
@@ -120,8 +126,13 @@ export async function saveConnection(
 		`insert into connections (kind, config, secrets, status, last_error, updated_at)
 		values ($1, $2, $3, 'not_connected', null, now())
 		on conflict (kind) do update set config = excluded.config, secrets = excluded.secrets,
-			status = 'not_connected', last_error = null, updated_at = now()`,
-		[kind, settings.config, sealed]
+			status = 'not_connected', last_error = null, updated_at = now(),
+			breaker_state = case when $4 then 'closed' else connections.breaker_state end,
+			breaker_failures = case when $4 then 0 else connections.breaker_failures end,
+			breaker_open_until = case when $4 then null else connections.breaker_open_until end,
+			last_refusal = case when $4 then null else connections.last_refusal end,
+			last_refusal_at = case when $4 then null else connections.last_refusal_at end`,
+		[kind, settings.config, sealed, opts.newSite === true]
 	);
 }
 

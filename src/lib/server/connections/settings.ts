@@ -270,7 +270,7 @@ export async function saveConnectionSettings<K extends ConnectionKind>(
 				});
 	if (problems.length > 0) throw invalidFields(problems);
 
-	await saveConnection(deps.pool, deps.secretKey, kind, { config, secrets });
+	await saveConnection(deps.pool, deps.secretKey, kind, { config, secrets }, { newSite: moved });
 	const views = await listConnections(deps);
 	return views.find((v) => v.kind === kind) as ConnectionView;
 }

@@ -106,6 +106,18 @@ export function apiFor(config: JiraConfig, timeoutMs: number): JiraApi {
 	});
 }
 
+/**
+ * Where the issues of the connection's site are browsed (`https://site/browse/`): the start of
+ * the link of every ticket linked there. Issue keys and ids are unique within one site only,
+ * so once the connection points at another site, OPS-1 there is not the OPS-1 an older ticket
+ * is linked to, and that ticket must neither take the new site's deliveries nor send it calls.
+ */
+export const sitePrefix = (api: JiraApi): string => api.browseUrl('');
+
+export function linkedHere(api: JiraApi, jiraUrl: string | null): boolean {
+	return jiraUrl !== null && jiraUrl.toLowerCase().startsWith(sitePrefix(api).toLowerCase());
+}
+
 export interface JiraTuning {
 	/** Deadline of one Jira call. */
 	timeoutMs: number;

@@ -8,7 +8,7 @@ import { appendAudit } from '../tickets/audit.ts';
 import { acknowledge, changeTicket, reopen, resolve, updateTicket } from '../tickets/lifecycle.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 import { JiraError } from './client.ts';
-import { jiraStateOf, type JiraHandle, type JiraLookup } from './connection.ts';
+import { jiraStateOf, sitePrefix, type JiraHandle, type JiraLookup } from './connection.ts';
 import { plainText } from './format.ts';
 
 /**
@@ -133,11 +133,14 @@ type Outcome = { status: 'processed' | 'ignored'; outcome: string };
 /** Lifecycle comments Vigil writes itself: recognised even before their id is recorded. */
 const OWN_COMMENT = /^(Acknowledged|Resolved|Reopened) in Vigil by /;
 
-async function ticketOf(pool: Pool, issueKey: string, issueId: string | null) {
+/** The ticket linked to this issue on the connection's site (see sitePrefix). */
+async function ticketOf(pool: Pool, issueKey: string, issueId: string | null, site: string) {
 	const r = await pool.query(
-		`select ${TICKET_COLUMNS} from tickets where jira_key = $1 or ($2::text is not null and jira_issue_id = $2)
+		`select ${TICKET_COLUMNS} from tickets
+		where (jira_key = $1 or ($2::text is not null and jira_issue_id = $2))
+			and lower(left(jira_url, length($3))) = lower($3)
 		order by created_at limit 1`,
-		[issueKey, issueId]
+		[issueKey, issueId, site]
 	);
 	return r.rows[0] ? toTicketDto(r.rows[0]) : null;
 }
@@ -149,7 +152,7 @@ async function applyDelivery(
 	d: Delivery
 ): Promise<Outcome> {
 	const issueId = d.body.issue?.id === undefined ? null : String(d.body.issue.id);
-	const ticket = await ticketOf(pool, issueKey, issueId);
+	const ticket = await ticketOf(pool, issueKey, issueId, sitePrefix(handle.api));
 	if (!ticket) return { status: 'ignored', outcome: 'No Vigil ticket is linked to this issue' };
 	const actor: Actor = {
 		name: d.body.user?.displayName || d.body.user?.name || 'Jira',

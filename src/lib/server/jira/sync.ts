@@ -11,6 +11,7 @@ import { toTicketDto } from '../tickets/rows.ts';
 import { JiraError, type JiraTransition, type StatusCategory } from './client.ts';
 import {
 	JiraUnavailableError,
+	linkedHere,
 	TARGET_CATEGORY,
 	type JiraLookup,
 	type VigilAction
@@ -280,6 +281,17 @@ export async function syncActions(
 		const handle = await deps.jira();
 		if (!handle) return;
 		const key = ticket.jira_key;
+		if (!linkedHere(handle.api, ticket.jira_url)) {
+			// The connection was pointed at another site since: the same key there is another issue.
+			await noteFailure(
+				deps,
+				ticket.id,
+				`${key} is an issue of another Jira site (${ticket.jira_url ?? 'unknown'}) than the connection's: not synced`,
+				{ action: 'Jira Sync Failed', details: { key } }
+			);
+			if (lastId) await markSynced(deps.pool, ticket.id, lastId);
+			return;
+		}
 		const last = LIFECYCLE[pending[pending.length - 1].action]!.action;
 		const target = TARGET_CATEGORY[last];
 		const statusName = handle.config.statusFor[last];

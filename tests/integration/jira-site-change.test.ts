@@ -1,0 +1,158 @@
+/**
+ * The Jira connection pointed at another site: issue keys and ids are unique within one site
+ * only, and what the connection remembers of the old site (its circuit breaker, the last refused
+ * create) says nothing about the new one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveConnectionSettings } from '../../src/lib/server/connections/settings.ts';
+import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
+import { discoverIssueTypes } from '../../src/lib/server/jira/mapping.ts';
+import type { Runtime } from '../../src/lib/server/runtime.ts';
+import { resolve } from '../../src/lib/server/tickets/lifecycle.ts';
+import { startTestRuntime } from '../support/db.ts';
+import {
+	deliverWebhook,
+	STANDIN_PEOPLE,
+	startJiraStandin,
+	type JiraStandin
+} from '../support/jira-standin.ts';
+import { serveRoute, type RouteServer } from '../support/route-server.ts';
+import { auditActions, createTicket, eventually, getTicket } from '../support/tickets.ts';
+
+const SECRET = 'jira-webhook-secret-0123456789';
+
+describe('the Jira connection moved to another site', () => {
+	let siteA: JiraStandin;
+	let siteB: JiraStandin;
+	let rt: Runtime;
+	let hook: RouteServer;
+
+	/** Points the connection at `site` as the admin API does (secrets re-entered with the URL). */
+	const pointAt = (site: JiraStandin) =>
+		saveConnectionSettings(rt, 'jira', {
+			baseUrl: site.url,
+			deployment: 'cloud',
+			email: site.email,
+			apiToken: site.apiToken,
+			projectKey: 'OPS',
+			issueType: 'Bug',
+			webhookSecret: SECRET
+		});
+
+	const linked = (id: string) =>
+		eventually(
+			() => getTicket(rt, id),
+			(t) => t.jira_status === 'linked' || t.jira_status === 'failed',
+			20_000
+		);
+
+	beforeAll(async () => {
+		// Two sites whose numbering starts alike: both hand out OPS-1 (and the same issue id) first.
+		siteA = await startJiraStandin({ mode: 'cloud' });
+		siteB = await startJiraStandin({ mode: 'cloud' });
+		rt = await startTestRuntime(
+			{ ORIGIN: 'https://vigil.contoso.example' },
+			{
+				poolSize: 5,
+				jira: {
+					// A cool-down far longer than the test: only a reset lets the new site be called.
+					tuning: {
+						timeoutMs: 1000,
+						ratePerSecond: 100,
+						breakerThreshold: 2,
+						breakerCooldownMs: 600_000
+					},
+					searchSettleMs: 300
+				},
+				rcaOptions: { maxAttempts: 1 }
+			}
+		);
+		hook = await serveRoute('/api/webhooks/jira', (request) => handleJiraWebhook(rt, request));
+	});
+	afterAll(async () => {
+		await hook?.close();
+		await rt?.stop();
+		await siteA?.close();
+		await siteB?.close();
+	});
+
+	it("a delivery from the new site closes that site's ticket, not an older ticket with the same key on the old site, and the old ticket's actions are not sent to the new site", async () => {
+		expect((await pointAt(siteA)).configured).toBe(true);
+		const old = await linked((await createTicket(rt, { pipeline: 'pl_site_a' })).id);
+		expect(old.jira_url).toBe(`${siteA.url}/browse/${old.jira_key}`);
+
+		await pointAt(siteB);
+		const now = await linked((await createTicket(rt, { pipeline: 'pl_site_b' })).id);
+		expect(now.jira_url).toBe(`${siteB.url}/browse/${now.jira_key}`);
+		// The same key, on two sites.
+		expect(now.jira_key).toBe(old.jira_key);
+
+		const done = siteB.transitionAs(STANDIN_PEOPLE.marco, now.jira_key!, 'Done');
+		const delivered = await deliverWebhook(hook.url, done, { secret: SECRET });
+		expect(delivered.status, delivered.body).toBe(200);
+		const closed = await eventually(
+			() => getTicket(rt, now.id),
+			(t) => t.status === 'closed'
+		);
+		expect(closed.resolved_by).toBe(STANDIN_PEOPLE.marco.displayName);
+		expect((await getTicket(rt, old.id)).status).toBe('open');
+
+		// Resolving the old ticket in Vigil must not move or comment on the new site's OPS-1.
+		await resolve(rt.pool, old.id, { name: 'Priya Raman', source: 'dashboard' });
+		const noted = await eventually(
+			() => getTicket(rt, old.id),
+			(t) => t.jira_error !== null
+		);
+		expect(noted.jira_error).toContain('another Jira site');
+		expect(noted.jira_status).toBe('linked');
+		expect(await auditActions(rt, old.id)).toContain('Jira Sync Failed');
+		expect(siteB.comments(now.jira_key!)).toEqual([]);
+		expect(siteB.requestsTo('doTransition')).toEqual([]);
+		expect(siteA.violations).toEqual([]);
+		expect(siteB.violations).toEqual([]);
+	});
+
+	it("a new site starts with a closed breaker and no refusal of the old site's", async () => {
+		await pointAt(siteA);
+		siteA.failNext(
+			{
+				kind: 'status',
+				status: 400,
+				body: { errorMessages: [], errors: { customfield_10050: 'Team is required.' } }
+			},
+			{ operation: 'createIssue' }
+		);
+		const refused = await linked((await createTicket(rt, { pipeline: 'pl_refused_a' })).id);
+		expect(refused.jira_status).toBe('failed');
+		siteA.failNext({ kind: 'status', status: 503 }, { operation: 'createIssue', times: Infinity });
+		await createTicket(rt, { pipeline: 'pl_outage_a1' });
+		await createTicket(rt, { pipeline: 'pl_outage_a2' });
+		const row = () =>
+			rt.pool
+				.query(
+					`select breaker_state, breaker_failures, last_refusal from connections where kind = 'jira'`
+				)
+				.then((r) => r.rows[0]);
+		const down = await eventually(row, (r) => r.breaker_state === 'open', 20_000);
+		expect(down.last_refusal).toContain('Team is required');
+
+		const view = await pointAt(siteB);
+		expect(view).toMatchObject({
+			breaker_state: 'closed',
+			breaker_failures: 0,
+			last_refusal: null
+		});
+		// The admin discovers the new site's create screen at once.
+		const types = await discoverIssueTypes(rt.jira, 'OPS');
+		expect(types.map((t) => t.name)).toContain('Bug');
+
+		// Saving the same site again keeps what the row knows about it.
+		siteB.failNext({ kind: 'status', status: 503 }, { operation: 'createIssue', times: Infinity });
+		await createTicket(rt, { pipeline: 'pl_outage_b1' });
+		await createTicket(rt, { pipeline: 'pl_outage_b2' });
+		await eventually(row, (r) => r.breaker_state === 'open', 20_000);
+		expect((await pointAt(siteB)).breaker_state).toBe('open');
+		siteB.clearFaults();
+		siteA.clearFaults();
+	});
+});
