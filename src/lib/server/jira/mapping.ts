@@ -41,6 +41,12 @@ export const MappingInput = z.object({
 });
 export type MappingInput = z.infer<typeof MappingInput>;
 
+/** A saved mapping, named as the list of saved mappings names it. */
+export const MappingRef = z.object({
+	projectKey: ProjectKey,
+	issueTypeName: z.string().trim().min(1, 'an issue type is required').max(255)
+});
+
 export interface StoredMapping extends FieldMapping {
 	updatedAt: Date;
 	updatedBy: string | null;

@@ -1,13 +1,22 @@
 import type { Actions, PageServerLoad } from './$types';
-import { attempt, field, problem, requirePageUser } from '#lib/server/http/form-action.ts';
+import { ApiError } from '#lib/server/errors.ts';
+import {
+	attempt,
+	field,
+	parseForm,
+	problem,
+	requirePageUser
+} from '#lib/server/http/form-action.ts';
 import type { JiraFieldMeta, JiraIssueTypeMeta } from '#lib/server/jira/client.ts';
 import {
+	deleteMapping,
 	discoverFields,
 	discoverIssueTypes,
 	IssueTypeId,
 	listMappings,
 	loadMapping,
 	MappingInput,
+	MappingRef,
 	previewCreate,
 	ProjectKey,
 	saveMapping
@@ -149,5 +158,25 @@ export const actions: Actions = {
 			warnings: done.value.warnings,
 			values: read.values
 		};
+	},
+	delete: async (event) => {
+		requirePageUser(event, 'admin');
+		const f = await event.request.formData();
+		const parsed = parseForm('delete', MappingRef, {
+			projectKey: field(f, 'projectKey'),
+			issueTypeName: field(f, 'issueTypeName')
+		});
+		if (!parsed.ok) return parsed.failure;
+		const { projectKey, issueTypeName } = parsed.data;
+		const done = await attempt('delete', async () => {
+			if (!(await deleteMapping(runtime().pool, projectKey, issueTypeName)))
+				throw new ApiError(
+					404,
+					'not_found',
+					`No mapping of ${projectKey} · ${issueTypeName} is saved (deleted already?)`
+				);
+		});
+		if (!done.ok) return done.failure;
+		return { form: 'delete', deleted: `${projectKey.toUpperCase()} · ${issueTypeName}` };
 	}
 };
