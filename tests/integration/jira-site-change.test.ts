@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveConnectionSettings } from '../../src/lib/server/connections/settings.ts';
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
+import { refreshJiraMetrics } from '../../src/lib/server/jira/history.ts';
 import { discoverIssueTypes } from '../../src/lib/server/jira/mapping.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { resolve } from '../../src/lib/server/tickets/lifecycle.ts';
@@ -20,6 +21,7 @@ import { serveRoute, type RouteServer } from '../support/route-server.ts';
 import { auditActions, createTicket, eventually, getTicket } from '../support/tickets.ts';
 
 const SECRET = 'jira-webhook-secret-0123456789';
+const ORIGIN = 'https://vigil.contoso.example';
 
 describe('the Jira connection moved to another site', () => {
 	let siteA: JiraStandin;
@@ -51,7 +53,7 @@ describe('the Jira connection moved to another site', () => {
 		siteA = await startJiraStandin({ mode: 'cloud' });
 		siteB = await startJiraStandin({ mode: 'cloud' });
 		rt = await startTestRuntime(
-			{ ORIGIN: 'https://vigil.contoso.example' },
+			{ ORIGIN },
 			{
 				poolSize: 5,
 				jira: {
@@ -108,6 +110,17 @@ describe('the Jira connection moved to another site', () => {
 		expect(await auditActions(rt, old.id)).toContain('Jira Sync Failed');
 		expect(siteB.comments(now.jira_key!)).toEqual([]);
 		expect(siteB.requestsTo('doTransition')).toEqual([]);
+		// Nor are its Jira metrics read from the new site's issue of the same key.
+		await refreshJiraMetrics(
+			{ pool: rt.pool, boss: rt.boss, jira: rt.jira, origin: ORIGIN, searchSettleMs: 300 },
+			{ ticketId: old.id },
+			true
+		);
+		const metrics = await rt.pool.query(
+			`select jira_metrics_at, jira_metrics_error from tickets where id = $1`,
+			[old.id]
+		);
+		expect(metrics.rows[0]).toEqual({ jira_metrics_at: null, jira_metrics_error: null });
 		expect(siteA.violations).toEqual([]);
 		expect(siteB.violations).toEqual([]);
 	});

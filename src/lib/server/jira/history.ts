@@ -3,7 +3,7 @@ import type { Pool } from '../db/pool.ts';
 import type { QueuePayloads } from '../jobs/queues.ts';
 import { changeTicket, updateTicket } from '../tickets/lifecycle.ts';
 import { JiraError } from './client.ts';
-import { JiraUnavailableError } from './connection.ts';
+import { JiraUnavailableError, linkedHere } from './connection.ts';
 import { issueMetrics, timeInStatus, type IssueMetrics } from './metrics.ts';
 import { deferring, type JiraDeps } from './sync.ts';
 
@@ -20,11 +20,14 @@ export async function refreshJiraMetrics(
 	lastAttempt: boolean
 ): Promise<void> {
 	await deferring(deps, 'jira.fetch-changelog', data, data.ticketId, async () => {
-		const r = await deps.pool.query(`select jira_key from tickets where id = $1`, [data.ticketId]);
+		const r = await deps.pool.query(`select jira_key, jira_url from tickets where id = $1`, [
+			data.ticketId
+		]);
 		const key = (r.rows[0]?.jira_key as string | null | undefined) ?? null;
 		if (!key) return;
 		const handle = await deps.jira();
-		if (!handle) return;
+		// Linked on a site the connection no longer points at: the same key here is another issue.
+		if (!handle || !linkedHere(handle.api, r.rows[0].jira_url ?? null)) return;
 		let metrics: IssueMetrics;
 		try {
 			const history = await handle.call('changelog', (api) => api.issueHistory(key));
