@@ -34,6 +34,9 @@ export interface JiraMetricsDto {
 	reopened: number;
 	/** Oldest first. */
 	history: JiraStatusStay[];
-	/** Time in each status, in the order the issue first entered them. */
+	/**
+	 * Time in each status, in the order the issue first entered them; the closed status
+	 * the issue rests in is left out (time after it was done is not time spent on it).
+	 */
 	totals: JiraStatusTotal[];
 }

@@ -120,13 +120,15 @@ export async function analytics(
 			window
 		),
 		// Per issue and status first (back and forth counts as one issue's time), then per status;
-		// the intervals are reached through the window's tickets by their primary key.
+		// the intervals are reached through the window's tickets by their primary key. The
+		// closed status an issue rests in is left out, as on the ticket page (metrics.ts).
 		pool.query(
 			`with per_issue as (
 				select i.status, max(i.category) as category,
 					sum(extract(epoch from coalesce(i.left_at, $3) - i.entered_at)) as seconds
 				from tickets t join jira_status_intervals i on i.ticket_id = t.id
 				where t.created_at >= $1 and t.created_at < $2
+					and not (i.left_at is null and i.category = 'done')
 				group by t.id, i.status
 			)
 			select status, max(category) as category, count(*)::int as issues,

@@ -120,7 +120,6 @@ export async function jiraMetricsOf(
 		from: s.entered_at as Date,
 		to: (s.left_at as Date | null) ?? null
 	}));
-	const categoryOf = new Map(stays.map((s) => [s.status, s.category]));
 	return {
 		fetched_at: iso(row.jira_metrics_at),
 		error: row.jira_metrics_error ?? null,
@@ -137,9 +136,6 @@ export async function jiraMetricsOf(
 			to: iso(s.to),
 			seconds: Math.max(0, Math.round(((s.to ?? now).getTime() - s.from.getTime()) / 1000))
 		})),
-		totals: timeInStatus(stays, now).map((x) => ({
-			...x,
-			category: categoryOf.get(x.status) ?? null
-		}))
+		totals: timeInStatus(stays, now)
 	};
 }

@@ -68,10 +68,10 @@ describe('Jira metrics from the changelog', () => {
 		expect(m.timeToStartSeconds).toBe(10 * 60);
 		expect(m.timeToResolveSeconds).toBe(70 * 60);
 		expect(m.reopened).toBe(0);
+		// Resting in Done is not time spent on the issue.
 		expect(timeInStatus(m.intervals, at(100))).toEqual([
-			{ status: 'To Do', seconds: 25 * 60, visits: 2 },
-			{ status: 'In Progress', seconds: 45 * 60, visits: 2 },
-			{ status: 'Done', seconds: 30 * 60, visits: 1 }
+			{ status: 'To Do', category: 'new', seconds: 25 * 60, visits: 2 },
+			{ status: 'In Progress', category: 'indeterminate', seconds: 45 * 60, visits: 2 }
 		]);
 	});
 
@@ -90,6 +90,13 @@ describe('Jira metrics from the changelog', () => {
 		expect(closedAgain.timeToStartSeconds).toBe(5 * 60);
 		expect(closedAgain.timeToResolveSeconds).toBe(90 * 60);
 		expect(closedAgain.reopened).toBe(1);
+		// The first stay in Done counts (it was left); the one it rests in does not.
+		expect(timeInStatus(closedAgain.intervals, at(120))).toContainEqual({
+			status: 'Done',
+			category: 'done',
+			seconds: 40 * 60,
+			visits: 1
+		});
 
 		const stillOpen = issueMetrics(
 			history(['To Do', 5, 'In Progress'], ['In Progress', 20, 'Done'], ['Done', 60, 'To Do']),
@@ -99,6 +106,13 @@ describe('Jira metrics from the changelog', () => {
 		expect(stillOpen.timeToResolveSeconds).toBeNull();
 		expect(stillOpen.resolvedAt).toBeNull();
 		expect(stillOpen.reopened).toBe(1);
+		// Reopened and waiting: the open stay in To Do counts until now.
+		expect(timeInStatus(stillOpen.intervals, at(100))).toContainEqual({
+			status: 'To Do',
+			category: 'new',
+			seconds: (5 + 40) * 60,
+			visits: 2
+		});
 	});
 
 	it("Done then Won't Do is one resolution, from the first of the two", () => {

@@ -127,14 +127,22 @@ export function issueMetrics(
 	};
 }
 
-/** Total time in each status (open intervals count until `now`), in first-entered order. */
+/**
+ * Total time in each status, in first-entered order. A stay not over yet counts
+ * until `now`, except the closed status an issue rests in: time after it was
+ * done is not time spent on it (a reopened issue's earlier stays in Done count).
+ */
 export function timeInStatus(
-	intervals: readonly Pick<StatusInterval, 'status' | 'from' | 'to'>[],
+	intervals: readonly Pick<StatusInterval, 'status' | 'category' | 'from' | 'to'>[],
 	now: Date
-): { status: string; seconds: number; visits: number }[] {
-	const totals = new Map<string, { seconds: number; visits: number }>();
+): { status: string; category: StatusCategory | null; seconds: number; visits: number }[] {
+	const totals = new Map<
+		string,
+		{ category: StatusCategory | null; seconds: number; visits: number }
+	>();
 	for (const i of intervals) {
-		const t = totals.get(i.status) ?? { seconds: 0, visits: 0 };
+		if (i.to === null && i.category === 'done') continue;
+		const t = totals.get(i.status) ?? { category: i.category, seconds: 0, visits: 0 };
 		t.seconds += seconds(i.from, i.to ?? now);
 		t.visits++;
 		totals.set(i.status, t);
