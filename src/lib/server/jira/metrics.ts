@@ -1,5 +1,5 @@
 import type { IssueHistory, StatusCategory } from './client.ts';
-import type { TicketState } from './connection.ts';
+import { STATE_BY_CATEGORY, type TicketState } from './connection.ts';
 
 /**
  * Jira metrics of one issue, from its changelog: the statuses it went through
@@ -30,15 +30,9 @@ export interface IssueMetrics {
 	reopened: number;
 }
 
-const BY_CATEGORY: Record<StatusCategory, TicketState> = {
-	new: 'open',
-	indeterminate: 'in_progress',
-	done: 'closed'
-};
-
 /**
  * What a status means to Vigil: the connection's status map by name wins over
- * the category, as for a webhook (inbound.ts), so "In Review = in_progress" or
+ * the category, as for a webhook (jiraStateOf), so "In Review = in_progress" or
  * "Won't Do = closed" count the same way in metrics as on the board.
  */
 export function stateOf(
@@ -47,7 +41,7 @@ export function stateOf(
 ): TicketState | null {
 	const mapped = statusMap[interval.status.toLowerCase()];
 	if (mapped) return mapped;
-	return interval.category ? BY_CATEGORY[interval.category] : null;
+	return interval.category ? STATE_BY_CATEGORY[interval.category] : null;
 }
 
 const seconds = (from: Date, to: Date) =>
