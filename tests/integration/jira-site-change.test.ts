@@ -8,6 +8,7 @@ import { saveConnectionSettings } from '../../src/lib/server/connections/setting
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
 import { refreshJiraMetrics } from '../../src/lib/server/jira/history.ts';
 import { discoverIssueTypes } from '../../src/lib/server/jira/mapping.ts';
+import { reconcile } from '../../src/lib/server/jira/reconcile.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { resolve } from '../../src/lib/server/tickets/lifecycle.ts';
 import { startTestRuntime } from '../support/db.ts';
@@ -123,6 +124,24 @@ describe('the Jira connection moved to another site', () => {
 		expect(metrics.rows[0]).toEqual({ jira_metrics_at: null, jira_metrics_error: null });
 		expect(siteA.violations).toEqual([]);
 		expect(siteB.violations).toEqual([]);
+	});
+
+	it('reconciliation compares only tickets linked on the current site', async () => {
+		await pointAt(siteA);
+		const onA = await linked((await createTicket(rt, { pipeline: 'pl_reconcile_a' })).id);
+		await pointAt(siteB);
+		const onB = await linked((await createTicket(rt, { pipeline: 'pl_reconcile_b' })).id);
+		// The new site closed its issue: the one ticket linked there is repaired, not A's.
+		siteB.transitionAs(STANDIN_PEOPLE.marco, onB.jira_key!, 'Done');
+		const result = await reconcile({ pool: rt.pool, jira: rt.jira });
+		expect(result.failed).toEqual([]);
+		expect((await getTicket(rt, onB.id)).status).toBe('closed');
+		expect(await getTicket(rt, onA.id)).toMatchObject({
+			status: 'open',
+			jira_status: 'linked',
+			jira_key: onA.jira_key,
+			jira_error: null
+		});
 	});
 
 	it("a new site starts with a closed breaker and no refusal of the old site's", async () => {

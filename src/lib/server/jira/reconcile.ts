@@ -18,6 +18,7 @@ import { JiraError, type JiraIssueState } from './client.ts';
 import {
 	jiraStateOf,
 	JiraUnavailableError,
+	sitePrefix,
 	TARGET_CATEGORY,
 	type JiraHandle,
 	type JiraLookup
@@ -137,16 +138,22 @@ interface Linked {
 	reopened: boolean;
 }
 
-async function linkedTickets(pool: Pool, after: string): Promise<Linked[]> {
+/**
+ * Tickets linked on the connection's site only (see sitePrefix): one linked on a site the
+ * connection pointed at before would be compared with the new site's issue of the same key,
+ * or found deleted there, and repaired wrongly.
+ */
+async function linkedTickets(pool: Pool, after: string, site: string): Promise<Linked[]> {
 	const r = await pool.query(
 		`select ${TICKET_COLUMNS},
 			exists (select 1 from audit_log a where a.ticket_id = t.id and a.action = 'Reopened') as reopened
 		from tickets t
 		where jira_key is not null and jira_status = 'linked'
+			and lower(left(jira_url, length($4))) = lower($4)
 			and (status <> 'closed' or resolved_at > now() - make_interval(days => $2))
 			and id > $1
 		order by id limit $3`,
-		[after, CLOSED_LOOKBACK_DAYS, BATCH]
+		[after, CLOSED_LOOKBACK_DAYS, BATCH, site]
 	);
 	return r.rows.map((row) => ({ ticket: toTicketDto(row), reopened: row.reopened === true }));
 }
@@ -211,7 +218,7 @@ async function runLocked(deps: ReconcileDeps, result: ReconcileResult): Promise<
 	let after = '';
 	try {
 		for (;;) {
-			const batch = await linkedTickets(pool, after);
+			const batch = await linkedTickets(pool, after, sitePrefix(handle.api));
 			for (const item of batch) {
 				result.checked++;
 				try {
