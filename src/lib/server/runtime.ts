@@ -23,6 +23,7 @@ import { CACHE_CHANNEL, listen } from './db/notify.ts';
 import { createPool, type Pool } from './db/pool.ts';
 import { ENTITIES } from './entities.ts';
 import { startBoss } from './jobs/boss.ts';
+import { createIngestBatcher, type IngestBatcher } from './ingest/batch.ts';
 import { log } from './log.ts';
 import { createMcpEndpoint, type McpEndpoint } from './mcp/server.ts';
 import { metrics } from './metrics.ts';
@@ -71,6 +72,8 @@ export interface Runtime {
 	authenticate(auth: { cookie?: string; token?: string }): Promise<AuthUser | null>;
 	/** Sign-in and sign-up rate limits, in PostgreSQL. */
 	limits: AuthLimits;
+	/** Concurrent webhooks' new tickets committed together. */
+	ingestBatcher: IngestBatcher;
 	geminiModel(): Promise<RcaModel | null>;
 	databricksClient(): Promise<DatabricksClient | null>;
 	hasConnection(kind: ConnectionKind): boolean;
@@ -188,6 +191,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		em: () => orm.em.fork(),
 		authenticate: async (auth) => (await principal(auth))?.user ?? null,
 		limits,
+		ingestBatcher: createIngestBatcher({ pool, boss }),
 		async geminiModel() {
 			const c = await loadConnection(pool, secretKey, 'gemini');
 			if (!c?.secrets.apiKey) return null;

@@ -5,15 +5,10 @@ import { databricksHost } from '../connections/service.ts';
 import { asDatabaseUnavailable } from '../db/errors.ts';
 import type { Pool } from '../db/pool.ts';
 import { jsonError } from '../errors.ts';
-import {
-	ingest,
-	recordRejected,
-	ticketForRun,
-	type IngestRequest,
-	type ReceivedBody
-} from '../ingest/ingest.ts';
+import type { IngestBatcher } from '../ingest/batch.ts';
+import { ingest, recordRejected, ticketForRun } from '../ingest/ingest.ts';
 import { escapeUnstorable, type SanitizeNote } from '../ingest/storable.ts';
-import type { IngestEndpoint } from '../ingest/types.ts';
+import type { IngestEndpoint, IngestRequest, ReceivedBody } from '../ingest/types.ts';
 import { log } from '../log.ts';
 import { metrics } from '../metrics.ts';
 import { HEAD_BYTES, readEncodedBody, type EncodedBody } from '../read-limited.ts';
@@ -23,6 +18,8 @@ export interface WebhookDeps {
 	pool: Pool;
 	boss: PgBoss;
 	hasConnection(kind: ConnectionKind): boolean;
+	/** Group commit of concurrent webhooks (ingest/batch.ts). */
+	ingestBatcher?: IngestBatcher;
 }
 
 /** The documented limit, on the wire and once decompressed (server/index.ts sets adapter-node's a bit above). */
@@ -181,7 +178,8 @@ async function receiveWebhook(
 			pool: rt.pool,
 			boss: rt.boss,
 			databricksEnabled: () => rt.hasConnection('databricks'),
-			databricksHost: () => databricksHost(rt.pool)
+			databricksHost: () => databricksHost(rt.pool),
+			batcher: rt.ingestBatcher
 		},
 		req
 	);

@@ -3,7 +3,7 @@ import type { PgBoss } from 'pg-boss';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
 import { publish } from '../events.ts';
-import { findIncident, groupKeys } from '../incidents/grouping.ts';
+import { findIncident, groupKeys, type IncidentMatch } from '../incidents/grouping.ts';
 import { groupingSettings } from '../incidents/settings.ts';
 import { ingestSettings } from '../routing/cache.ts';
 import { route } from '../routing/match.ts';
@@ -17,8 +17,10 @@ import { classifyOffline } from '../triage/classifier.ts';
 import { log } from '../log.ts';
 import { databricksRunUrl } from './run-links.ts';
 import { parseFor } from './sources/registry.ts';
-import { escapeUnstorable, Sanitizer, storableKey, type SanitizeNote } from './storable.ts';
-import type { FieldError, IngestEndpoint, NormalizedAlert } from './types.ts';
+import type { IngestBatcher, NewFailure } from './batch.ts';
+import { storeEvent } from './raw-events.ts';
+import { escapeUnstorable, Sanitizer, storableKey } from './storable.ts';
+import type { FieldError, IngestRequest, NormalizedAlert } from './types.ts';
 
 /** Ticket columns kept inside the server, not part of the API contract. */
 type InternalColumn =
@@ -30,28 +32,6 @@ type InternalColumn =
 	| 'run_key'
 	| 'attempt_keys'
 	| 'recovery_keys';
-
-export interface IngestRequest {
-	endpoint: IngestEndpoint;
-	/** The body exactly as received; stored whatever the outcome (in the same transaction as a new ticket), so a payload no parser understood can still be read later. */
-	rawBody: string;
-	headers: Record<string, string>;
-	keyId: string | null;
-	requestId: string | null;
-	/** How the body arrived, when it was not simply `rawBody` as UTF-8. */
-	received?: ReceivedBody;
-}
-
-/** Kept with the raw event: how the body arrived and what reading it changed. */
-export interface ReceivedBody {
-	/** Bytes on the wire (the declared Content-Length when the read stopped early). */
-	bytes: number;
-	/** Its Content-Encoding; rawBody is the decoded body when Vigil could decode it. */
-	encoding: string | null;
-	/** rawBody is only the head of the body. */
-	truncated: boolean;
-	notes: SanitizeNote[];
-}
 
 export type IngestAnswer =
 	| { status: 201; body: { status: 'created'; ticket_id: string } }
@@ -81,6 +61,8 @@ export interface IngestDeps {
 	databricksEnabled: () => boolean;
 	/** The configured Databricks workspace host, for the run page link; null when none. */
 	databricksHost?: () => Promise<string | null>;
+	/** Group commit of concurrent new failures; without it each webhook has its own transaction. */
+	batcher?: IngestBatcher;
 }
 
 /**
@@ -93,7 +75,7 @@ export async function recordRejected(
 	outcome: 'too_large' | 'unsupported_media_type' | 'invalid',
 	error: { code: string; message: string }
 ): Promise<void> {
-	await storeEvent(pool, req, outcome, null, error, new Sanitizer());
+	await storeEvent(pool, { req, outcome, ticketId: null, error, s: new Sanitizer() });
 }
 
 /**
@@ -114,7 +96,13 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 		const message = `PostgreSQL cannot store this payload: ${(err as Error).message}`;
 		log.warn({ err, endpoint: req.endpoint, requestId: req.requestId }, 'webhook unstorable');
 		const error = { code: 'unstorable_payload' as const, message };
-		await storeEvent(deps.pool, req, 'invalid', null, error, new Sanitizer());
+		await storeEvent(deps.pool, {
+			req,
+			outcome: 'invalid',
+			ticketId: null,
+			error,
+			s: new Sanitizer()
+		});
 		return { status: 422, body: { error } };
 	}
 }
@@ -124,7 +112,13 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 	const parsed = parseBody(req);
 	if (!parsed.ok) {
 		const details = shortErrors(parsed.errors, s);
-		await storeEvent(deps.pool, req, 'invalid', null, { code: 'invalid_payload', details }, s);
+		await storeEvent(deps.pool, {
+			req,
+			outcome: 'invalid',
+			ticketId: null,
+			error: { code: 'invalid_payload', details },
+			s
+		});
 		return {
 			status: 400,
 			body: {
@@ -210,77 +204,28 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 	for (const [name, value] of Object.entries(columns) as [keyof typeof columns, unknown][])
 		if (typeof value === 'string') columns[name] = s.text(value, 'ticket_escaped');
 
-	const outcome = await inTransaction(deps.pool, async (tx) => {
-		// A failure sharing its cause with an open incident joins it (incidents/grouping.ts).
-		const match = await findIncident(tx, grouping, keys, now);
-		const insertColumns = match
-			? { ...columns, incident_id: match.incident.id, grouped_reason: match.reason }
-			: columns;
-		// A run has one ticket: the dedup key and the run key are both unique per source, so
-		// the first delivery of a run inserts and every later one (a redelivery, a retry, the
-		// loser of a race) finds that ticket, waiting only while its insert commits.
-		const inserted = await tx.query(
-			`insert into tickets (${Object.keys(insertColumns).join(', ')})
-			values (${Object.keys(insertColumns).map((_, i) => `$${i + 1}`)})
-			on conflict do nothing
-			returning ${TICKET_COLUMNS}`,
-			Object.values(insertColumns)
-		);
-		const row = inserted.rows[0];
-		if (!row) {
-			// Locked, so two deliveries of one new attempt count it once.
-			const same = await tx.query(
-				`select ${TICKET_COLUMNS}, dedup_key, attempt_keys from tickets
-				where source = $1 and (dedup_key = $2 or run_key = $3)
-				order by (dedup_key = $2) desc limit 1 for update`,
-				[alert.source, alert.dedupKey, alert.runKey]
-			);
-			const run = same.rows[0];
-			if (!run) throw new Error(`ticket id ${id} was taken: the insert conflicted on its id`);
-			const seen = run.dedup_key === alert.dedupKey || run.attempt_keys.includes(alert.dedupKey);
-			return seen ? duplicate(tx, req, run.id, s) : attempt(tx, req, toTicketDto(run), alert, s);
-		}
-		const ticket = toTicketDto(row);
-		const audit = await appendAudit(tx, ticket, {
-			action: 'Ticket Created',
-			actor: SYSTEM,
-			details: {
-				// First: the timeline shows the first few details, and this one matters most.
-				...(match ? { incident_id: match.incident.id, reason: match.reason } : {}),
-				endpoint: req.endpoint,
-				format: alert.format,
-				triage: 'offline',
-				error_type: triage.errorType,
-				category: triage.category,
-				...(s.notes.size ? { sanitized: s.list() } : {})
-			}
-		});
-		// The jobs commit with the ticket or not at all: no ticket without its triage and timer.
-		await send(
-			deps.boss,
-			enrich ? 'databricks.enrich-run' : 'triage.analyze',
-			{ ticketId: ticket.id },
-			{ tx }
-		);
-		// A grouped failure runs on its incident's clock: no breach timer of its own; the
-		// incident counts it (and may take its priority) in a job queued with it.
-		if (match)
-			await send(
-				deps.boss,
-				'incidents.recount',
-				{ incidentId: match.incident.id },
-				{ tx, singletonKey: match.incident.id }
-			);
-		else
-			await send(
-				deps.boss,
-				'sla.check-breach',
-				{ ticketId: ticket.id, deadline: deadline.toISOString() },
-				{ tx, startAfter: deadline }
-			);
-		await storeEvent(tx, req, 'created', ticket.id, null, s);
-		return { kind: 'created' as const, ticket, audit };
-	});
+	const failure: NewFailure = {
+		req,
+		columns,
+		details: {
+			endpoint: req.endpoint,
+			format: alert.format,
+			triage: 'offline',
+			error_type: triage.errorType,
+			category: triage.category,
+			...(s.notes.size ? { sanitized: s.list() } : {})
+		},
+		firstJob: enrich ? 'databricks.enrich-run' : 'triage.analyze',
+		deadline,
+		s
+	};
+	// Grouping takes advisory locks and may wait for the incident's first failure to commit:
+	// such a failure is written in a transaction of its own, never holding up a batch.
+	const batched = deps.batcher && !grouping.enabled ? await deps.batcher.submit(failure) : null;
+	const outcome =
+		batched?.kind === 'created'
+			? batched
+			: await writeAlone(deps, failure, alert, (tx) => findIncident(tx, grouping, keys, now));
 
 	if (outcome.kind === 'created') {
 		// Again after commit: the send inside the transaction is dropped when a recount is
@@ -307,6 +252,88 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 		};
 	}
 	return { status: 200, body: { status: 'duplicate_ignored', ticket_id: outcome.ticket.id } };
+}
+
+type Written =
+	| { kind: 'created'; ticket: TicketDto; audit: AuditEntryDto }
+	| { kind: 'duplicate'; ticket: TicketDto }
+	| { kind: 'attempt'; ticket: TicketDto; audit: AuditEntryDto; attempt: number };
+
+/**
+ * One new failure in a transaction of its own: a failure that may join an incident, a
+ * later delivery of a run that has a ticket (a redelivery, a retry, the loser of a race),
+ * and whatever a batch could not write together.
+ */
+async function writeAlone(
+	deps: IngestDeps,
+	f: NewFailure,
+	alert: NormalizedAlert,
+	findMatch: (tx: PoolClient) => Promise<IncidentMatch | null>
+): Promise<Written> {
+	const { req, s } = f;
+	return inTransaction(deps.pool, async (tx) => {
+		// A failure sharing its cause with an open incident joins it (incidents/grouping.ts).
+		const match = await findMatch(tx);
+		const insertColumns = match
+			? { ...f.columns, incident_id: match.incident.id, grouped_reason: match.reason }
+			: f.columns;
+		// A run has one ticket: the dedup key and the run key are both unique per source, so
+		// the first delivery of a run inserts and every later one (a redelivery, a retry, the
+		// loser of a race) finds that ticket, waiting only while its insert commits.
+		const inserted = await tx.query(
+			`insert into tickets (${Object.keys(insertColumns).join(', ')})
+			values (${Object.keys(insertColumns).map((_, i) => `$${i + 1}`)})
+			on conflict do nothing
+			returning ${TICKET_COLUMNS}`,
+			Object.values(insertColumns)
+		);
+		const row = inserted.rows[0];
+		if (!row) {
+			// Locked, so two deliveries of one new attempt count it once.
+			const same = await tx.query(
+				`select ${TICKET_COLUMNS}, dedup_key, attempt_keys from tickets
+				where source = $1 and (dedup_key = $2 or run_key = $3)
+				order by (dedup_key = $2) desc limit 1 for update`,
+				[alert.source, alert.dedupKey, alert.runKey]
+			);
+			const run = same.rows[0];
+			if (!run)
+				throw new Error(
+					`ticket id ${String(f.columns.id)} was taken: the insert conflicted on its id`
+				);
+			const seen = run.dedup_key === alert.dedupKey || run.attempt_keys.includes(alert.dedupKey);
+			return seen ? duplicate(tx, req, run.id, s) : attempt(tx, req, toTicketDto(run), alert, s);
+		}
+		const ticket = toTicketDto(row);
+		const audit = await appendAudit(tx, ticket, {
+			action: 'Ticket Created',
+			actor: SYSTEM,
+			// The incident first: the timeline shows the first few details, and it matters most.
+			details: match
+				? { incident_id: match.incident.id, reason: match.reason, ...f.details }
+				: f.details
+		});
+		// The jobs commit with the ticket or not at all: no ticket without its triage and timer.
+		await send(deps.boss, f.firstJob, { ticketId: ticket.id }, { tx });
+		// A grouped failure runs on its incident's clock: no breach timer of its own; the
+		// incident counts it (and may take its priority) in a job queued with it.
+		if (match)
+			await send(
+				deps.boss,
+				'incidents.recount',
+				{ incidentId: match.incident.id },
+				{ tx, singletonKey: match.incident.id }
+			);
+		else
+			await send(
+				deps.boss,
+				'sla.check-breach',
+				{ ticketId: ticket.id, deadline: f.deadline.toISOString() },
+				{ tx, startAfter: f.deadline }
+			);
+		await storeEvent(tx, { req, outcome: 'created', ticketId: ticket.id, error: null, s });
+		return { kind: 'created' as const, ticket, audit };
+	});
 }
 
 /** Databricks notifications carry no run page: it is built from the configured workspace host. */
@@ -348,7 +375,7 @@ async function duplicate(
 		[ticketId]
 	);
 	const ticket = toTicketDto(r.rows[0]);
-	await storeEvent(tx, req, 'duplicate', ticket.id, null, s);
+	await storeEvent(tx, { req, outcome: 'duplicate', ticketId: ticket.id, error: null, s });
 	return { kind: 'duplicate', ticket };
 }
 
@@ -386,7 +413,7 @@ async function attempt(
 			...(alert.errorMessage ? { error: alert.errorMessage.slice(0, 500) } : {})
 		}
 	});
-	await storeEvent(tx, req, 'attempt', ticket.id, null, s);
+	await storeEvent(tx, { req, outcome: 'attempt', ticketId: ticket.id, error: null, s });
 	return { kind: 'attempt', ticket, audit, attempt: n };
 }
 
@@ -411,7 +438,7 @@ async function recordSuccess(
 	const mode = (await getRecoverySettings(deps.pool))[alert.source];
 	const result = await inTransaction(deps.pool, async (tx) => {
 		if (mode === 'off') {
-			await storeEvent(tx, req, 'resolved', null, null, s);
+			await storeEvent(tx, { req, outcome: 'resolved', ticketId: null, error: null, s });
 			return {
 				ticket: null,
 				audits: [],
@@ -438,7 +465,13 @@ async function recordSuccess(
 					runUrl: alert.runUrl
 				})
 			: null;
-		await storeEvent(tx, req, 'resolved', done?.ticket.id ?? null, null, s);
+		await storeEvent(tx, {
+			req,
+			outcome: 'resolved',
+			ticketId: done?.ticket.id ?? null,
+			error: null,
+			s
+		});
 		return done
 			? { ...done, reason: null }
 			: {
@@ -481,49 +514,6 @@ async function recordSuccess(
 			reason: result.reason ?? 'nothing to recover'
 		}
 	};
-}
-
-/**
- * The raw event: the body (escaped where PostgreSQL cannot hold it), how it
- * arrived, and every change made to store the request (`sanitized`).
- */
-async function storeEvent(
-	db: Pool | PoolClient,
-	req: IngestRequest,
-	outcome:
-		| 'created'
-		| 'duplicate'
-		| 'attempt'
-		| 'resolved'
-		| 'invalid'
-		| 'too_large'
-		| 'unsupported_media_type',
-	ticketId: string | null,
-	error: unknown,
-	s: Sanitizer
-): Promise<void> {
-	const body = s.text(req.rawBody, 'body_escaped');
-	const storedError = error === null ? null : s.json(error, 'error_shortened');
-	const sanitized = [...new Set([...(req.received?.notes ?? []), ...s.list()])].sort();
-	await db.query(
-		`insert into webhook_events (endpoint, request_id, key_id, headers, body, outcome, ticket_id,
-			error, body_bytes, content_encoding, body_truncated, sanitized)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		[
-			req.endpoint,
-			req.requestId === null ? null : escapeUnstorable(req.requestId),
-			req.keyId,
-			req.headers,
-			body,
-			outcome,
-			ticketId,
-			storedError,
-			req.received?.bytes ?? Buffer.byteLength(req.rawBody),
-			req.received?.encoding ?? null,
-			req.received?.truncated ?? false,
-			sanitized
-		]
-	);
 }
 
 /** The run pre-check: by run id, or by dedup key (stored hashed when long, as at ingest). */

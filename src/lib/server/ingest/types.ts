@@ -1,4 +1,5 @@
 import type { Source } from '#lib/contracts/tickets.ts';
+import type { SanitizeNote } from './storable.ts';
 
 /** The ticket's origin; also decides the ticket id prefix (ADF- / DBX- / GEN-). */
 export type TicketSource = Source;
@@ -80,4 +81,26 @@ export interface AlertSource {
 	/** True when the body looks like this source's shape (used to pick a parser per endpoint). */
 	matches(body: unknown): boolean;
 	parse(body: unknown): ParseResult;
+}
+
+export interface IngestRequest {
+	endpoint: IngestEndpoint;
+	/** The body exactly as received; stored whatever the outcome (in the same transaction as a new ticket), so a payload no parser understood can still be read later. */
+	rawBody: string;
+	headers: Record<string, string>;
+	keyId: string | null;
+	requestId: string | null;
+	/** How the body arrived, when it was not simply `rawBody` as UTF-8. */
+	received?: ReceivedBody;
+}
+
+/** Kept with the raw event: how the body arrived and what reading it changed. */
+export interface ReceivedBody {
+	/** Bytes on the wire (the declared Content-Length when the read stopped early). */
+	bytes: number;
+	/** Its Content-Encoding; rawBody is the decoded body when Vigil could decode it. */
+	encoding: string | null;
+	/** rawBody is only the head of the body. */
+	truncated: boolean;
+	notes: SanitizeNote[];
 }

@@ -75,6 +75,24 @@ export async function send<Q extends QueueName>(
 	});
 }
 
+/**
+ * Enqueues many jobs of one queue in one statement inside `tx` (pg-boss `insert`): a batch
+ * of webhooks committed together costs one INSERT and one NOTIFY per queue, not one per job.
+ */
+export async function sendMany<Q extends QueueName>(
+	boss: PgBoss,
+	queue: Q,
+	jobs: { data: QueuePayloads[Q]; startAfter?: Date }[],
+	opts: { tx: PoolClient }
+): Promise<void> {
+	if (jobs.length === 0) return;
+	await boss.insert(
+		queue,
+		jobs.map((j) => ({ data: j.data, ...(j.startAfter ? { startAfter: j.startAfter } : {}) })),
+		{ db: bossDb(opts.tx) }
+	);
+}
+
 export interface WorkOptions {
 	/** Workers polling this queue in this process (each holds one fetch at a time). */
 	localConcurrency?: number;

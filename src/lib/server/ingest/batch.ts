@@ -1,0 +1,216 @@
+import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
+import type { PgBoss } from 'pg-boss';
+import { asDatabaseUnavailable } from '../db/errors.ts';
+import { inTransaction, type Pool } from '../db/pool.ts';
+import { sendMany } from '../jobs/boss.ts';
+import { log } from '../log.ts';
+import { appendAudits, SYSTEM } from '../tickets/audit.ts';
+import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
+import { storeEvents } from './raw-events.ts';
+import type { Sanitizer } from './storable.ts';
+import type { IngestRequest } from './types.ts';
+
+/** A new failure, ready to be written: everything decided, nothing stored yet. */
+export interface NewFailure {
+	req: IngestRequest;
+	/** The ticket row by column name (ingest.ts builds it); `id`, `source` and `dedup_key` among them. */
+	columns: Record<string, unknown>;
+	/** Details of its "Ticket Created" entry. */
+	details: Record<string, unknown>;
+	/** Its first job: enrichment when Databricks is configured, else triage. */
+	firstJob: 'triage.analyze' | 'databricks.enrich-run';
+	deadline: Date;
+	s: Sanitizer;
+}
+
+export type BatchOutcome =
+	| { kind: 'created'; ticket: TicketDto; audit: AuditEntryDto }
+	/** Its run already has a ticket (committed before, or earlier in the same batch). */
+	| { kind: 'conflict' }
+	/** The batch could not be written as one; this failure is to be written on its own. */
+	| { kind: 'alone' };
+
+export interface IngestBatcher {
+	/** Resolves once the failure's ticket is committed (or was not written, saying why). */
+	submit(failure: NewFailure): Promise<BatchOutcome>;
+}
+
+export interface BatcherOptions {
+	/** Most failures in one transaction. */
+	maxBatch?: number;
+	/** Most body bytes in one transaction: a few 1 MiB bodies fill a batch on their own. */
+	maxBytes?: number;
+	/** Batches committing at once: while they wait for the WAL flush, the next one fills. */
+	maxInFlight?: number;
+}
+
+interface Entry {
+	failure: NewFailure;
+	bytes: number;
+	resolve(outcome: BatchOutcome): void;
+	reject(err: unknown): void;
+}
+
+/**
+ * Group commit: concurrent new failures share one transaction (one INSERT per table, one
+ * pg-boss INSERT and NOTIFY per queue, one WAL flush), so a storm costs PostgreSQL a few
+ * statements per batch rather than seven round trips and a commit per webhook. Nothing is
+ * answered before its batch commits. No timer: a batch leaves as soon as fewer than
+ * maxInFlight are committing, and whatever arrives meanwhile waits for the next one, so a
+ * lone webhook is not delayed and a storm fills batches by itself.
+ */
+export function createIngestBatcher(
+	deps: { pool: Pool; boss: PgBoss },
+	opts: BatcherOptions = {}
+): IngestBatcher {
+	const maxBatch = opts.maxBatch ?? 64;
+	const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
+	const maxInFlight = opts.maxInFlight ?? 4;
+	let pending: Entry[] = [];
+	let inFlight = 0;
+	let scheduled = false;
+
+	const kick = () => {
+		if (scheduled || inFlight >= maxInFlight || pending.length === 0) return;
+		scheduled = true;
+		// Next turn of the event loop: the requests that arrived together leave together.
+		setImmediate(flush);
+	};
+	const flush = () => {
+		scheduled = false;
+		if (inFlight >= maxInFlight || pending.length === 0) return;
+		let n = 0;
+		let bytes = 0;
+		while (n < pending.length && n < maxBatch && (n === 0 || bytes + pending[n]!.bytes <= maxBytes))
+			bytes += pending[n++]!.bytes;
+		const batch = pending.slice(0, n);
+		pending = pending.slice(n);
+		inFlight++;
+		void commit(deps, batch).finally(() => {
+			inFlight--;
+			kick();
+		});
+		kick();
+	};
+
+	return {
+		submit: (failure) =>
+			new Promise<BatchOutcome>((resolve, reject) => {
+				pending.push({ failure, bytes: failure.req.rawBody.length, resolve, reject });
+				kick();
+			})
+	};
+}
+
+async function commit(deps: { pool: Pool; boss: PgBoss }, batch: Entry[]): Promise<void> {
+	// Ticket ids are random per second: two alike in one statement would leave one without a
+	// ticket and without a conflict to explain it. The second is written on its own.
+	const ids = new Set<unknown>();
+	const together: Entry[] = [];
+	for (const e of batch) {
+		if (ids.has(e.failure.columns.id)) e.resolve({ kind: 'alone' });
+		else {
+			ids.add(e.failure.columns.id);
+			together.push(e);
+		}
+	}
+	try {
+		const outcomes = await writeBatch(
+			deps,
+			together.map((e) => e.failure)
+		);
+		together.forEach((e, i) => e.resolve(outcomes[i]!));
+	} catch (err) {
+		const unavailable = asDatabaseUnavailable(err);
+		if (unavailable) {
+			for (const e of together) e.reject(unavailable);
+			return;
+		}
+		// One payload PostgreSQL refuses (a data exception), or a deadlock with another
+		// instance's batch, must not fail the others: each is written again on its own, where
+		// a bad one is answered 422 and the rest are stored.
+		log.warn(
+			{ err, size: together.length },
+			'ingest batch not written together; writing each on its own'
+		);
+		for (const e of together) e.resolve({ kind: 'alone' });
+	}
+}
+
+/** Answers in the order of `failures`. */
+async function writeBatch(
+	deps: { pool: Pool; boss: PgBoss },
+	failures: NewFailure[]
+): Promise<BatchOutcome[]> {
+	// Keys in one order in every batch, so two batches inserting the same runs (two
+	// instances, or two batches in flight) wait on each other instead of deadlocking.
+	const order = failures
+		.map((f, i) => ({ f, i }))
+		.map((o) => ({ ...o, key: `${o.f.columns.source}\u0000${o.f.columns.dedup_key}` }))
+		.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	const names = Object.keys(failures[0]!.columns);
+	const rows = order.map(
+		(_, r) => `(${names.map((_, c) => `$${r * names.length + c + 1}`).join(', ')})`
+	);
+	const values = order.flatMap(({ f }) => names.map((n) => f.columns[n] ?? null));
+
+	return inTransaction(deps.pool, async (tx) => {
+		// A run has one ticket (dedup key and run key unique per source): a failure whose run
+		// already has one, committed or earlier in this statement, inserts nothing and is
+		// answered as a redelivery or a new attempt by the single-webhook path.
+		const inserted = await tx.query(
+			`insert into tickets (${names.join(', ')}) values ${rows.join(', ')}
+			on conflict do nothing
+			returning ${TICKET_COLUMNS}`,
+			values
+		);
+		const tickets = new Map<string, TicketDto>();
+		for (const row of inserted.rows) tickets.set(row.id, toTicketDto(row));
+		const created = failures.filter((f) => tickets.has(f.columns.id as string));
+		const ticketOf = (f: NewFailure) => tickets.get(f.columns.id as string)!;
+
+		const audits = await appendAudits(
+			tx,
+			created.map((f) => ({
+				ticket: ticketOf(f),
+				input: { action: 'Ticket Created', actor: SYSTEM, details: f.details }
+			}))
+		);
+		const auditOf = new Map(audits.map((a) => [a.ticket_id, a]));
+		// The jobs commit with the tickets or not at all: no ticket without its triage and timer.
+		for (const queue of ['triage.analyze', 'databricks.enrich-run'] as const)
+			await sendMany(
+				deps.boss,
+				queue,
+				created
+					.filter((f) => f.firstJob === queue)
+					.map((f) => ({ data: { ticketId: ticketOf(f).id } })),
+				{ tx }
+			);
+		await sendMany(
+			deps.boss,
+			'sla.check-breach',
+			created.map((f) => ({
+				data: { ticketId: ticketOf(f).id, deadline: f.deadline.toISOString() },
+				startAfter: f.deadline
+			})),
+			{ tx }
+		);
+		await storeEvents(
+			tx,
+			created.map((f) => ({
+				req: f.req,
+				outcome: 'created' as const,
+				ticketId: ticketOf(f).id,
+				error: null,
+				s: f.s
+			}))
+		);
+		return failures.map((f): BatchOutcome => {
+			const ticket = tickets.get(f.columns.id as string);
+			return ticket
+				? { kind: 'created', ticket, audit: auditOf.get(ticket.id)! }
+				: { kind: 'conflict' };
+		});
+	});
+}

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
+import { createIngestBatcher, type NewFailure } from '../../src/lib/server/ingest/batch.ts';
+import { Sanitizer } from '../../src/lib/server/ingest/storable.ts';
+import type { Runtime } from '../../src/lib/server/runtime.ts';
+import { startTestRuntime } from '../support/db.ts';
+import { fixture } from '../support/fixtures.ts';
+import { webhookRequest } from '../support/http.ts';
+
+let rt: Runtime;
+beforeAll(async () => {
+	rt = await startTestRuntime({}, { workers: false, poolSize: 10 });
+});
+afterAll(async () => rt?.stop());
+
+const generic = (runId: string, extra: Record<string, unknown> = {}) => ({
+	...fixture<Record<string, unknown>>('generic/airflow-task-failed.json'),
+	run_id: runId,
+	...extra
+});
+
+async function post(body: unknown) {
+	const res = await handleWebhook(rt, 'generic', webhookRequest('generic', body), 'req-batch');
+	return { status: res.status, body: await res.json() };
+}
+
+describe('concurrent webhooks committed together (group commit)', () => {
+	it('gives each of 200 concurrent failures its ticket, audit entry, jobs and raw event, in far fewer transactions', async () => {
+		const answers = await Promise.all(
+			Array.from({ length: 200 }, (_, i) => post(generic(`batch-distinct-${i}`)))
+		);
+		expect(answers.map((a) => a.status)).toEqual(Array(200).fill(201));
+		const ids = answers.map((a) => a.body.ticket_id as string);
+		expect(new Set(ids).size).toBe(200);
+
+		const tickets = await rt.pool.query(
+			`select id, run_id, xmin::text as tx from tickets where id = any($1)`,
+			[ids]
+		);
+		expect(tickets.rows).toHaveLength(200);
+		// Each answer names the ticket of its own run.
+		const runOf = new Map(tickets.rows.map((t) => [t.id, t.run_id]));
+		answers.forEach((a, i) => expect(runOf.get(a.body.ticket_id)).toBe(`batch-distinct-${i}`));
+		// The point of it: many tickets per transaction (xmin is the inserting transaction).
+		const transactions = new Set(tickets.rows.map((t) => t.tx)).size;
+		expect(transactions).toBeLessThan(100);
+
+		const audit = await rt.pool.query(
+			`select ticket_id, action from audit_log where ticket_id = any($1)`,
+			[ids]
+		);
+		expect(audit.rows).toHaveLength(200);
+		expect(new Set(audit.rows.map((r) => r.action))).toEqual(new Set(['Ticket Created']));
+		const events = await rt.pool.query(
+			`select ticket_id, outcome, body from webhook_events where ticket_id = any($1)`,
+			[ids]
+		);
+		expect(events.rows).toHaveLength(200);
+		for (const e of events.rows) {
+			expect(e.outcome).toBe('created');
+			expect(JSON.parse(e.body).run_id).toBe(runOf.get(e.ticket_id));
+		}
+		const jobs = await rt.pool.query(
+			`select name, count(*)::int as n, count(distinct data->>'ticketId')::int as tickets
+			from pgboss.job where data->>'ticketId' = any($1) group by name order by name`,
+			[ids]
+		);
+		expect(jobs.rows).toEqual([
+			{ name: 'sla.check-breach', n: 200, tickets: 200 },
+			{ name: 'triage.analyze', n: 200, tickets: 200 }
+		]);
+		const timers = await rt.pool.query(
+			`select count(*)::int as n from pgboss.job j join tickets t on t.id = j.data->>'ticketId'
+			where j.name = 'sla.check-breach' and t.id = any($1) and j.start_after = t.sla_deadline`,
+			[ids]
+		);
+		expect(timers.rows[0].n).toBe(200);
+	});
+
+	it('keeps deduplication exact when one run races among others in the same batches', async () => {
+		const answers = await Promise.all(
+			Array.from({ length: 60 }, (_, i) =>
+				post(i % 2 ? generic('batch-race-shared') : generic(`batch-race-own-${i}`))
+			)
+		);
+		const shared = answers.filter((_, i) => i % 2);
+		const own = answers.filter((_, i) => i % 2 === 0);
+		expect(own.map((a) => a.status)).toEqual(Array(30).fill(201));
+		expect(shared.filter((a) => a.status === 201)).toHaveLength(1);
+		const id = shared.find((a) => a.status === 201)!.body.ticket_id;
+		expect(shared.filter((a) => a.status === 200).map((a) => a.body)).toEqual(
+			Array(29).fill({ status: 'duplicate_ignored', ticket_id: id })
+		);
+		const t = await rt.pool.query(
+			`select id, occurrences from tickets where run_id = 'batch-race-shared'`
+		);
+		expect(t.rows).toEqual([{ id, occurrences: 30 }]);
+		const events = await rt.pool.query(
+			`select outcome, count(*)::int as n from webhook_events where ticket_id = $1
+			group by outcome order by outcome`,
+			[id]
+		);
+		expect(events.rows).toEqual([
+			{ outcome: 'created', n: 1 },
+			{ outcome: 'duplicate', n: 29 }
+		]);
+	});
+
+	it('counts a second attempt of a run that arrives with its first as an attempt', async () => {
+		const answers = await Promise.all([
+			post(generic('batch-attempts')),
+			post(generic('batch-attempts', { attempt: 2 }))
+		]);
+		expect(answers.map((a) => a.status).sort()).toEqual([200, 201]);
+		const created = answers.find((a) => a.status === 201)!;
+		const other = answers.find((a) => a.status === 200)!;
+		expect(other.body).toMatchObject({
+			status: 'attempt_recorded',
+			ticket_id: created.body.ticket_id,
+			attempt: expect.any(Number)
+		});
+		const t = await rt.pool.query(`select attempts from tickets where run_id = 'batch-attempts'`);
+		expect(t.rows).toEqual([{ attempts: 2 }]);
+	});
+
+	it('writes nothing of a batch PostgreSQL refuses, and hands each failure back to be written alone', async () => {
+		const batcher = createIngestBatcher({ pool: rt.pool, boss: rt.boss });
+		const failure = (n: number, slaSeconds: unknown): NewFailure => {
+			const now = new Date();
+			return {
+				req: {
+					endpoint: 'generic',
+					rawBody: JSON.stringify({ n }),
+					headers: {},
+					keyId: null,
+					requestId: null
+				},
+				columns: {
+					id: `GEN-20261126T000000-poison${n}`,
+					source: 'generic',
+					dedup_key: `batch-poison-${n}`,
+					run_key: `batch-poison-${n}`,
+					format: 'generic',
+					pipeline: 'p',
+					run_id: `batch-poison-${n}`,
+					severity: 'Low',
+					priority: 'P4',
+					category: 'unknown',
+					error_type: 'Unknown',
+					error_message: 'e',
+					root_cause: 'r',
+					confidence: 'Low',
+					sla_seconds: slaSeconds,
+					sla_deadline: now,
+					created_at: now,
+					updated_at: now
+				},
+				details: {},
+				firstJob: 'triage.analyze',
+				deadline: now,
+				s: new Sanitizer()
+			};
+		};
+		const outcomes = await Promise.all([
+			batcher.submit(failure(1, 3600)),
+			batcher.submit(failure(2, 'not a number')),
+			batcher.submit(failure(3, 3600))
+		]);
+		expect(outcomes).toEqual([{ kind: 'alone' }, { kind: 'alone' }, { kind: 'alone' }]);
+		const left = await rt.pool.query(
+			`select count(*)::int as n from tickets where dedup_key like 'batch-poison-%'`
+		);
+		expect(left.rows[0].n).toBe(0);
+		// The same failure with a good value is written: the refused value was the cause.
+		const good = await batcher.submit(failure(2, 3600));
+		expect(good).toMatchObject({ kind: 'created', ticket: { id: 'GEN-20261126T000000-poison2' } });
+	});
+});
