@@ -15,6 +15,7 @@ import { Migration20261128090000_actor_sources } from './Migration20261128090000
 import { Migration20261129040000_jira_metrics } from './Migration20261129040000_jira_metrics.ts';
 import { Migration20261129010000_jira_events } from './Migration20261129010000_jira_events.ts';
 import { Migration20261129030000_jira_reconciliation } from './Migration20261129030000_jira_reconciliation.ts';
+import { Migration20261129050000_ingest_backpressure } from './Migration20261129050000_ingest_backpressure.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -45,5 +46,9 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261129030000_jira_reconciliation',
 		class: Migration20261129030000_jira_reconciliation
+	},
+	{
+		name: 'Migration20261129050000_ingest_backpressure',
+		class: Migration20261129050000_ingest_backpressure
 	}
 ];

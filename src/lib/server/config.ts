@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRateRule, type RateRule } from '#lib/contracts/rate-rule.ts';
 
 const optionalString = z
 	.string()
@@ -27,6 +28,25 @@ const schema = z.object({
 			.regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
 			.optional()
 	),
+	/** Webhooks per ingest key (`100/s`, `6000/min`); unset or `off`: no limit. */
+	VIGIL_INGEST_RATE_LIMIT: optionalString.transform((v, ctx): RateRule | null => {
+		const rule = parseRateRule(v);
+		if (rule !== undefined) return rule;
+		ctx.addIssue({ code: 'custom', message: 'must be like 100/s or 6000/min, or off' });
+		return z.NEVER;
+	}),
+	/** Webhooks one instance works on at once; more wait in line (VIGIL_INGEST_QUEUE). */
+	VIGIL_INGEST_CONCURRENCY: optionalString
+		.transform((v) => (v === undefined ? 64 : Number(v)))
+		.pipe(
+			z.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(10_000)
+		),
+	/** Webhooks waiting for a slot; past this they get 503 + Retry-After at once. */
+	VIGIL_INGEST_QUEUE: optionalString
+		.transform((v) => (v === undefined ? 1000 : Number(v)))
+		.pipe(
+			z.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(100_000)
+		),
 	LOG_LEVEL: optionalString.pipe(
 		z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
 	),

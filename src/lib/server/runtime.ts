@@ -23,7 +23,9 @@ import { CACHE_CHANNEL, listen } from './db/notify.ts';
 import { createPool, type Pool } from './db/pool.ts';
 import { ENTITIES } from './entities.ts';
 import { startBoss } from './jobs/boss.ts';
+import { createAdmission, type Admission } from './ingest/admission.ts';
 import { createIngestBatcher, type IngestBatcher } from './ingest/batch.ts';
+import { createIngestRateLimits, type IngestRateLimits } from './ingest/rate-limit.ts';
 import { log } from './log.ts';
 import { createMcpEndpoint, type McpEndpoint } from './mcp/server.ts';
 import { metrics } from './metrics.ts';
@@ -74,6 +76,10 @@ export interface Runtime {
 	limits: AuthLimits;
 	/** Concurrent webhooks' new tickets committed together. */
 	ingestBatcher: IngestBatcher;
+	/** VIGIL_INGEST_CONCURRENCY / VIGIL_INGEST_QUEUE: webhooks worked on at once, and waiting. */
+	ingestAdmission: Admission;
+	/** Per-key webhook rate limits in PostgreSQL (VIGIL_INGEST_RATE_LIMIT, or the key's own). */
+	ingestLimits: IngestRateLimits;
 	geminiModel(): Promise<RcaModel | null>;
 	databricksClient(): Promise<DatabricksClient | null>;
 	hasConnection(kind: ConnectionKind): boolean;
@@ -135,6 +141,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		return { boss, secretKey, generated };
 	});
 	const limits = createAuthLimits(pool);
+	const ingestLimits = createIngestRateLimits(pool, config.VIGIL_INGEST_RATE_LIMIT);
 	/** What a cookie or bearer token authenticates as, with the credential it used. */
 	const principal = async ({ cookie, token }: { cookie?: string; token?: string }) => {
 		const em = orm.em.fork();
@@ -192,6 +199,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		authenticate: async (auth) => (await principal(auth))?.user ?? null,
 		limits,
 		ingestBatcher: createIngestBatcher({ pool, boss }),
+		ingestAdmission: createAdmission(config.VIGIL_INGEST_CONCURRENCY, config.VIGIL_INGEST_QUEUE),
+		ingestLimits,
 		async geminiModel() {
 			const c = await loadConnection(pool, secretKey, 'gemini');
 			if (!c?.secrets.apiKey) return null;
@@ -239,6 +248,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			await cluster?.close().catch((err) => log.warn({ err }, 'Socket.IO adapter close'));
 			await changes.close();
 			limits.stop();
+			ingestLimits.stop();
 			slack.stop();
 			jira.stop();
 			await boss

@@ -59,7 +59,9 @@ export const IngestKeyEntity = defineEntity({
 		createdBy: p.uuid().nullable(),
 		createdAt: p.datetime().defaultRaw('now()'),
 		lastUsedAt: p.datetime().nullable(),
-		revokedAt: p.datetime().nullable()
+		revokedAt: p.datetime().nullable(),
+		/** Its own webhook rate limit (`100/s`, `6000/min`, `off`); null follows VIGIL_INGEST_RATE_LIMIT. */
+		rateLimit: p.text().nullable()
 	}
 });
 export type IngestKey = InferEntity<typeof IngestKeyEntity>;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { formatRateRule, parseRateRule, type RateRule } from '#lib/contracts/rate-rule.ts';
 import type { Pool } from '../db/pool.ts';
 import { constantTimeEqualHex, newSecret, sha256Hex } from '../crypto/tokens.ts';
 import { isUuid, notFound } from '../errors.ts';
@@ -29,18 +30,30 @@ export async function createIngestKey(
  * Raw SQL on the shared pool: this runs on every webhook, and the ORM's smaller
  * pool became the queue in front of ingest under load (bench/ingest).
  */
-export async function verifyIngestKey(pool: Pool, presented: string): Promise<string | null> {
+export async function verifyIngestKey(
+	pool: Pool,
+	presented: string
+): Promise<IngestKeyAuth | null> {
 	if (!presented || presented.length > 200) return null;
 	const digest = sha256Hex(presented);
 	const r = await pool.query(
-		`select id, key_hash, last_used_at < now() - interval '1 minute' or last_used_at is null as stale
+		`select id, key_hash, rate_limit,
+			last_used_at < now() - interval '1 minute' or last_used_at is null as stale
 		from ingest_keys where key_hash = $1 and revoked_at is null`,
 		[digest]
 	);
 	const row = r.rows[0];
 	if (!row || !constantTimeEqualHex(row.key_hash, digest)) return null;
 	if (row.stale) markUsed(pool, row.id);
-	return row.id;
+	// The column's check admits only what parseRateRule reads; anything else follows the default.
+	const own = row.rate_limit === null ? undefined : parseRateRule(row.rate_limit);
+	return { id: row.id, rateLimit: own };
+}
+
+export interface IngestKeyAuth {
+	id: string;
+	/** The key's own rate limit: null for none, undefined to follow VIGIL_INGEST_RATE_LIMIT. */
+	rateLimit: RateRule | null | undefined;
 }
 
 /**
@@ -72,11 +85,43 @@ export async function listIngestKeys(em: EntityManager) {
 		prefix: r.prefix,
 		created_at: r.createdAt,
 		last_used_at: r.lastUsedAt ?? null,
-		revoked_at: r.revokedAt ?? null
+		revoked_at: r.revokedAt ?? null,
+		rate_limit: r.rateLimit ?? null
 	}));
 }
 
 export const IngestKeyBody = z.object({ name: z.string().trim().min(1).max(100) });
+
+const LIMIT_MESSAGE =
+	'rate_limit must be like 100/s or 6000/min, off, or null to follow the default';
+
+/** A key's own rate limit; null follows VIGIL_INGEST_RATE_LIMIT. Stored as `100/s`, `6000/min` or `off`. */
+export const IngestKeyLimitBody = z
+	.object({
+		rate_limit: z
+			.string({ error: LIMIT_MESSAGE })
+			.max(40, { error: LIMIT_MESSAGE })
+			.nullable()
+			.transform((v, ctx) => {
+				if (v === null) return null;
+				const rule = parseRateRule(v);
+				if (rule === undefined) {
+					ctx.addIssue({ code: 'custom', message: LIMIT_MESSAGE });
+					return z.NEVER;
+				}
+				return rule ? formatRateRule(rule) : 'off';
+			})
+	})
+	.strict();
+
+/** Webhooks sent with the key count against this limit from the next request on. */
+export async function setKeyRateLimit(em: EntityManager, id: string, rateLimit: string | null) {
+	if (!isUuid(id)) throw notFound('active ingest key');
+	const n = await em.nativeUpdate(IngestKeyEntity, { id, revokedAt: null }, { rateLimit });
+	if (n === 0) throw notFound('active ingest key');
+	const keys = await listIngestKeys(em);
+	return keys.find((k) => k.id === id)!;
+}
 
 /** The key is in this answer only; Vigil keeps its SHA-256 and the first characters. */
 export async function createKey(

@@ -6,7 +6,7 @@ import {
 import { z } from 'zod';
 import { ApiErrorBody, AuditEntry, Role, Stats, Ticket } from '#lib/contracts/schemas.ts';
 import { AuditFilters } from '../audit/queries.ts';
-import { IngestKeyBody } from '../auth/ingest-keys.ts';
+import { IngestKeyBody, IngestKeyLimitBody } from '../auth/ingest-keys.ts';
 import { ApiTokenBody, SESSION_COOKIE } from '../auth/sessions.ts';
 import { LoginBody, RoleBody, SignupBody } from '../auth/users.ts';
 import { CONNECTION_KINDS } from '../connections/entities.ts';
@@ -151,7 +151,13 @@ const webhook = (path: string, summary: string, schema: z.ZodType) =>
 			400: error('Invalid payload; details name each bad field'),
 			401: error('Missing or invalid x-api-key'),
 			413: error('Body over 1 MiB'),
-			415: error('Content-Type is not application/json')
+			415: error('Content-Type is not application/json'),
+			429: error(
+				'The key is over its rate limit (details.limit); nothing stored, retry after Retry-After seconds'
+			),
+			503: error(
+				'Too many webhooks in flight (ingest_busy) or the database is unavailable; nothing stored, retry after Retry-After seconds'
+			)
 		}
 	});
 webhook(
@@ -379,6 +385,13 @@ op('post', '/api/admin/ingest-keys', {
 		201: json(z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() })),
 		...admin
 	}
+});
+op('patch', '/api/admin/ingest-keys/{id}', {
+	tags: ['admin'],
+	summary:
+		"Set a webhook key's own rate limit (`100/s`, `6000/min`, `off`; null follows VIGIL_INGEST_RATE_LIMIT)",
+	request: { params: idParam('Key'), body: jsonBody(IngestKeyLimitBody) },
+	responses: { 200: json(view('A webhook key')), ...admin, 404: error('No active key') }
 });
 op('delete', '/api/admin/ingest-keys/{id}', {
 	tags: ['admin'],

@@ -1,11 +1,14 @@
-import { verifyIngestKey } from '../auth/ingest-keys.ts';
+import { formatRateRule, type RateRule } from '#lib/contracts/rate-rule.ts';
+import { verifyIngestKey, type IngestKeyAuth } from '../auth/ingest-keys.ts';
 import type { PgBoss } from 'pg-boss';
 import type { ConnectionKind } from '../connections/entities.ts';
 import { databricksHost } from '../connections/service.ts';
 import { asDatabaseUnavailable } from '../db/errors.ts';
 import type { Pool } from '../db/pool.ts';
 import { jsonError } from '../errors.ts';
+import type { Admission } from '../ingest/admission.ts';
 import type { IngestBatcher } from '../ingest/batch.ts';
+import type { IngestRateLimits, RateGate } from '../ingest/rate-limit.ts';
 import { ingest, recordRejected, ticketForRun } from '../ingest/ingest.ts';
 import { escapeUnstorable, type SanitizeNote } from '../ingest/storable.ts';
 import type { IngestEndpoint, IngestRequest, ReceivedBody } from '../ingest/types.ts';
@@ -20,6 +23,10 @@ export interface WebhookDeps {
 	hasConnection(kind: ConnectionKind): boolean;
 	/** Group commit of concurrent webhooks (ingest/batch.ts). */
 	ingestBatcher?: IngestBatcher;
+	/** The cap on webhooks worked on at once (ingest/admission.ts). */
+	ingestAdmission?: Admission;
+	/** Per-key rate limits, shared by every instance (ingest/rate-limit.ts). */
+	ingestLimits?: IngestRateLimits;
 }
 
 /** The documented limit, on the wire and once decompressed (server/index.ts sets adapter-node's a bit above). */
@@ -48,7 +55,7 @@ function keptHeaders(h: Headers): Record<string, string> {
 export async function authenticateIngest(
 	rt: WebhookDeps,
 	request: Request
-): Promise<string | null> {
+): Promise<IngestKeyAuth | null> {
 	const key = request.headers.get('x-api-key');
 	return key ? verifyIngestKey(rt.pool, key) : null;
 }
@@ -107,6 +114,11 @@ export async function handleWebhook(
 	request: Request,
 	requestId: string | null
 ): Promise<Response> {
+	const leave = rt.ingestAdmission ? await rt.ingestAdmission.enter() : () => {};
+	if (!leave) {
+		metrics.webhooks.inc({ endpoint, outcome: 'overloaded' });
+		return busy(rt.ingestAdmission!);
+	}
 	try {
 		return await receiveWebhook(rt, endpoint, request, requestId);
 	} catch (err) {
@@ -121,7 +133,34 @@ export async function handleWebhook(
 			'webhook not stored: database unavailable'
 		);
 		return unavailable.toResponse();
+	} finally {
+		leave();
 	}
+}
+
+/** Seconds a sender turned away by the cap should wait: the line clears in about that. */
+const BUSY_RETRY_AFTER_S = 1;
+
+function busy(a: Admission): Response {
+	const res = jsonError(
+		503,
+		'ingest_busy',
+		`Vigil is taking in ${a.inFlight} webhooks with ${a.waiting} more waiting; nothing was stored. Retry in ${BUSY_RETRY_AFTER_S} s.`
+	);
+	res.headers.set('retry-after', String(BUSY_RETRY_AFTER_S));
+	return res;
+}
+
+function rateLimited(rule: RateRule, retryAfterS: number): Response {
+	const per = rule.per === 's' ? 'second' : 'minute';
+	const res = jsonError(
+		429,
+		'rate_limited',
+		`This ingest key may send ${rule.points} webhooks per ${per} (${formatRateRule(rule)}); nothing was stored. Retry in ${retryAfterS} s.`,
+		{ limit: formatRateRule(rule), retry_after_seconds: retryAfterS }
+	);
+	res.headers.set('retry-after', String(retryAfterS));
+	return res;
 }
 
 async function receiveWebhook(
@@ -130,8 +169,8 @@ async function receiveWebhook(
 	request: Request,
 	requestId: string | null
 ): Promise<Response> {
-	const keyId = await authenticateIngest(rt, request);
-	if (!keyId) {
+	const key = await authenticateIngest(rt, request);
+	if (!key) {
 		metrics.webhooks.inc({ endpoint, outcome: 'unauthorized' });
 		log.warn(
 			{ endpoint, requestId, hasKey: request.headers.has('x-api-key') },
@@ -143,10 +182,22 @@ async function receiveWebhook(
 			'Missing or invalid API key: send it in the x-api-key header'
 		);
 	}
+	// Refused before its body is read or stored: the sender delivers it again after Retry-After.
+	const gate: RateGate = rt.ingestLimits
+		? await rt.ingestLimits.take(key.id, key.rateLimit)
+		: { ok: true };
+	if (!gate.ok) {
+		metrics.webhooks.inc({ endpoint, outcome: 'rate_limited' });
+		log.warn(
+			{ endpoint, requestId, keyId: key.id },
+			'webhook refused: ingest key over its rate limit'
+		);
+		return rateLimited(gate.rule, gate.retryAfterS);
+	}
 	const base: Omit<IngestRequest, 'rawBody'> = {
 		endpoint,
 		headers: keptHeaders(request.headers),
-		keyId,
+		keyId: key.id,
 		requestId
 	};
 	const body = await readEncodedBody(request, MAX_BODY_BYTES);
