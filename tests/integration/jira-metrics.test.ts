@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analytics } from '../../src/lib/server/analytics/queries.ts';
 import { exportTickets } from '../../src/lib/server/export/exports.ts';
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
+import { storePolledIssue } from '../../src/lib/server/jira/events.ts';
 import { jiraMetricsOf } from '../../src/lib/server/jira/history.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { acknowledge, reopen, resolve } from '../../src/lib/server/tickets/lifecycle.ts';
@@ -182,6 +183,24 @@ describe('Jira metrics on Jira Cloud (paged changelog)', () => {
 		);
 		expect(repaired).toMatchObject({ error: null, time_to_start_seconds: 180 });
 		expect(repaired!.time_to_resolve_seconds).toBe(7 * 60);
+	});
+
+	it('an update found by polling (no changelog in it) reads the metrics too', async () => {
+		const t = await linkedTicket(rt, 'pl_polled');
+		const key = t.jira_key!;
+		later(6);
+		jira.transitionAs(STANDIN_PEOPLE.marco, key, 'In Progress');
+		const issue = jira.issue(key)!;
+		await storePolledIssue(rt, {
+			id: issue.id,
+			key,
+			updated: new Date(issue.updated).toISOString()
+		});
+		const started = await eventually(
+			() => getTicket(rt, t.id),
+			(x) => x.jira_time_to_start_seconds !== null
+		);
+		expect(started.jira_time_to_start_seconds).toBe(6 * 60);
 	});
 
 	it('the ticket CSV carries the Jira time to start and time to resolve', async () => {

@@ -159,12 +159,16 @@ export async function startJira(
 	};
 }
 
-/** Deliveries of this issue still to apply that move it to another status (or create it). */
+/**
+ * Deliveries of this issue still to apply that move it to another status (or
+ * create it). A polled update carries no changelog, so it may have moved it.
+ */
 async function statusChangesPending(pool: Pool, issueKey: string): Promise<boolean> {
 	const r = await pool.query(
 		`select 1 from jira_deliveries
 		where issue_key = $1 and status = 'received'
-			and (event = 'jira:issue_created' or body->'changelog'->'items' @> '[{"field": "status"}]')
+			and (event = 'jira:issue_created' or direction = 'poll'
+				or body->'changelog'->'items' @> '[{"field": "status"}]')
 		limit 1`,
 		[issueKey]
 	);
