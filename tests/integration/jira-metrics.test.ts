@@ -3,6 +3,7 @@ import { analytics } from '../../src/lib/server/analytics/queries.ts';
 import { exportTickets } from '../../src/lib/server/export/exports.ts';
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
 import { storePolledIssue } from '../../src/lib/server/jira/events.ts';
+import { reconcile } from '../../src/lib/server/jira/reconcile.ts';
 import { jiraMetricsOf } from '../../src/lib/server/jira/history.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { acknowledge, reopen, resolve } from '../../src/lib/server/tickets/lifecycle.ts';
@@ -201,6 +202,21 @@ describe('Jira metrics on Jira Cloud (paged changelog)', () => {
 			(x) => x.jira_time_to_start_seconds !== null
 		);
 		expect(started.jira_time_to_start_seconds).toBe(6 * 60);
+	});
+
+	it('reconciliation that moves the issue reads the metrics again', async () => {
+		const t = await linkedTicket(rt, 'pl_reconciled');
+		// Acknowledged with the sync to Jira lost (as if it had come from Jira).
+		await acknowledge(rt.pool, t.id, { name: 'Lost Sync', source: 'jira' });
+		later(8);
+		// By default Vigil wins for acknowledgement: the run moves the issue to In Progress.
+		await reconcile({ pool: rt.pool, jira: rt.jira });
+		expect(jira.issue(t.jira_key!)!.status).toBe('In Progress');
+		const started = await eventually(
+			() => getTicket(rt, t.id),
+			(x) => x.jira_time_to_start_seconds !== null
+		);
+		expect(started.jira_time_to_start_seconds).toBe(8 * 60);
 	});
 
 	it('the ticket CSV carries the Jira time to start and time to resolve', async () => {

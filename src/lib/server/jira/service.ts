@@ -44,6 +44,7 @@ type JiraQueue = Extract<QueueName, `jira.${string}`>;
 const PRUNE_CRON = '17 * * * *';
 
 const LIFECYCLE_ACTIONS = new Set(['Acknowledged', 'Resolved', 'Reopened']);
+const METRICS_MOMENTS = new Set(['Resolved', 'Jira Drift Repaired']);
 
 const lastAttempt = (queue: keyof typeof QUEUES, retryCount: number | undefined) =>
 	(retryCount ?? 0) >= QUEUES[queue].retryLimit;
@@ -131,13 +132,14 @@ export async function startJira(
 	// Domain events fire after the commit, in this process; the job re-reads the trail
 	// from the ticket's last synced entry, so a lost event is repaired by the next one.
 	const off = subscribe('audit:appended', (a) => {
-		if (!a.ticket_id || !LIFECYCLE_ACTIONS.has(a.action)) return;
-		// A ticket that closes gets its Jira metrics read once more, whoever closed it.
-		if (a.action === 'Resolved' && a.jira_key)
+		if (!a.ticket_id) return;
+		// A ticket that closes, or whose drift from its issue was repaired (possibly by moving
+		// the issue), gets its Jira metrics read once more, whoever did it.
+		if (a.jira_key && METRICS_MOMENTS.has(a.action))
 			send(boss, 'jira.fetch-changelog', { ticketId: a.ticket_id }, { singletonKey: a.ticket_id })
 				.then(() => undefined)
 				.catch((err: unknown) => log.error({ err }, 'Jira: could not enqueue a metrics refresh'));
-		if (a.actor_source === 'jira') return;
+		if (!LIFECYCLE_ACTIONS.has(a.action) || a.actor_source === 'jira') return;
 		const ticketId = a.ticket_id;
 		pool
 			.query(
