@@ -16,6 +16,7 @@ import { Migration20261129040000_jira_metrics } from './Migration20261129040000_
 import { Migration20261129010000_jira_events } from './Migration20261129010000_jira_events.ts';
 import { Migration20261129030000_jira_reconciliation } from './Migration20261129030000_jira_reconciliation.ts';
 import { Migration20261129050000_ingest_backpressure } from './Migration20261129050000_ingest_backpressure.ts';
+import { Migration20261129080000_jira_mapping_site } from './Migration20261129080000_jira_mapping_site.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -50,5 +51,9 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261129050000_ingest_backpressure',
 		class: Migration20261129050000_ingest_backpressure
+	},
+	{
+		name: 'Migration20261129080000_jira_mapping_site',
+		class: Migration20261129080000_jira_mapping_site
 	}
 ];

@@ -7,12 +7,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveConnectionSettings } from '../../src/lib/server/connections/settings.ts';
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
 import { refreshJiraMetrics } from '../../src/lib/server/jira/history.ts';
-import { discoverIssueTypes } from '../../src/lib/server/jira/mapping.ts';
+import { siteKey } from '../../src/lib/server/jira/connection.ts';
+import type { FieldRule } from '../../src/lib/server/jira/fields.ts';
+import {
+	discoverIssueTypes,
+	listMappings,
+	saveMapping
+} from '../../src/lib/server/jira/mapping.ts';
 import { reconcile } from '../../src/lib/server/jira/reconcile.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { resolve } from '../../src/lib/server/tickets/lifecycle.ts';
 import { startTestRuntime } from '../support/db.ts';
 import {
+	DEFAULT_PROJECT,
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
@@ -23,6 +30,8 @@ import { auditActions, createTicket, eventually, getTicket } from '../support/ti
 
 const SECRET = 'jira-webhook-secret-0123456789';
 const ORIGIN = 'https://vigil.contoso.example';
+/** The Bug issue type's id on both stand-ins. */
+const BUG = '10004';
 
 describe('the Jira connection moved to another site', () => {
 	let siteA: JiraStandin;
@@ -51,8 +60,17 @@ describe('the Jira connection moved to another site', () => {
 
 	beforeAll(async () => {
 		// Two sites whose numbering starts alike: both hand out OPS-1 (and the same issue id) first.
-		siteA = await startJiraStandin({ mode: 'cloud' });
-		siteB = await startJiraStandin({ mode: 'cloud' });
+		// Both have the same optional custom field, as two sites of one company often do.
+		const projects = [
+			{
+				...DEFAULT_PROJECT,
+				customFields: [
+					{ id: 'customfield_10060', name: 'Affected system', type: 'string' as const }
+				]
+			}
+		];
+		siteA = await startJiraStandin({ mode: 'cloud', projects });
+		siteB = await startJiraStandin({ mode: 'cloud', projects });
 		rt = await startTestRuntime(
 			{ ORIGIN },
 			{
@@ -142,6 +160,32 @@ describe('the Jira connection moved to another site', () => {
 			jira_key: onA.jira_key,
 			jira_error: null
 		});
+	});
+
+	it('a field mapping belongs to the site it was saved on, and comes back with it', async () => {
+		await pointAt(siteA);
+		const rule: FieldRule = {
+			fieldId: 'customfield_10060',
+			source: 'template',
+			value: 'system of {pipeline}'
+		};
+		await saveMapping(rt, { projectKey: 'OPS', issueTypeId: BUG, rules: [rule] }, 'admin');
+		const mapped = await linked((await createTicket(rt, { pipeline: 'pl_mapped_a' })).id);
+		expect(siteA.issue(mapped.jira_key!)!.extraFields.customfield_10060).toBe(
+			'system of pl_mapped_a'
+		);
+
+		await pointAt(siteB);
+		expect(await listMappings(rt.pool, siteKey({ baseUrl: siteB.url }))).toEqual([]);
+		const plain = await linked((await createTicket(rt, { pipeline: 'pl_plain_b' })).id);
+		expect(plain.jira_status).toBe('linked');
+		expect(siteB.issue(plain.jira_key!)!.extraFields.customfield_10060).toBeUndefined();
+
+		await pointAt(siteA);
+		const again = await linked((await createTicket(rt, { pipeline: 'pl_again_a' })).id);
+		expect(siteA.issue(again.jira_key!)!.extraFields.customfield_10060).toBe(
+			'system of pl_again_a'
+		);
 	});
 
 	it("a new site starts with a closed breaker and no refusal of the old site's", async () => {

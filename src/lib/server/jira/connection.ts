@@ -114,6 +114,13 @@ export function apiFor(config: JiraConfig, timeoutMs: number): JiraApi {
  */
 export const sitePrefix = (api: JiraApi): string => api.browseUrl('');
 
+/**
+ * The site a field mapping belongs to: the connection's base URL, lower-cased, without
+ * trailing slashes (the migration that added the column computes it the same way).
+ */
+export const siteKey = (config: Pick<JiraConfig, 'baseUrl'>): string =>
+	config.baseUrl.trim().replace(/\/+$/, '').toLowerCase();
+
 export function linkedHere(api: JiraApi, jiraUrl: string | null): boolean {
 	return jiraUrl !== null && jiraUrl.toLowerCase().startsWith(sitePrefix(api).toLowerCase());
 }

@@ -4,7 +4,7 @@ import type { Pool } from '../db/pool.ts';
 import { ApiError, invalidField, invalidFields } from '../errors.ts';
 import { toTicketDto } from '../tickets/rows.ts';
 import type { CreateIssueFields, JiraFieldMeta, JiraIssueTypeMeta } from './client.ts';
-import type { JiraConfig, JiraHandle, JiraLookup } from './connection.ts';
+import { siteKey, type JiraConfig, type JiraHandle, type JiraLookup } from './connection.ts';
 import {
 	createFields,
 	FieldRules,
@@ -62,22 +62,29 @@ const rowToMapping = (r: Record<string, unknown>): StoredMapping => ({
 	updatedBy: (r.updated_by as string | null) ?? null
 });
 
-/** The mapping of a project's issue type (by name, as routing rules and the connection name it). */
+/**
+ * The mapping of a project's issue type (by name, as routing rules and the connection name it)
+ * on the connection's site (siteKey): ids and allowed values of another site mean nothing here.
+ */
 export async function loadMapping(
 	pool: Pool,
+	site: string,
 	projectKey: string,
 	issueTypeName: string
 ): Promise<StoredMapping | null> {
 	const r = await pool.query(
-		`select * from jira_field_mappings where upper(project_key) = upper($1) and lower(issue_type_name) = lower($2)`,
-		[projectKey, issueTypeName]
+		`select * from jira_field_mappings
+		where site = $1 and upper(project_key) = upper($2) and lower(issue_type_name) = lower($3)`,
+		[site, projectKey, issueTypeName]
 	);
 	return r.rows[0] ? rowToMapping(r.rows[0]) : null;
 }
 
-export async function listMappings(pool: Pool): Promise<StoredMapping[]> {
+export async function listMappings(pool: Pool, site: string): Promise<StoredMapping[]> {
 	const r = await pool.query(
-		`select * from jira_field_mappings order by upper(project_key), lower(issue_type_name)`
+		`select * from jira_field_mappings where site = $1
+		order by upper(project_key), lower(issue_type_name)`,
+		[site]
 	);
 	return r.rows.map(rowToMapping);
 }
@@ -139,7 +146,7 @@ export async function issueCreateFields(
 	projectKey: string,
 	issueType: string
 ): Promise<{ fields: CreateIssueFields; problems: FieldProblem[] }> {
-	const mapping = await loadMapping(pool, projectKey, issueType);
+	const mapping = await loadMapping(pool, siteKey(config), projectKey, issueType);
 	return createFields({
 		ticket,
 		origin,
@@ -192,6 +199,7 @@ export async function saveMapping(
 	input: MappingInput,
 	by: string
 ): Promise<{ mapping: StoredMapping; warnings: FieldProblem[] }> {
+	const handle = await handleOf(deps.jira);
 	const { issueType, fields } = await discoverFields(
 		deps.jira,
 		input.projectKey,
@@ -201,9 +209,9 @@ export async function saveMapping(
 	if (errors.length)
 		throw invalidFields(errors.map((e) => ({ field: `rules.${e.fieldId}`, message: e.message })));
 	const r = await deps.pool.query(
-		`insert into jira_field_mappings (project_key, issue_type_id, issue_type_name, rules, fields, updated_by)
-		values ($1, $2, $3, $4, $5, $6)
-		on conflict (upper(project_key), lower(issue_type_name)) do update set
+		`insert into jira_field_mappings (project_key, issue_type_id, issue_type_name, rules, fields, updated_by, site)
+		values ($1, $2, $3, $4, $5, $6, $7)
+		on conflict (site, upper(project_key), lower(issue_type_name)) do update set
 			project_key = excluded.project_key, issue_type_id = excluded.issue_type_id,
 			issue_type_name = excluded.issue_type_name, rules = excluded.rules,
 			fields = excluded.fields, updated_by = excluded.updated_by, updated_at = now()
@@ -214,7 +222,8 @@ export async function saveMapping(
 			issueType.name,
 			JSON.stringify(input.rules),
 			JSON.stringify(fields),
-			by
+			by,
+			siteKey(handle.config)
 		]
 	);
 	return { mapping: rowToMapping(r.rows[0]), warnings };
@@ -222,12 +231,14 @@ export async function saveMapping(
 
 export async function deleteMapping(
 	pool: Pool,
+	site: string,
 	projectKey: string,
 	issueTypeName: string
 ): Promise<boolean> {
 	const r = await pool.query(
-		`delete from jira_field_mappings where upper(project_key) = upper($1) and lower(issue_type_name) = lower($2)`,
-		[projectKey, issueTypeName]
+		`delete from jira_field_mappings
+		where site = $1 and upper(project_key) = upper($2) and lower(issue_type_name) = lower($3)`,
+		[site, projectKey, issueTypeName]
 	);
 	return (r.rowCount ?? 0) > 0;
 }

@@ -21,6 +21,7 @@ import {
 	ProjectKey,
 	saveMapping
 } from '#lib/server/jira/mapping.ts';
+import { siteKey } from '#lib/server/jira/connection.ts';
 import { runtime } from '#lib/server/runtime.ts';
 import { rowOf, rulesInput, type RuleRow } from './rules-input.ts';
 
@@ -30,7 +31,8 @@ export const load: PageServerLoad = async (event) => {
 	requirePageUser(event, 'admin');
 	const rt = runtime();
 	const handle = await rt.jira();
-	const mappings = (await listMappings(rt.pool)).map((m) => ({
+	const site = handle ? siteKey(handle.config) : null;
+	const mappings = (site ? await listMappings(rt.pool, site) : []).map((m) => ({
 		projectKey: m.projectKey,
 		issueTypeId: m.issueTypeId,
 		issueTypeName: m.issueTypeName,
@@ -68,7 +70,7 @@ export const load: PageServerLoad = async (event) => {
 		const typeId = IssueTypeId.safeParse(wanted);
 		if (!typeId.success) return { ...base, project: key.data, issueTypes };
 		const { issueType, fields } = await discoverFields(rt.jira, key.data, typeId.data);
-		const saved = await loadMapping(rt.pool, key.data, issueType.name);
+		const saved = await loadMapping(rt.pool, siteKey(handle.config), key.data, issueType.name);
 		const rows = Object.fromEntries(
 			fields.map((f) => [f.fieldId, rowOf(saved?.rules.find((r) => r.fieldId === f.fieldId))])
 		);
@@ -168,8 +170,11 @@ export const actions: Actions = {
 		});
 		if (!parsed.ok) return parsed.failure;
 		const { projectKey, issueTypeName } = parsed.data;
+		const rt = runtime();
 		const done = await attempt('delete', async () => {
-			if (!(await deleteMapping(runtime().pool, projectKey, issueTypeName)))
+			const handle = await rt.jira();
+			if (!handle) throw new ApiError(409, 'not_configured', 'Jira is not configured');
+			if (!(await deleteMapping(rt.pool, siteKey(handle.config), projectKey, issueTypeName)))
 				throw new ApiError(
 					404,
 					'not_found',
