@@ -101,7 +101,8 @@ const JiraJob = z.discriminatedUnion('queue', [
 	z.object({
 		queue: z.literal('jira.process-deliveries'),
 		data: z.object({ issueKey: z.string() })
-	})
+	}),
+	z.object({ queue: z.literal('jira.reconcile'), data: z.object({}) })
 ]);
 
 const EventCursor = z.object({ id: z.number().int().positive() });
@@ -330,7 +331,9 @@ export async function actOnEvent(
 					`Event ${id} is a call made outside a job (a connection test or a field discovery): run that again where it started`
 				);
 			const { queue, data } = job.data;
-			const key = 'ticketId' in data ? data.ticketId : data.issueKey;
+			// The singleton key each queue's producers use, so a retry joins rather than doubles.
+			const key =
+				'ticketId' in data ? data.ticketId : 'issueKey' in data ? data.issueKey : 'reconcile';
 			queued = await send(deps.boss, queue, data as QueuePayloads[typeof queue], {
 				tx,
 				singletonKey: key

@@ -30,8 +30,9 @@ export async function refreshJiraMetrics(
 		if (!handle || !linkedHere(handle.api, r.rows[0].jira_url ?? null)) return;
 		let metrics: IssueMetrics;
 		try {
-			const history = await handle.call('changelog', (api) => api.issueHistory(key));
-			const categories = await handle.call('statuses', (api) => api.statusCategories());
+			const about = { issueKey: key };
+			const history = await handle.call('changelog', (api) => api.issueHistory(key), about);
+			const categories = await handle.call('statuses', (api) => api.statusCategories(), about);
 			metrics = issueMetrics(history, categories, handle.config.statusMap);
 		} catch (err) {
 			if (!(err instanceof JiraError) || err instanceof JiraUnavailableError) throw err;

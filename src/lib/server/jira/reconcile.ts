@@ -160,7 +160,7 @@ async function linkedTickets(pool: Pool, after: string, site: string): Promise<L
 
 async function fetchIssue(handle: JiraHandle, key: string): Promise<JiraIssueState | null> {
 	return handle
-		.call('reconcile: get issue', (api) => api.getIssue(key))
+		.call('reconcile: get issue', (api) => api.getIssue(key), { issueKey: key })
 		.catch((err: unknown) => {
 			if (err instanceof JiraError && err.kind === 'not_found') return null;
 			throw err;
@@ -425,15 +425,18 @@ async function repair(
 	const action = ACTION_FOR_STATE[drift.vigil];
 	const target = TARGET_CATEGORY[action];
 	const statusName = handle.config.statusFor[action];
-	const transitions = await handle.call('reconcile: transitions', (api) =>
-		api.transitions(issue.key)
+	const about = { issueKey: issue.key, ticketId };
+	const transitions = await handle.call(
+		'reconcile: transitions',
+		(api) => api.transitions(issue.key),
+		about
 	);
 	const chosen = pickTransition(transitions, target, statusName);
 	if (!chosen)
 		throw new Error(
 			`The Jira workflow has no transition from "${issue.status}" to ${statusName ? `"${statusName}"` : `a ${target} status`}: ${issue.key} was left as it is`
 		);
-	await handle.call('reconcile: transition', (api) => api.transition(issue.key, chosen.id));
+	await handle.call('reconcile: transition', (api) => api.transition(issue.key, chosen.id), about);
 	await changeTicket(pool, ticketId, async (tx, current) => {
 		const audit = await appendAudit(tx, current, {
 			action: 'Jira Drift Repaired',

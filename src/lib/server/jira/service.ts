@@ -117,10 +117,12 @@ export async function startJira(
 		});
 		// Every instance declares the same schedule (an upsert); pg-boss sends each hour's job once.
 		await boss.schedule('jira.prune-events', PRUNE_CRON, {}, { tz: 'UTC' });
-		await work(boss, 'jira.reconcile', (data) =>
-			deferring(deps, 'jira.reconcile', data, 'reconcile', async () => {
-				await reconcile(deps);
-			})
+		await work(boss, 'jira.reconcile', (data, job) =>
+			inJiraJob(jobOf('jira.reconcile', job), () =>
+				deferring(deps, 'jira.reconcile', data, 'reconcile', async () => {
+					await reconcile(deps);
+				})
+			)
 		);
 		// pg-boss keeps the schedule in PostgreSQL and sends each occurrence once, whichever
 		// instances are up; re-registering at start brings it in line with the saved interval.
