@@ -17,6 +17,7 @@ import { Migration20261129010000_jira_events } from './Migration20261129010000_j
 import { Migration20261129030000_jira_reconciliation } from './Migration20261129030000_jira_reconciliation.ts';
 import { Migration20261129050000_ingest_backpressure } from './Migration20261129050000_ingest_backpressure.ts';
 import { Migration20261129080000_jira_mapping_site } from './Migration20261129080000_jira_mapping_site.ts';
+import { Migration20261129070000_mcp_calls } from './Migration20261129070000_mcp_calls.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -55,5 +56,6 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261129080000_jira_mapping_site',
 		class: Migration20261129080000_jira_mapping_site
-	}
+	},
+	{ name: 'Migration20261129070000_mcp_calls', class: Migration20261129070000_mcp_calls }
 ];

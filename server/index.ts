@@ -78,13 +78,15 @@ async function shutdown(signal: string) {
 	const force = setTimeout(() => process.exit(1), 15_000);
 	force.unref();
 	httpServer.closeIdleConnections();
+	const holder = (
+		globalThis as Record<symbol, { runtime?: { drain(): void; stop(): Promise<void> } } | undefined>
+	)[Symbol.for('vigil.runtime')];
+	// Answers that stream until the client leaves (MCP event streams) would hold the close.
+	holder?.runtime?.drain();
 	// Closes the sockets and the HTTP server under them.
 	await new Promise<void>((resolve) => void io.close(() => resolve()));
 	// adapter-node only emits this from its own entry; ours must, so jobs and the database stop.
 	process.emit('sveltekit:shutdown' as 'exit', 0);
-	const holder = (
-		globalThis as Record<symbol, { runtime?: { stop(): Promise<void> } } | undefined>
-	)[Symbol.for('vigil.runtime')];
 	await holder?.runtime?.stop();
 	process.exit(0);
 }

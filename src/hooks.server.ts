@@ -3,7 +3,7 @@ import { redirect } from '@sveltejs/kit';
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit/hooks';
 import { sequence } from '@sveltejs/kit/hooks';
-import { SESSION_COOKIE, validateApiToken, validateSession } from '#lib/server/auth/sessions.ts';
+import { SESSION_COOKIE, tokenPrincipal, validateSession } from '#lib/server/auth/sessions.ts';
 import { parseConfig } from '#lib/server/config.ts';
 import { asDatabaseUnavailable } from '#lib/server/db/errors.ts';
 import { ApiError, jsonError } from '#lib/server/errors.ts';
@@ -86,11 +86,16 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.via = null;
 	event.locals.sessionToken = null;
+	event.locals.tokenId = null;
 	const em = runtime().em();
 	const header = event.request.headers.get('authorization');
 	if (header?.startsWith('Bearer ')) {
-		event.locals.user = await validateApiToken(em, header.slice(7).trim());
-		if (event.locals.user) event.locals.via = 'token';
+		const principal = await tokenPrincipal(em, header.slice(7).trim());
+		if (principal) {
+			event.locals.user = principal.user;
+			event.locals.via = 'token';
+			event.locals.tokenId = principal.credential.id;
+		}
 	} else {
 		const token = event.cookies.get(SESSION_COOKIE);
 		const session = token ? await validateSession(em, token) : null;

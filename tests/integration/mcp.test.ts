@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_INGEST_KEY } from '../support/db.ts';
@@ -91,6 +92,43 @@ const post = (headers: Record<string, string>, body: unknown, url = server.url) 
 		},
 		body: JSON.stringify(body)
 	});
+
+/** GET /mcp: the session's event stream, as an SDK client opens it after initialize. */
+const openStream = (token: string, session?: string) =>
+	fetch(`${server.url}/mcp`, {
+		headers: {
+			accept: 'text/event-stream',
+			authorization: `Bearer ${token}`,
+			'mcp-protocol-version': '2025-06-18',
+			...(session ? { 'mcp-session-id': session } : {})
+		}
+	});
+
+/** Reads an event stream until `want` appears in it, it ends, or `ms` pass. */
+async function readUntil(
+	res: Response,
+	want: string,
+	ms = 10_000
+): Promise<'found' | 'ended' | 'timeout'> {
+	const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+	let timedOut = false;
+	const timer = setTimeout(() => {
+		timedOut = true;
+		void reader.cancel();
+	}, ms);
+	let seen = '';
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return timedOut ? 'timeout' : 'ended';
+			seen += value;
+			if (seen.includes(want)) return 'found';
+		}
+	} finally {
+		clearTimeout(timer);
+		await reader.cancel().catch(() => {});
+	}
+}
 
 async function sql(text: string, values: unknown[] = []) {
 	const db = new pg.Client(databaseUrl);
@@ -371,14 +409,9 @@ describe('MCP over Streamable HTTP', () => {
 		);
 		expect(theirs.status).toBe(403);
 		expect((await theirs.json()).error.message).toContain('belongs to another user');
-		const stream = await fetch(`${server.url}/mcp`, {
-			headers: {
-				accept: 'text/event-stream',
-				authorization: `Bearer ${tokens.admin}`,
-				'mcp-session-id': session!
-			}
-		});
-		expect(stream.status).toBe(405);
+		// The event stream of a session is its owner's alone, too.
+		const theirStream = await openStream(tokens.viewer, session!);
+		expect(theirStream.status).toBe(403);
 		const gone = await post(
 			{ authorization: `Bearer ${tokens.admin}`, 'mcp-session-id': 'not-a-session' },
 			list
@@ -395,12 +428,20 @@ describe('MCP over Streamable HTTP', () => {
 		const { id, token } = await res.json();
 		const client = await connect(token);
 		expect((await call(client, 'incident_stats', {})).isError).toBe(false);
+		const stream = await openStream(
+			token,
+			(client.transport as StreamableHTTPClientTransport).sessionId
+		);
+		expect(stream.status).toBe(200);
+		const ended = readUntil(stream, 'never sent');
 		const revoked = await fetch(`${server.url}/api/tokens/${id}`, {
 			method: 'DELETE',
 			headers: { authorization: `Bearer ${tokens.admin}` }
 		});
 		expect(revoked.status).toBeLessThan(300);
 		await expect(call(client, 'incident_stats', {})).rejects.toMatchObject({ code: 401 });
+		// Its event stream is cut too, not left open until the client goes.
+		expect(await ended).toBe('ended');
 	});
 
 	it('keeps a session across instances, and ends it on DELETE, when idle, or past 10', async () => {
@@ -460,5 +501,117 @@ describe('MCP over Streamable HTTP', () => {
 			['victor@contoso.example']
 		);
 		expect(rows[0].n).toBe(10);
+	});
+
+	it('opens an event stream on GET and tells the client when the open incidents change', async () => {
+		const client = await connect(tokens.viewer);
+		let changed = 0;
+		client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+			changed++;
+		});
+		const session = (client.transport as StreamableHTTPClientTransport).sessionId!;
+
+		const raw = await openStream(tokens.viewer, session);
+		expect(raw.status).toBe(200);
+		expect(raw.headers.get('content-type')).toBe('text/event-stream');
+		const heard = readUntil(raw, 'notifications/resources/list_changed');
+		tickets.push(await ingest({ run_id: 'mcp-run-stream', pipeline: 'pl_stream_watch' }));
+		expect(await heard).toBe('found');
+		// The SDK client's own stream (opened by connect) hears it as a notification. Its GET
+		// races the first webhook, so one more is sent if it has not heard yet.
+		for (let i = 0; changed === 0 && i < 40; i++) {
+			if (i === 20) await ingest({ run_id: 'mcp-run-stream-2', pipeline: 'pl_stream_watch' });
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		expect(changed).toBeGreaterThan(0);
+		const { resources } = await client.listResources();
+		expect(resources.map((r) => r.uri)).toContain(`vigil://tickets/${tickets.at(-1)}`);
+
+		expect((await openStream(tokens.viewer)).status).toBe(400);
+		const unknown = await openStream(tokens.viewer, '00000000-0000-4000-8000-000000000000');
+		expect(unknown.status).toBe(404);
+		const noAccept = await fetch(`${server.url}/mcp`, {
+			headers: { authorization: `Bearer ${tokens.viewer}`, 'mcp-session-id': session }
+		});
+		expect(noAccept.status).toBe(406);
+
+		// DELETE ends the session and its stream.
+		const open = await openStream(tokens.viewer, session);
+		const ended = readUntil(open, 'never sent');
+		await (client.transport as StreamableHTTPClientTransport).terminateSession();
+		expect(await ended).toBe('ended');
+		expect((await openStream(tokens.viewer, session)).status).toBe(404);
+	});
+
+	it('records every call in the access log, reads and refusals included', async () => {
+		const client = await connect(tokens.viewer);
+		const session = (client.transport as StreamableHTTPClientTransport).sessionId!;
+		await call(client, 'search_tickets', { status: 'open', q: 'bing', limit: 5 });
+		await call(client, 'get_ticket', { id: tickets[1] });
+		await call(client, 'search_tickets', { status: 'burning' });
+		await call(client, 'acknowledge_ticket', { id: tickets[1], note: 'n'.repeat(1500) });
+		await client.readResource({ uri: `vigil://tickets/${tickets[1]}` });
+		await client.getPrompt({ name: 'shift_handover', arguments: { hours: '8' } });
+		await call(client, 'no_such_tool', {});
+
+		const { rows } = await sql(
+			`select c.*, t.user_id = c.user_id as own_token from mcp_calls c
+			join api_tokens t on t.id = c.token_id where c.session_id = $1 order by c.id`,
+			[session]
+		);
+		expect(
+			rows.map((r) => [r.kind, r.name, r.outcome, r.ticket_id, r.user_email, r.own_token])
+		).toEqual([
+			['tool', 'search_tickets', 'ok', null, 'victor@contoso.example', true],
+			['tool', 'get_ticket', 'ok', tickets[1], 'victor@contoso.example', true],
+			['tool', 'search_tickets', 'error', null, 'victor@contoso.example', true],
+			['tool', 'acknowledge_ticket', 'error', tickets[1], 'victor@contoso.example', true],
+			[
+				'resource',
+				`vigil://tickets/${tickets[1]}`,
+				'ok',
+				tickets[1],
+				'victor@contoso.example',
+				true
+			],
+			['prompt', 'shift_handover', 'ok', null, 'victor@contoso.example', true],
+			['tool', 'no_such_tool', 'error', null, 'victor@contoso.example', true]
+		]);
+		expect(rows[0].arguments).toEqual({ status: 'open', q: 'bing', limit: 5 });
+		expect(rows[2].error).toContain('status must be one of open, in_progress, closed');
+		expect(rows[3].error).toContain('acknowledge_ticket needs the responder role; you are viewer');
+		// A pasted wall of text is not kept whole.
+		expect(rows[3].arguments.note).toMatch(/^n{200}… \[truncated: 1300 more characters\]$/);
+		expect(rows[5].arguments).toEqual({ hours: '8' });
+		expect(rows[6].error).toContain('no_such_tool');
+		for (const r of rows) expect(r.duration_ms).toBeGreaterThanOrEqual(0);
+	});
+
+	it('counts calls by tool and outcome, their durations and the open sessions in /metrics', async () => {
+		const client = await connect(tokens.responder);
+		await call(client, 'incident_stats', { range: '7d' });
+		await call(client, 'incident_stats', { range: '1y' });
+		const res = await fetch(`${server.url}/metrics`, {
+			headers: { authorization: `Bearer ${tokens.admin}` }
+		});
+		expect(res.status).toBe(200);
+		const text = await res.text();
+		const value = (line: string) =>
+			Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+		expect(
+			value('vigil_mcp_calls_total{kind="tool",name="incident_stats",outcome="ok"}')
+		).toBeGreaterThanOrEqual(2);
+		expect(
+			value('vigil_mcp_calls_total{kind="tool",name="incident_stats",outcome="error"}')
+		).toBeGreaterThanOrEqual(1);
+		expect(
+			value('vigil_mcp_calls_total{kind="tool",name="unknown",outcome="error"}')
+		).toBeGreaterThanOrEqual(1);
+		expect(
+			value('vigil_mcp_call_seconds_count{kind="tool",name="incident_stats"}')
+		).toBeGreaterThanOrEqual(3);
+		expect(value('vigil_mcp_sessions_open')).toBeGreaterThanOrEqual(1);
+		expect(text).toMatch(/^vigil_mcp_streams_open \d+$/m);
+		expect(text).toMatch(/^vigil_mcp_log_failures_total 0$/m);
 	});
 });

@@ -75,3 +75,45 @@ export const metrics = {
 		registers: [registry]
 	})
 };
+
+/** How many MCP sessions are open, across instances (they live in PostgreSQL); set by the MCP endpoint. */
+let countMcpSessions: (() => Promise<number>) | null = null;
+export function countMcpSessionsWith(count: () => Promise<number>): void {
+	countMcpSessions = count;
+}
+
+export const mcpMetrics = {
+	/** name: a known tool or prompt, a resource's template, else `unknown` (a bounded set). */
+	calls: new Counter({
+		name: 'vigil_mcp_calls_total',
+		help: 'MCP tool calls, resource reads and prompts by kind, name and outcome (ok, error)',
+		labelNames: ['kind', 'name', 'outcome'] as const,
+		registers: [registry]
+	}),
+	seconds: new Histogram({
+		name: 'vigil_mcp_call_seconds',
+		help: 'Time to answer an MCP tool call, resource read or prompt',
+		labelNames: ['kind', 'name'] as const,
+		buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+		registers: [registry]
+	}),
+	logFailures: new Counter({
+		name: 'vigil_mcp_log_failures_total',
+		help: 'MCP calls answered but not written to the access log (the database refused)',
+		registers: [registry]
+	}),
+	streams: new Gauge({
+		name: 'vigil_mcp_streams_open',
+		help: 'MCP event streams (GET /mcp) this instance holds open',
+		registers: [registry]
+	}),
+	sessions: new Gauge({
+		name: 'vigil_mcp_sessions_open',
+		help: 'MCP sessions open (not ended, not idle past their limit), all instances',
+		registers: [registry],
+		async collect() {
+			// A scrape while the database is away still answers, without this one number.
+			if (countMcpSessions) this.set(await countMcpSessions().catch(() => Number.NaN));
+		}
+	})
+};

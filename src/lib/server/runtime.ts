@@ -28,6 +28,7 @@ import { createIngestBatcher, type IngestBatcher } from './ingest/batch.ts';
 import { createIngestRateLimits, type IngestRateLimits } from './ingest/rate-limit.ts';
 import { log } from './log.ts';
 import { createMcpEndpoint, type McpEndpoint } from './mcp/server.ts';
+import { MCP_CHANNEL } from './mcp/streams.ts';
 import { metrics } from './metrics.ts';
 import { attachRealtime } from './realtime/broadcast.ts';
 import { joinCluster, type Cluster } from './realtime/cluster.ts';
@@ -89,6 +90,11 @@ export interface Runtime {
 	jira: JiraLookup;
 	/** /mcp: the MCP server's sessions, for AI assistants acting with a user's API token. */
 	mcp: McpEndpoint;
+	/**
+	 * Ends the answers that stream for as long as a client listens (MCP event streams): the
+	 * HTTP server waits for every answer to end before it closes, so shutdown calls this first.
+	 */
+	drain(): void;
 	stop(): Promise<void>;
 }
 
@@ -165,14 +171,18 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
 	// What this process caches from the database is dropped as soon as any instance (or
 	// anyone with psql) changes it: the tables' triggers NOTIFY on commit.
+	const mcp = createMcpEndpoint({ pool }, { logRetentionDays: config.VIGIL_MCP_LOG_DAYS });
 	const changes = listen(url, {
-		channels: [CACHE_CHANNEL],
-		onNotify(_channel, table) {
-			if (table === 'routing_rules' || table === 'sla_policies') invalidateIngestSettings();
+		channels: [CACHE_CHANNEL, MCP_CHANNEL],
+		onNotify(channel, table) {
+			// Tickets changed on some instance: MCP clients re-read the open incidents.
+			if (channel === MCP_CHANNEL) mcp.resourcesChanged();
+			else if (table === 'routing_rules' || table === 'sla_policies') invalidateIngestSettings();
 			else if (table === 'incident_grouping') invalidateGroupingSettings();
 			else if (table === 'connections') void refreshInBackground();
 		},
 		onReconnect() {
+			mcp.resourcesChanged();
 			invalidateIngestSettings();
 			invalidateGroupingSettings();
 			void refreshInBackground();
@@ -236,7 +246,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		},
 		slackEvents: null,
 		jira: async () => null,
-		mcp: createMcpEndpoint({ pool }),
+		mcp,
+		drain: () => mcp.drain(),
 		stop: () => (stopping ??= stopAll())
 	};
 	metrics.instance.reset();
@@ -245,6 +256,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	async function stopAll() {
 		{
 			detachRealtime?.();
+			mcp.stop();
 			await cluster?.close().catch((err) => log.warn({ err }, 'Socket.IO adapter close'));
 			await changes.close();
 			limits.stop();

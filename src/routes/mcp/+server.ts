@@ -3,7 +3,7 @@ import { runtime } from '#lib/server/runtime.ts';
 
 /**
  * The MCP Streamable HTTP endpoint (src/lib/server/mcp/server.ts): POST carries JSON-RPC
- * messages, DELETE ends a session; GET (a server-initiated event stream) is answered 405. Only a personal
+ * messages, GET opens the session's event stream, DELETE ends the session. Only a personal
  * API token is accepted, never the browser's session cookie, so a page on another site
  * cannot drive an assistant's session (the CSRF handle also refuses foreign Origins).
  */
@@ -25,7 +25,7 @@ const handle: RequestHandler = async (event) => {
 				headers: { 'www-authenticate': 'Bearer realm="vigil"', 'cache-control': 'no-store' }
 			}
 		);
-	return runtime().mcp.handle(event.request, user);
+	return runtime().mcp.handle(event.request, { user, tokenId: event.locals.tokenId });
 };
 
 export const POST = handle;

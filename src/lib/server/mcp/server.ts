@@ -4,12 +4,13 @@
  *
  * Transport: the SDK's web-standard transport (Request in, Response out), because a
  * SvelteKit route has exactly those; the Node transport would need the raw
- * IncomingMessage/ServerResponse, which SvelteKit does not hand to routes. Answers are
- * JSON (enableJsonResponse): every tool answers at once, so there is nothing to stream,
- * and a plain JSON answer passes every proxy. GET, the optional stream for messages the
- * server starts on its own, is answered 405 as the protocol allows: Vigil sends none
- * (its tool list never changes), and an idle stream held open per client would keep the
- * HTTP server from closing on shutdown (it waits for every connection to end).
+ * IncomingMessage/ServerResponse, which SvelteKit does not hand to routes. POST answers
+ * are JSON (enableJsonResponse): every tool answers at once, so there is nothing to
+ * stream, and a plain JSON answer passes every proxy. GET opens the session's event
+ * stream for what the server says on its own (streams.ts): Vigil tells clients when the
+ * open incidents change (notifications/resources/list_changed), announced to every
+ * instance through PostgreSQL (NOTIFY vigil_mcp), so a stream hears of a ticket whichever
+ * instance took its webhook.
  *
  * Sessions: the session id (Mcp-Session-Id) and the user it belongs to are kept in
  * PostgreSQL (sessions.ts), and every request is served by a fresh server on the SDK's
@@ -29,7 +30,11 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { Pool } from '../db/pool.ts';
+import { subscribe } from '../events.ts';
 import { log } from '../log.ts';
+import { countMcpSessionsWith, mcpMetrics } from '../metrics.ts';
+import { callOutcome, callRequests, metricName, type CallRequest } from './access-log.ts';
+import { mcpCallLog } from './calls.ts';
 import {
 	handoverPrompt,
 	HandoverArgs,
@@ -43,6 +48,7 @@ import {
 } from './context.ts';
 import { clip } from './format.ts';
 import { mcpSessions } from './sessions.ts';
+import { MCP_CHANNEL, mcpStreams } from './streams.ts';
 import { runTool, ToolError, TOOLS, type ToolDef } from './tools.ts';
 
 export interface McpDeps {
@@ -52,12 +58,34 @@ export interface McpDeps {
 export interface McpOptions {
 	idleMs?: number;
 	maxSessionsPerUser?: number;
+	/** Days the access log keeps a call (VIGIL_MCP_LOG_DAYS). */
+	logRetentionDays?: number;
+	/** An event stream is closed after this long and the client reconnects (default 5 min). */
+	streamMaxAgeMs?: number;
+	/** A comment on an idle event stream this often keeps proxies from cutting it (SDK: 15 s). */
+	keepAliveMs?: number;
+}
+
+/** Who sends a request: the user, with their role today, and the personal API token used. */
+export interface McpCaller {
+	user: AuthUser;
+	tokenId: string | null;
 }
 
 export interface McpEndpoint {
 	/** One HTTP request to /mcp (POST, GET or DELETE) from an authenticated user. */
-	handle(request: Request, user: AuthUser): Promise<Response>;
+	handle(request: Request, caller: McpCaller): Promise<Response>;
+	/** The open incidents changed (NOTIFY vigil_mcp, from any instance): streams say so. */
+	resourcesChanged(): void;
+	/** Ends every event stream, so the HTTP server can close at shutdown. */
+	drain(): void;
+	stop(): void;
 }
+
+/** For the metrics' bounded name label, with the tools' names. */
+const PROMPT_NAMES = ['triage_ticket', 'shift_handover'];
+/** Ticket changes are announced to the instances at most this often. */
+const ANNOUNCE_EVERY_MS = 2000;
 
 /** The spec's code for an unknown resource. */
 const RESOURCE_NOT_FOUND = -32002;
@@ -227,11 +255,62 @@ const isInitialize = (body: unknown): boolean =>
 			body !== null &&
 			(body as { method?: unknown }).method === 'initialize';
 
+/** The answers of a JSON answer body by request id; an error without id applies to all. */
+function answersOf(text: string): { byId: Map<unknown, unknown>; whole: unknown } {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		return { byId: new Map(), whole: undefined };
+	}
+	const list = Array.isArray(parsed) ? parsed : [parsed];
+	const byId = new Map<unknown, unknown>();
+	for (const m of list)
+		if (typeof m === 'object' && m !== null && 'id' in m) byId.set((m as { id: unknown }).id, m);
+	return { byId, whole: byId.get(null) };
+}
+
 export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndpoint {
+	const idleMs = opts.idleMs ?? 30 * 60_000;
 	const sessions = mcpSessions(deps.pool, {
-		idleMs: opts.idleMs ?? 30 * 60_000,
+		idleMs,
 		maxPerUser: opts.maxSessionsPerUser ?? 10
 	});
+	const calls = mcpCallLog(deps.pool, { retentionDays: opts.logRetentionDays ?? 90 });
+	const streams = mcpStreams({ maxAgeMs: opts.streamMaxAgeMs ?? 5 * 60_000 });
+	countMcpSessionsWith(() => sessions.count());
+	const known = new Set([...TOOLS.map((t) => t.name), ...PROMPT_NAMES, OPEN_INCIDENTS_URI]);
+
+	/**
+	 * A ticket created or changed here is announced to every instance (NOTIFY, which the
+	 * runtime's listener turns into resourcesChanged), at most every ANNOUNCE_EVERY_MS: a
+	 * webhook storm costs one NOTIFY per interval, not one per ticket.
+	 */
+	let announcing: NodeJS.Timeout | undefined;
+	let announcedAt = 0;
+	function announce() {
+		if (announcing) return;
+		announcing = setTimeout(
+			() => {
+				announcing = undefined;
+				announcedAt = Date.now();
+				deps.pool
+					.query(`select pg_notify($1, 'resources')`, [MCP_CHANNEL])
+					.catch((err) => log.warn({ err }, 'mcp: could not announce a ticket change'));
+			},
+			Math.max(0, announcedAt + ANNOUNCE_EVERY_MS - Date.now())
+		);
+		announcing.unref();
+	}
+
+	const unsubscribe = [
+		subscribe('ticket:created', announce),
+		subscribe('ticket:updated', announce),
+		subscribe('auth:revoked', ({ userId, tokenId }) => {
+			if (userId) streams.end({ userId });
+			if (tokenId) streams.end({ tokenId });
+		})
+	];
 
 	/** One request on a fresh server and stateless transport: the session lives in PostgreSQL. */
 	async function serve(request: Request, body: unknown, authInfo: AuthInfo): Promise<Response> {
@@ -249,13 +328,101 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 		}
 	}
 
+	/**
+	 * Serves a POST and records its tool calls, resource reads and prompts in the access log
+	 * and the metrics, reads included, with the outcome read from the JSON-RPC answer.
+	 */
+	async function serveRecorded(
+		request: Request,
+		body: unknown,
+		authInfo: AuthInfo,
+		caller: McpCaller,
+		sessionId: string
+	): Promise<Response> {
+		const asked = callRequests(body);
+		if (!asked.length) return serve(request, body, authInfo);
+		const at = new Date();
+		const started = performance.now();
+		const done = (text: string) =>
+			record(asked, text, at, performance.now() - started, caller, sessionId);
+		try {
+			const answer = await serve(request, body, authInfo);
+			const text = await answer.text();
+			await done(text);
+			return new Response(text, { status: answer.status, headers: answer.headers });
+		} catch (err) {
+			await done(JSON.stringify({ id: null, error: { message: "Failed on Vigil's side" } }));
+			throw err;
+		}
+	}
+
+	async function record(
+		asked: CallRequest[],
+		answerText: string,
+		at: Date,
+		ms: number,
+		caller: McpCaller,
+		sessionId: string
+	) {
+		const { byId, whole } = answersOf(answerText);
+		const entries = asked.map(({ id, ...call }) => {
+			const end = callOutcome(byId.get(id) ?? whole);
+			const labels = { kind: call.kind, name: metricName(call, known) };
+			mcpMetrics.calls.inc({ ...labels, outcome: end.outcome });
+			mcpMetrics.seconds.observe(labels, ms / 1000);
+			return {
+				...call,
+				...end,
+				at,
+				userId: caller.user.id,
+				userEmail: caller.user.email,
+				tokenId: caller.tokenId,
+				sessionId,
+				durationMs: ms
+			};
+		});
+		try {
+			await calls.record(entries);
+		} catch (err) {
+			// The answer stands (a write is in the ticket's audit trail anyway); the gap is counted.
+			mcpMetrics.logFailures.inc(entries.length);
+			log.error({ err, userId: caller.user.id }, 'mcp access log write failed');
+		}
+	}
+
+	/** GET: an event stream for this session, held until the client, the session or the token ends. */
+	async function openStream(
+		request: Request,
+		caller: McpCaller,
+		sessionId: string,
+		authInfo: AuthInfo
+	): Promise<Response> {
+		const server = buildServer(deps);
+		const transport = new WebStandardStreamableHTTPServerTransport({
+			sessionIdGenerator: undefined,
+			keepAliveMs: opts.keepAliveMs
+		});
+		await server.connect(transport);
+		const dispose = () => void server.close().catch(() => {});
+		const answer = await transport.handleRequest(request, { authInfo });
+		if (!answer.ok || !answer.body) {
+			dispose();
+			return answer;
+		}
+		const body = streams.hold(
+			{ sessionId, userId: caller.user.id, tokenId: caller.tokenId },
+			answer.body,
+			() => server.server.sendResourceListChanged(),
+			dispose
+		);
+		const out = new Response(body, answer);
+		out.headers.set('mcp-session-id', sessionId);
+		return out;
+	}
+
 	return {
-		async handle(request, user) {
-			if (request.method === 'GET')
-				return new Response(null, {
-					status: 405,
-					headers: { allow: 'POST, DELETE', 'cache-control': 'no-store' }
-				});
+		async handle(request, caller) {
+			const { user } = caller;
 			const authInfo: AuthInfo = {
 				token: '',
 				clientId: user.id,
@@ -263,17 +430,22 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 				extra: { user }
 			};
 			const id = request.headers.get('mcp-session-id');
-			if (request.method === 'DELETE') {
+			if (request.method === 'GET' || request.method === 'DELETE') {
 				if (!id) return rpcError(400, -32000, 'Mcp-Session-Id header is required');
 				const state = await sessions.check(id, user.id);
 				if (state === 'other_user')
 					return rpcError(403, -32000, 'This session belongs to another user');
+				if (request.method === 'GET')
+					return state === 'missing'
+						? rpcError(404, -32001, 'Session not found (expired or closed): initialize again')
+						: openStream(request, caller, id, authInfo);
 				if (state === 'missing' || !(await sessions.end(id, user.id)))
 					return rpcError(404, -32001, 'Session not found (expired or closed)');
+				streams.end({ sessionId: id });
 				return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
 			}
 			if (request.method !== 'POST')
-				return new Response(null, { status: 405, headers: { allow: 'POST, DELETE' } });
+				return new Response(null, { status: 405, headers: { allow: 'GET, POST, DELETE' } });
 
 			let body: unknown;
 			try {
@@ -298,7 +470,14 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 				return rpcError(404, -32001, 'Session not found (expired or closed): initialize again');
 			if (state === 'other_user')
 				return rpcError(403, -32000, 'This session belongs to another user');
-			return serve(request, body, authInfo);
+			return serveRecorded(request, body, authInfo, caller, id);
+		},
+		resourcesChanged: () => streams.listChanged(),
+		drain: () => streams.endAll(),
+		stop() {
+			for (const off of unsubscribe) off();
+			clearTimeout(announcing);
+			streams.endAll();
 		}
 	};
 }

@@ -13,6 +13,8 @@ export interface McpSessions {
 	check(id: string, userId: string): Promise<'ok' | 'missing' | 'other_user'>;
 	/** Ends the session if it is the user's; false when there was none. */
 	end(id: string, userId: string): Promise<boolean>;
+	/** Sessions open now (not idle past the limit), all users. */
+	count(): Promise<number>;
 }
 
 export interface McpSessionOptions {
@@ -63,6 +65,14 @@ export function mcpSessions(pool: Pool, opts: McpSessionOptions): McpSessions {
 				userId
 			]);
 			return (r.rowCount ?? 0) > 0;
+		},
+		async count() {
+			const r = await pool.query(
+				`select count(*)::int as n from mcp_sessions
+				where last_seen_at >= now() - make_interval(secs => $1)`,
+				[idleSeconds]
+			);
+			return r.rows[0].n as number;
 		}
 	};
 }
