@@ -3,6 +3,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MCP_CALL_FIELDS, pruneMcpCalls } from '../../src/lib/server/mcp/calls.ts';
+import { parseCsv } from '../support/csv.ts';
 import { createTestDatabase, TEST_INGEST_KEY } from '../support/db.ts';
 import { fixture } from '../support/fixtures.ts';
 import { login, startServer, type RunningServer } from '../support/server.ts';
@@ -585,6 +587,66 @@ describe('MCP over Streamable HTTP', () => {
 		expect(rows[5].arguments).toEqual({ hours: '8' });
 		expect(rows[6].error).toContain('no_such_tool');
 		for (const r of rows) expect(r.duration_ms).toBeGreaterThanOrEqual(0);
+
+		// Admins read it (the page's API and its CSV); nobody else does.
+		const admin = { authorization: `Bearer ${tokens.admin}` };
+		const errors = await fetch(
+			`${server.url}/api/admin/mcp-calls?session_id=${session}&outcome=error`,
+			{ headers: admin }
+		);
+		expect(errors.status).toBe(200);
+		const listed = (await errors.json()).items as { name: string; token_name: string }[];
+		expect(listed.map((c) => c.name)).toEqual([
+			'no_such_tool',
+			'acknowledge_ticket',
+			'search_tickets'
+		]);
+		expect(listed.every((c) => c.token_name === 'assistant')).toBe(true);
+		const byTool = await fetch(
+			`${server.url}/api/admin/mcp-calls?user=VICTOR@contoso.example&name=get_ticket`,
+			{ headers: admin }
+		);
+		expect((await byTool.json()).items.map((c: { ticket_id: string }) => c.ticket_id)).toContain(
+			tickets[1]
+		);
+		const badFilter = await fetch(`${server.url}/api/admin/mcp-calls?outcome=maybe`, {
+			headers: admin
+		});
+		expect(badFilter.status).toBe(400);
+		expect((await badFilter.json()).error.message).toContain('outcome must be one of ok, error');
+		for (const token of [tokens.viewer, tokens.responder]) {
+			const headers = { authorization: `Bearer ${token}` };
+			expect((await fetch(`${server.url}/api/admin/mcp-calls`, { headers })).status).toBe(403);
+			expect((await fetch(`${server.url}/api/export/mcp-calls.csv`, { headers })).status).toBe(403);
+		}
+		const csv = await fetch(`${server.url}/api/export/mcp-calls.csv?session_id=${session}`, {
+			headers: admin
+		});
+		expect(csv.headers.get('content-disposition')).toMatch(
+			/filename="vigil-mcp-calls-\d{8}-\d{6}\.csv"/
+		);
+		const table = parseCsv(await csv.text());
+		expect(table[0]).toEqual([...MCP_CALL_FIELDS]);
+		const col = (name: string) => table[0]!.indexOf(name);
+		expect(table.slice(1).map((r) => r[col('name')])).toEqual(rows.map((r) => r.name).reverse());
+		expect(JSON.parse(table.at(-1)![col('arguments')]!)).toEqual({
+			status: 'open',
+			q: 'bing',
+			limit: 5
+		});
+
+		// Kept VIGIL_MCP_LOG_DAYS (90 by default), pruned by an hourly job.
+		await sql(`update mcp_calls set at = now() - interval '91 days' where id = $1`, [rows[0].id]);
+		const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+		try {
+			expect(await pruneMcpCalls(pool, 90)).toBe(1);
+		} finally {
+			await pool.end();
+		}
+		const left = await sql(`select id from mcp_calls where session_id = $1`, [session]);
+		expect(left.rows.map((r) => r.id)).toEqual(rows.slice(1).map((r) => r.id));
+		const schedule = await sql(`select cron from pgboss.schedule where name = 'mcp.prune-calls'`);
+		expect(schedule.rows).toEqual([{ cron: '47 * * * *' }]);
 	});
 
 	it('counts calls by tool and outcome, their durations and the open sessions in /metrics', async () => {

@@ -47,15 +47,15 @@ const schema = z.object({
 		.pipe(
 			z.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(100_000)
 		),
-	/** Days the MCP access log keeps a call (mcp/calls.ts). */
+	/** Days the MCP access log keeps a call (pruned hourly). */
 	VIGIL_MCP_LOG_DAYS: optionalString
 		.transform((v) => (v === undefined ? 90 : Number(v)))
 		.pipe(
 			z
-				.number({ message: 'must be a number' })
-				.int('must be a whole number of days')
-				.min(1, 'must be at least 1')
-				.max(3650, 'must be at most 3650')
+				.number({ message: 'must be a whole number of days from 1 to 3650' })
+				.int({ message: 'must be a whole number of days from 1 to 3650' })
+				.min(1, { message: 'must be a whole number of days from 1 to 3650' })
+				.max(3650, { message: 'must be a whole number of days from 1 to 3650' })
 		),
 	LOG_LEVEL: optionalString.pipe(
 		z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')

@@ -171,7 +171,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
 	// What this process caches from the database is dropped as soon as any instance (or
 	// anyone with psql) changes it: the tables' triggers NOTIFY on commit.
-	const mcp = createMcpEndpoint({ pool }, { logRetentionDays: config.VIGIL_MCP_LOG_DAYS });
+	const mcp = createMcpEndpoint({ pool });
 	const changes = listen(url, {
 		channels: [CACHE_CHANNEL, MCP_CHANNEL],
 		onNotify(channel, table) {
@@ -280,6 +280,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	if (opts.workers ?? true)
 		await registerWorkers({
 			pool,
+			mcpLogDays: config.VIGIL_MCP_LOG_DAYS,
 			boss,
 			geminiModel: () => rt.geminiModel(),
 			databricksClient: () => rt.databricksClient(),

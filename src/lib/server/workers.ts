@@ -8,6 +8,8 @@ import { work } from './jobs/boss.ts';
 import { markBreached } from './tickets/lifecycle.ts';
 import { publish } from './events.ts';
 import { recountIncident } from './incidents/grouping.ts';
+import { log } from './log.ts';
+import { pruneMcpCalls } from './mcp/calls.ts';
 import { ingestSettings } from './routing/cache.ts';
 import type { RcaModel, RcaOptions } from './triage/rca.ts';
 import { runTriage } from './triage/worker.ts';
@@ -21,6 +23,8 @@ export interface WorkerDeps {
 	reportHealth(kind: ConnectionKind): (ok: boolean, error?: string) => Promise<void>;
 	rcaOptions?: Partial<RcaOptions>;
 	enrichOptions?: Partial<EnrichOptions>;
+	/** Days the MCP access log keeps a call (VIGIL_MCP_LOG_DAYS). */
+	mcpLogDays: number;
 }
 
 /**
@@ -85,4 +89,10 @@ export async function registerWorkers(deps: WorkerDeps): Promise<void> {
 		publish('ticket:updated', done.incident);
 		for (const a of done.audits) publish('audit:appended', a);
 	});
+	await work(boss, 'mcp.prune-calls', async () => {
+		const deleted = await pruneMcpCalls(pool, deps.mcpLogDays);
+		if (deleted) log.info({ deleted, days: deps.mcpLogDays }, 'MCP access log pruned');
+	});
+	// Every instance declares the same schedule (an upsert); pg-boss sends each hour's job once.
+	await boss.schedule('mcp.prune-calls', '47 * * * *', {}, { tz: 'UTC' });
 }

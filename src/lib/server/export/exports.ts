@@ -2,6 +2,12 @@ import { AUDIT_FIELDS, TICKET_FIELDS, type TicketDto } from '#lib/contracts/sche
 import { listAudit, parseAuditFilters, type AuditQuery } from '../audit/queries.ts';
 import type { Pool } from '../db/pool.ts';
 import {
+	listMcpCalls,
+	MCP_CALL_FIELDS,
+	parseMcpCallFilters,
+	type McpCallQuery
+} from '../mcp/calls.ts';
+import {
 	listTickets,
 	parseTicketFilters,
 	type Page,
@@ -76,6 +82,13 @@ export function auditCsvRows(pool: Pool, filters: AuditQuery): AsyncGenerator<un
 	);
 }
 
+export function mcpCallCsvRows(pool: Pool, filters: McpCallQuery): AsyncGenerator<unknown[]> {
+	return columns(
+		allPages(filters, (f) => listMcpCalls(pool, f)),
+		MCP_CALL_FIELDS
+	);
+}
+
 /** `20261123-143522`, UTC. */
 function stamp(at: Date): string {
 	const iso = at.toISOString();
@@ -118,4 +131,14 @@ export function exportAudit(
 ): Response {
 	const f = filters instanceof URLSearchParams ? parseAuditFilters(filters) : filters;
 	return csvResponse('audit', AUDIT_CSV_COLUMNS, auditCsvRows(pool, f), at);
+}
+
+/** GET /api/export/mcp-calls.csv (admins): the MCP access log with the page's filters. */
+export function exportMcpCalls(
+	pool: Pool,
+	filters: McpCallQuery | URLSearchParams,
+	at = new Date()
+): Response {
+	const f = filters instanceof URLSearchParams ? parseMcpCallFilters(filters) : filters;
+	return csvResponse('mcp-calls', MCP_CALL_FIELDS, mcpCallCsvRows(pool, f), at);
 }

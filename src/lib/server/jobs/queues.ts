@@ -21,6 +21,7 @@ export interface QueuePayloads {
 	'jira.fetch-changelog': { ticketId: string; deferred?: number };
 	/** Hourly (a pg-boss schedule): deletes event-log rows past the retention. */
 	'jira.prune-events': Record<string, never>;
+	'mcp.prune-calls': Record<string, never>;
 	/** One reconciliation run over every linked ticket (scheduled, or an admin's "Reconcile now"). */
 	'jira.reconcile': { deferred?: number };
 }
@@ -145,6 +146,16 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 	'jira.fetch-changelog': JIRA_DELIVERY,
 	// Batched deletes of an hour's worth of old rows: seconds. The next hour catches up a miss.
 	'jira.prune-events': {
+		retryLimit: 2,
+		retryDelay: 60,
+		retryBackoff: false,
+		expireInSeconds: 600,
+		heartbeatSeconds: HEARTBEAT_SECONDS,
+		notify: false,
+		policy: 'stately'
+	},
+	// The MCP access log past VIGIL_MCP_LOG_DAYS, the same way.
+	'mcp.prune-calls': {
 		retryLimit: 2,
 		retryDelay: 60,
 		retryBackoff: false,

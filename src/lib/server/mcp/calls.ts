@@ -59,20 +59,11 @@ export const MCP_CALL_FIELDS = [
 ] as const satisfies readonly (keyof McpCallDto)[];
 
 export interface McpCallLog {
-	/** Stores the calls of one request; old rows are pruned now and then on the same path. */
+	/** Stores the calls of one request. */
 	record(entries: McpCallEntry[]): Promise<void>;
 }
 
-/** Past retention rows are deleted at most once an hour per instance, off the answer's path. */
-const PRUNE_EVERY_MS = 60 * 60_000;
-
-export function mcpCallLog(pool: Pool, opts: { retentionDays: number }): McpCallLog {
-	let prunedAt = 0;
-	async function prune() {
-		await pool.query(`delete from mcp_calls where at < now() - make_interval(days => $1)`, [
-			opts.retentionDays
-		]);
-	}
+export function mcpCallLog(pool: Pool): McpCallLog {
 	return {
 		async record(entries) {
 			if (!entries.length) return;
@@ -99,14 +90,25 @@ export function mcpCallLog(pool: Pool, opts: { retentionDays: number }): McpCall
 					ticket_id, arguments, outcome, error, duration_ms) values ${rows.join(', ')}`,
 				values
 			);
-			if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
-				prunedAt = Date.now();
-				void prune().catch(() => {
-					prunedAt = 0;
-				});
-			}
 		}
 	};
+}
+
+/**
+ * Deletes calls older than `days` (the hourly mcp.prune-calls job), in batches so no one
+ * statement holds locks for long.
+ */
+export async function pruneMcpCalls(pool: Pool, days: number): Promise<number> {
+	let total = 0;
+	for (;;) {
+		const r = await pool.query(
+			`delete from mcp_calls where id in (
+				select id from mcp_calls where at < now() - make_interval(days => $1) limit 5000)`,
+			[days]
+		);
+		total += r.rowCount ?? 0;
+		if ((r.rowCount ?? 0) < 5000) return total;
+	}
 }
 
 const CallCursor = z.object({ id: z.number().int().positive() });

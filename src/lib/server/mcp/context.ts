@@ -11,6 +11,8 @@ import { findSimilar } from '../triage/similar.ts';
 import { auditSummary, lastOf, ticketDetail, ticketSummary } from './format.ts';
 
 export const TICKET_URI = 'vigil://tickets/{id}';
+/** The prompts server.ts registers; the access log page lists them as filters. */
+export const PROMPT_NAMES = ['triage_ticket', 'shift_handover'] as const;
 export const OPEN_INCIDENTS_URI = 'vigil://incidents/open';
 export const ticketUri = (id: string) => `vigil://tickets/${encodeURIComponent(id)}`;
 

@@ -40,6 +40,7 @@ import {
 	HandoverArgs,
 	OPEN_INCIDENTS_URI,
 	openIncidents,
+	PROMPT_NAMES,
 	TICKET_URI,
 	ticketDocument,
 	ticketUri,
@@ -58,8 +59,6 @@ export interface McpDeps {
 export interface McpOptions {
 	idleMs?: number;
 	maxSessionsPerUser?: number;
-	/** Days the access log keeps a call (VIGIL_MCP_LOG_DAYS). */
-	logRetentionDays?: number;
 	/** An event stream is closed after this long and the client reconnects (default 5 min). */
 	streamMaxAgeMs?: number;
 	/** A comment on an idle event stream this often keeps proxies from cutting it (SDK: 15 s). */
@@ -82,8 +81,6 @@ export interface McpEndpoint {
 	stop(): void;
 }
 
-/** For the metrics' bounded name label, with the tools' names. */
-const PROMPT_NAMES = ['triage_ticket', 'shift_handover'];
 /** Ticket changes are announced to the instances at most this often. */
 const ANNOUNCE_EVERY_MS = 2000;
 
@@ -276,7 +273,7 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 		idleMs,
 		maxPerUser: opts.maxSessionsPerUser ?? 10
 	});
-	const calls = mcpCallLog(deps.pool, { retentionDays: opts.logRetentionDays ?? 90 });
+	const calls = mcpCallLog(deps.pool);
 	const streams = mcpStreams({ maxAgeMs: opts.streamMaxAgeMs ?? 5 * 60_000 });
 	countMcpSessionsWith(() => sessions.count());
 	const known = new Set([...TOOLS.map((t) => t.name), ...PROMPT_NAMES, OPEN_INCIDENTS_URI]);
