@@ -13,6 +13,7 @@ import { CONNECTION_KINDS } from '../connections/entities.ts';
 import { CONNECTION_BODIES } from '../connections/settings.ts';
 import { GenericBody } from '../ingest/sources/generic.ts';
 import { EVENT_DIRECTIONS, EVENT_STATES, EventFilters, StatsWindow } from '../jira/events.ts';
+import { McpCallFilters } from '../mcp/calls.ts';
 import { RuleCreateBody, RuleUpdateBody } from '../routing/rules.ts';
 import { RecoveryModeSchema as RecoveryMode, RecoverySettingsBody } from '../recovery/settings.ts';
 import { SlaPolicyBody } from '../routing/sla-policy.ts';
@@ -366,6 +367,12 @@ op('get', '/api/export/audit.csv', {
 	request: { query: auditQuery },
 	responses: { 200: csv('Audit CSV'), ...signedIn }
 });
+op('get', '/api/export/mcp-calls.csv', {
+	tags: ['exports'],
+	summary: 'The MCP access log matching the filters, streamed (admins)',
+	request: { query: McpCallFilters.omit({ cursor: true, limit: true }) },
+	responses: { 200: csv('MCP access log CSV'), ...admin }
+});
 op('get', '/api/openapi.json', {
 	tags: ['meta'],
 	summary: 'This document',
@@ -398,6 +405,13 @@ op('delete', '/api/admin/ingest-keys/{id}', {
 	summary: 'Revoke a webhook API key',
 	request: { params: idParam('Key') },
 	responses: { 204: done('Revoked'), ...admin, 404: error('No active key') }
+});
+op('get', '/api/admin/mcp-calls', {
+	tags: ['admin'],
+	summary:
+		'The MCP access log: every tool call, resource read and prompt an assistant made with a personal API token, newest first',
+	request: { query: McpCallFilters },
+	responses: { 200: json(page(view('An MCP call'), 'McpCallPage')), ...admin }
 });
 op('get', '/api/admin/routing-rules', {
 	tags: ['admin'],
