@@ -93,6 +93,17 @@ export interface IssueHistory {
 	changes: StatusChange[];
 }
 
+/** An issue as a polling search reads it: its state, and the ids of its comments. */
+export interface JiraIssueUpdate extends JiraIssueState {
+	comments: { id: string }[];
+}
+
+/** One page of a JQL search; `nextPageToken` is null on the last page. */
+export interface JiraSearchPage {
+	issues: JiraIssueUpdate[];
+	nextPageToken: string | null;
+}
+
 export interface JiraTransition {
 	id: string;
 	name: string;
@@ -147,7 +158,8 @@ export interface JiraFieldMeta {
 export interface JiraApi {
 	readonly deployment: JiraDeployment;
 	browseUrl(key: string): string;
-	myself(): Promise<{ name: string }>;
+	/** The API user, and the time zone Jira reads the dates of its JQL in (theirs). */
+	myself(): Promise<{ name: string; timeZone: string | null }>;
 	project(key: string): Promise<{ key: string; issueTypes: string[] }>;
 	permissions(projectKey: string, keys: string[]): Promise<Record<string, boolean>>;
 	createIssue(fields: CreateIssueFields): Promise<{ id: string; key: string }>;
@@ -160,6 +172,15 @@ export interface JiraApi {
 	/** Issues carrying `label` in `projectKey`, newest first (at most a few). */
 	findByLabel(projectKey: string, label: string): Promise<{ id: string; key: string }[]>;
 	getIssue(key: string): Promise<JiraIssueState>;
+	/**
+	 * One page of issues matching `jql`, with status, updated and comments. Cloud pages with
+	 * `nextPageToken` (/search/jql); Data Center with startAt (/search), carried in the same
+	 * opaque token so callers page both the same way.
+	 */
+	searchIssues(
+		jql: string,
+		page: { token: string | null; maxResults: number }
+	): Promise<JiraSearchPage>;
 	transitions(key: string): Promise<JiraTransition[]>;
 	transition(key: string, transitionId: string): Promise<void>;
 	addComment(key: string, body: AdfDoc | string): Promise<{ id: string }>;
@@ -247,7 +268,11 @@ const category = (raw: unknown): StatusCategory => {
 interface RawIssue {
 	id: string;
 	key: string;
-	fields?: { status?: { name?: string; statusCategory?: unknown }; updated?: string };
+	fields?: {
+		status?: { name?: string; statusCategory?: unknown };
+		updated?: string;
+		comment?: { comments?: { id?: unknown }[] };
+	};
 }
 const issueState = (i: RawIssue): JiraIssueState => ({
 	id: String(i.id),
@@ -256,6 +281,13 @@ const issueState = (i: RawIssue): JiraIssueState => ({
 	statusCategory: category(i.fields?.status?.statusCategory),
 	updated: i.fields?.updated ?? null
 });
+const issueUpdate = (i: RawIssue): JiraIssueUpdate => ({
+	...issueState(i),
+	comments: (i.fields?.comment?.comments ?? [])
+		.filter((c) => c.id !== undefined && c.id !== null)
+		.map((c) => ({ id: String(c.id) }))
+});
+const SEARCH_FIELDS = ['status', 'updated', 'comment'];
 interface RawTransition {
 	id: string;
 	name?: string;
@@ -429,7 +461,10 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 			myself: () =>
 				call(async () => {
 					const me = await jira.myself.getCurrentUser();
-					return { name: me.displayName ?? me.emailAddress ?? me.accountId ?? 'unknown' };
+					return {
+						name: me.displayName ?? me.emailAddress ?? me.accountId ?? 'unknown',
+						timeZone: me.timeZone ?? null
+					};
 				}),
 			project: (key) =>
 				call(async () => {
@@ -506,6 +541,19 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 						})) as RawIssue
 					)
 				),
+			searchIssues: (jql, page) =>
+				call(async () => {
+					const r = await jira.issueSearch.searchAndReconsileIssuesUsingJql({
+						jql,
+						fields: SEARCH_FIELDS,
+						maxResults: page.maxResults,
+						...(page.token ? { nextPageToken: page.token } : {})
+					});
+					const issues = ((r.issues ?? []) as RawIssue[]).map(issueUpdate);
+					// isLast is what Jira promises; a token without it would loop on an empty page.
+					const more = r.isLast !== true && Boolean(r.nextPageToken) && issues.length > 0;
+					return { issues, nextPageToken: more ? String(r.nextPageToken) : null };
+				}),
 			transitions: (key) =>
 				call(async () => {
 					const r = await jira.issues.getTransitions({ issueIdOrKey: key });
@@ -571,8 +619,11 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 		deployment: 'server',
 		browseUrl,
 		myself: async () => {
-			const me = await v2<{ displayName?: string; name?: string }>('GET', '/myself');
-			return { name: me.displayName ?? me.name ?? 'unknown' };
+			const me = await v2<{ displayName?: string; name?: string; timeZone?: string }>(
+				'GET',
+				'/myself'
+			);
+			return { name: me.displayName ?? me.name ?? 'unknown', timeZone: me.timeZone ?? null };
 		},
 		project: async (key) => {
 			const p = await v2<{ key?: string; issueTypes?: { name?: string }[] }>(
@@ -638,6 +689,18 @@ export function createJiraApi(settings: JiraSettings): JiraApi {
 					searchParams: { fields: 'status,updated' }
 				})
 			),
+		searchIssues: async (jql, page) => {
+			const startAt = page.token ? Number(page.token) : 0;
+			if (!Number.isSafeInteger(startAt) || startAt < 0)
+				throw new JiraError('invalid', `Not a page of a Data Center search: ${page.token}`);
+			const r = await v2<{ total?: number; issues?: RawIssue[] }>('POST', '/search', {
+				body: { jql, startAt, maxResults: page.maxResults, fields: SEARCH_FIELDS }
+			});
+			const issues = (r.issues ?? []).map(issueUpdate);
+			const next = startAt + issues.length;
+			const more = issues.length > 0 && typeof r.total === 'number' && next < r.total;
+			return { issues, nextPageToken: more ? String(next) : null };
+		},
 		transitions: async (key) =>
 			(
 				(await v2<{ transitions?: RawTransition[] }>('GET', `/issue/${k(key)}/transitions`))
