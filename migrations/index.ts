@@ -18,6 +18,7 @@ import { Migration20261129030000_jira_reconciliation } from './Migration20261129
 import { Migration20261129050000_ingest_backpressure } from './Migration20261129050000_ingest_backpressure.ts';
 import { Migration20261129080000_jira_mapping_site } from './Migration20261129080000_jira_mapping_site.ts';
 import { Migration20261129070000_mcp_calls } from './Migration20261129070000_mcp_calls.ts';
+import { Migration20261129020000_jira_polling } from './Migration20261129020000_jira_polling.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -57,5 +58,6 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261129080000_jira_mapping_site',
 		class: Migration20261129080000_jira_mapping_site
 	},
-	{ name: 'Migration20261129070000_mcp_calls', class: Migration20261129070000_mcp_calls }
+	{ name: 'Migration20261129070000_mcp_calls', class: Migration20261129070000_mcp_calls },
+	{ name: 'Migration20261129020000_jira_polling', class: Migration20261129020000_jira_polling }
 ];

@@ -17,6 +17,29 @@ export interface ConnectionDeps {
 	secretKey: Buffer;
 }
 
+/** How Jira's changes reach Vigil: its webhooks, polling by JQL, or both at once. */
+export const JIRA_SYNC_MODES = ['webhooks', 'polling', 'both'] as const;
+export type JiraSyncMode = (typeof JIRA_SYNC_MODES)[number];
+export const POLL_DEFAULTS = { intervalSeconds: 60, overlapSeconds: 120 } as const;
+/**
+ * Seconds. JQL compares `updated` to the minute, so an overlap under a minute would add
+ * nothing; a day bounds what one poll reads again.
+ */
+export const POLL_LIMITS = { interval: [10, 86_400], overlap: [60, 86_400] } as const;
+
+/** Whole seconds in a range, stored as text like every setting; a JSON number is taken too. */
+const secondsIn = ([min, max]: readonly [number, number]) =>
+	z.preprocess(
+		(v) => (typeof v === 'number' ? String(v) : v),
+		z
+			.string()
+			.trim()
+			.regex(/^\d{1,6}$/, `must be a whole number of seconds from ${min} to ${max}`)
+			.refine((v) => Number(v) >= min && Number(v) <= max, {
+				message: `must be from ${min} to ${max} seconds`
+			})
+	);
+
 const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const text = z.string().trim().min(1).max(200);
 /** A Jira status name, optional. */
@@ -104,6 +127,20 @@ export const CONNECTION_BODIES = {
 			.optional()
 			.describe(
 				"Jira status names and the ticket state each means (open, in_progress, closed), e.g. In Review=in_progress, Won't Do=closed; a status left out counts by its category"
+			),
+		syncMode: z
+			.enum(JIRA_SYNC_MODES, { message: 'must be webhooks, polling or both' })
+			.optional()
+			.describe(
+				"How Jira's changes reach Vigil: webhooks (default), polling (JQL on updated), or both at once"
+			),
+		pollIntervalSeconds: secondsIn(POLL_LIMITS.interval)
+			.optional()
+			.describe(`Seconds between two polls (default ${POLL_DEFAULTS.intervalSeconds})`),
+		pollOverlapSeconds: secondsIn(POLL_LIMITS.overlap)
+			.optional()
+			.describe(
+				`How far before the watermark each poll reads again, in seconds (default ${POLL_DEFAULTS.overlapSeconds})`
 			)
 	}),
 	databricks: z.object({ host: url, token: secret })

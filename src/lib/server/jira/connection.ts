@@ -2,6 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Priority } from '#lib/contracts/tickets.ts';
 import { loadConnection, type ConnectionSettings } from '../connections/service.ts';
+import {
+	JIRA_SYNC_MODES,
+	POLL_DEFAULTS,
+	POLL_LIMITS,
+	type JiraSyncMode
+} from '../connections/settings.ts';
 import type { Pool } from '../db/pool.ts';
 import { log } from '../log.ts';
 import { createJiraApi, JiraError, type JiraApi, type StatusCategory } from './client.ts';
@@ -23,6 +29,18 @@ export interface JiraConfig {
 	statusFor: Partial<Record<VigilAction, string>>;
 	/** Jira → Vigil: a status name (lowercase) → the ticket state it means, over its category. */
 	statusMap: Record<string, TicketState>;
+	/** How Jira's changes reach Vigil: its webhooks, polling by JQL, or both at once. */
+	syncMode: JiraSyncMode;
+	/** Polling: seconds between two polls. */
+	pollIntervalSeconds: number;
+	/** Polling: how far before the watermark each poll reads again (clock skew, search lag). */
+	pollOverlapSeconds: number;
+}
+
+/** A stored number setting, or its default when missing or out of range. */
+function seconds(raw: string | undefined, fallback: number, min: number, max: number): number {
+	const n = Number(raw);
+	return raw !== undefined && Number.isInteger(n) && n >= min && n <= max ? n : fallback;
 }
 
 export type TicketState = 'open' | 'in_progress' | 'closed';
@@ -90,7 +108,20 @@ export function readJiraConfig(c: ConnectionSettings): JiraConfig | null {
 		priorityMap: parsePriorityMap(c.config.priorityMap),
 		webhookSecret: c.secrets.webhookSecret ?? null,
 		statusFor,
-		statusMap: parseStatusMap(c.config.statusMap)
+		statusMap: parseStatusMap(c.config.statusMap),
+		syncMode: JIRA_SYNC_MODES.find((m) => m === c.config.syncMode) ?? 'webhooks',
+		pollIntervalSeconds: seconds(
+			c.config.pollIntervalSeconds,
+			POLL_DEFAULTS.intervalSeconds,
+			POLL_LIMITS.interval[0],
+			POLL_LIMITS.interval[1]
+		),
+		pollOverlapSeconds: seconds(
+			c.config.pollOverlapSeconds,
+			POLL_DEFAULTS.overlapSeconds,
+			POLL_LIMITS.overlap[0],
+			POLL_LIMITS.overlap[1]
+		)
 	};
 }
 

@@ -402,30 +402,65 @@ export async function pruneEvents(pool: Pool, days: number): Promise<number> {
  * time: overlapping polls store each change once. Returns the event id, or null for
  * a change already stored.
  */
-export async function storePolledIssue(
+export function storePolledIssue(
 	deps: { pool: Pool; boss: PgBoss },
 	issue: { id: string; key: string; updated: string },
 	tx?: PoolClient
 ): Promise<number | null> {
-	const stored = await (tx ?? deps.pool).query(
-		`insert into jira_deliveries (identifier, direction, event, issue_key, body, status)
-		values ($1, 'poll', 'jira:issue_updated', $2, $3, 'received')
-		on conflict (identifier) do nothing returning id`,
-		[
-			`poll:${issue.key}:${issue.updated}`.slice(0, 200),
-			issue.key,
-			JSON.stringify({
+	return storePolled(
+		deps,
+		{
+			identifier: `poll:${issue.key}:${issue.updated}`,
+			event: 'jira:issue_updated',
+			issueKey: issue.key,
+			body: {
 				webhookEvent: 'jira:issue_updated',
 				issue: { id: issue.id, key: issue.key, fields: { updated: issue.updated } }
-			})
-		]
+			}
+		},
+		tx
+	);
+}
+
+/**
+ * For polling: a comment on a polled issue that Vigil has not mirrored, stored as a
+ * `comment_created` poll event (once per comment) for the webhook's logic to mirror.
+ */
+export function storePolledComment(
+	deps: { pool: Pool; boss: PgBoss },
+	issue: { id: string; key: string },
+	commentId: string,
+	tx?: PoolClient
+): Promise<number | null> {
+	return storePolled(
+		deps,
+		{
+			identifier: `poll:${issue.key}:comment:${commentId}`,
+			event: 'comment_created',
+			issueKey: issue.key,
+			body: { webhookEvent: 'comment_created', issue, comment: { id: commentId } }
+		},
+		tx
+	);
+}
+
+async function storePolled(
+	deps: { pool: Pool; boss: PgBoss },
+	e: { identifier: string; event: string; issueKey: string; body: unknown },
+	tx?: PoolClient
+): Promise<number | null> {
+	const stored = await (tx ?? deps.pool).query(
+		`insert into jira_deliveries (identifier, direction, event, issue_key, body, status)
+		values ($1, 'poll', $2, $3, $4, 'received')
+		on conflict (identifier) do nothing returning id`,
+		[e.identifier.slice(0, 200), e.event, e.issueKey, JSON.stringify(e.body)]
 	);
 	if (!stored.rowCount) return null;
 	await send(
 		deps.boss,
 		'jira.process-deliveries',
-		{ issueKey: issue.key },
-		{ ...(tx ? { tx } : {}), singletonKey: issue.key }
+		{ issueKey: e.issueKey },
+		{ ...(tx ? { tx } : {}), singletonKey: e.issueKey }
 	);
 	return Number(stored.rows[0].id);
 }

@@ -10,6 +10,7 @@ import { setJiraEventSource } from '../metrics.ts';
 import { eventMetrics, pruneEvents } from './events.ts';
 import { processDeliveries } from './inbound.ts';
 import { loadReconcileSettings, reconcile, scheduleReconciliation } from './reconcile.ts';
+import { pollJob, type PollOptions } from './poll.ts';
 import { createIssue, deferring, syncActions, type JiraDeps } from './sync.ts';
 
 export interface JiraStartDeps {
@@ -31,6 +32,9 @@ export interface JiraOptions {
 	searchSettleMs?: number;
 	/** Register the reconciliation schedule (default: with the workers). */
 	reconcileSchedule?: boolean;
+	poll?: PollOptions;
+	/** Declare the minute tick that starts polling (default true; tests that poll by hand turn it off). */
+	schedulePolls?: boolean;
 }
 
 export interface RunningJira {
@@ -66,7 +70,8 @@ const jobOf = (
 
 /**
  * Starts the Jira integration: the workers that create issues and mirror
- * Vigil's lifecycle into Jira, the worker that applies Jira's deliveries, and
+ * Vigil's lifecycle into Jira, the worker that applies Jira's deliveries (from
+ * its webhooks or found by polling), the poll itself, and
  * the subscription that turns an acknowledge / resolve / reopen from any
  * source but Jira itself into a sync of the issue.
  */
@@ -128,6 +133,16 @@ export async function startJira(
 		// instances are up; re-registering at start brings it in line with the saved interval.
 		if (opts.reconcileSchedule ?? true)
 			await scheduleReconciliation(boss, (await loadReconcileSettings(pool)).everyMinutes);
+		await work(
+			boss,
+			'jira.poll',
+			(_data, job) => inJiraJob(jobOf('jira.poll', job), () => pollJob(deps, opts.poll)),
+			{ localConcurrency: 1 }
+		);
+		// A tick a minute: starts polling once it is switched on, and again should the chain of
+		// polls each queueing the next ever break. Every instance declares the same schedule.
+		if (opts.schedulePolls ?? true)
+			await boss.schedule('jira.poll', '* * * * *', {}, { singletonKey: 'jira' });
 	}
 	setJiraEventSource(() => eventMetrics(pool));
 

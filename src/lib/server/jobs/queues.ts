@@ -24,6 +24,8 @@ export interface QueuePayloads {
 	'mcp.prune-calls': Record<string, never>;
 	/** One reconciliation run over every linked ticket (scheduled, or an admin's "Reconcile now"). */
 	'jira.reconcile': { deferred?: number };
+	/** One poll of Jira for updated issues; it queues the next one itself. */
+	'jira.poll': Record<string, never>;
 }
 export type QueueName = keyof QueuePayloads;
 
@@ -175,6 +177,17 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 		expireInSeconds: 3600,
 		heartbeatSeconds: HEARTBEAT_SECONDS,
 		notify: true,
+		policy: 'stately'
+	},
+	// One queued poll at a time (singleton key 'jira'); failures are recorded and rescheduled by
+	// the poll itself, so a retry only follows a crash. Up to 50 pages of 15 s calls.
+	'jira.poll': {
+		retryLimit: 2,
+		retryDelay: 30,
+		retryBackoff: true,
+		expireInSeconds: 900,
+		heartbeatSeconds: HEARTBEAT_SECONDS,
+		notify: false,
 		policy: 'stately'
 	}
 };
