@@ -575,6 +575,19 @@ op(
 	'/api/admin/jira/events/{id}/replay',
 	eventActionDoc('Replay any stored event (idempotent: what is already so does not change)')
 );
+op('get', '/api/admin/connections/jira/poll', {
+	tags: ['admin'],
+	summary:
+		'Polling Jira for updated issues: watermark, last poll (when, pages, issues, new changes, JQL), last error, next poll',
+	responses: {
+		200: json(
+			z.object({
+				poll: view('The polling state; null before the first poll').nullable()
+			})
+		),
+		...admin
+	}
+});
 op('get', '/api/admin/users', {
 	tags: ['admin'],
 	summary: 'List accounts',

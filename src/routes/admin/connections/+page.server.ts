@@ -7,12 +7,15 @@ import {
 	saveConnectionSettings
 } from '#lib/server/connections/settings.ts';
 import { attempt, field, parseForm, requirePageUser } from '#lib/server/http/form-action.ts';
+import { pollState } from '#lib/server/jira/poll.ts';
 import { runtime } from '#lib/server/runtime.ts';
 import { CONNECTION_FIELDS, connectionInput } from './fields.ts';
 
 export const load: PageServerLoad = async (event) => {
 	requirePageUser(event, 'admin');
-	return { connections: await listConnections(runtime()) };
+	const rt = runtime();
+	const [connections, jiraPoll] = await Promise.all([listConnections(rt), pollState(rt.pool)]);
+	return { connections, jiraPoll };
 };
 
 export const actions: Actions = {

@@ -5,7 +5,10 @@ export type Kind = 'gemini' | 'slack' | 'jira' | 'databricks';
 export interface SettingField {
 	name: string;
 	label: string;
-	type: 'text' | 'url' | 'email' | 'secret' | 'select';
+	type: 'text' | 'url' | 'email' | 'secret' | 'select' | 'number';
+	/** A number's bounds. */
+	min?: number;
+	max?: number;
 	required?: boolean;
 	placeholder?: string;
 	hint?: string;
@@ -201,6 +204,38 @@ export const CONNECTION_FIELDS: Record<Kind, readonly SettingField[]> = {
 			type: 'text',
 			placeholder: "In Review=in_progress, Won't Do=closed",
 			hint: 'For statuses whose category says the wrong thing; others count by category (Done → closed, In Progress → in progress, To Do → reopen).'
+		},
+		{
+			name: 'syncMode',
+			label: 'Changes in Jira reach Vigil by',
+			type: 'select',
+			default: 'webhooks',
+			options: [
+				{ value: 'webhooks', label: 'Webhooks' },
+				{ value: 'polling', label: 'Polling' },
+				{ value: 'both', label: 'Webhooks and polling' }
+			],
+			hint: 'Polling asks Jira for issues updated since the last poll: for a Jira that cannot reach Vigil, or as a safety net beside webhooks.'
+		},
+		{
+			name: 'pollIntervalSeconds',
+			label: 'Poll interval',
+			type: 'number',
+			min: 10,
+			max: 86400,
+			placeholder: '60',
+			hint: 'Seconds between two polls (10 or more).',
+			half: true
+		},
+		{
+			name: 'pollOverlapSeconds',
+			label: 'Poll overlap',
+			type: 'number',
+			min: 60,
+			max: 86400,
+			placeholder: '120',
+			hint: 'Seconds each poll reads again before the last update it saw (60 or more).',
+			half: true
 		}
 	],
 	databricks: [

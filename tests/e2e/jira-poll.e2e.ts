@@ -1,0 +1,184 @@
+/**
+ * Polling Jira, end to end: an admin switches the Jira connection to polling on the connections
+ * page; a ticket's issue closed in Jira (no webhook is sent) closes the ticket at the next poll;
+ * the card shows the last poll, what it found and the watermark, then a Jira outage as the last
+ * poll error, then the recovery. This file starts its own Jira stand-in and unconfigures Jira when
+ * done, as jira.e2e.ts does, so the other files see Vigil without Jira.
+ */
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { STANDIN_PEOPLE, startJiraStandin, type JiraStandin } from '../support/jira-standin.ts';
+import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
+
+const OUT = 'test-results/screenshots';
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+test.describe.configure({ mode: 'serial' });
+
+let jira: JiraStandin;
+const tickets = ticketLedger();
+
+const settings = () => ({
+	baseUrl: jira.url,
+	deployment: 'cloud',
+	email: jira.email,
+	projectKey: 'OPS',
+	issueType: 'Bug'
+});
+
+interface PollView {
+	lastOkAt: string | null;
+	lastError: string | null;
+	failures: number;
+	watermark: string | null;
+	lastIssues: number;
+}
+
+async function pollView(request: APIRequestContext): Promise<PollView | null> {
+	const res = await request.get('/api/admin/connections/jira/poll');
+	expect(res.ok(), await res.text()).toBe(true);
+	return ((await res.json()) as { poll: PollView | null }).poll;
+}
+
+async function ticketOf(request: APIRequestContext, id: string) {
+	const res = await request.get(`/api/tickets/${encodeURIComponent(id)}`);
+	expect(res.ok(), await res.text()).toBe(true);
+	return (
+		(await res.json()) as {
+			ticket: { status: string; jira_key: string | null; jira_status: string };
+		}
+	).ticket;
+}
+
+test.beforeAll(async ({ request }) => {
+	jira = await startJiraStandin({ mode: 'cloud' });
+	const res = await request.put('/api/admin/connections/jira', {
+		data: { ...settings(), apiToken: jira.apiToken }
+	});
+	expect(res.ok(), await res.text()).toBe(true);
+});
+
+test.afterAll(async ({ request }) => {
+	const res = await request.put('/api/admin/connections/jira', {
+		data: { ...settings(), apiToken: null, webhookSecret: null }
+	});
+	expect(res.ok(), await res.text()).toBe(true);
+	await tickets.tidy(request);
+	expect(jira.violations).toEqual([]);
+	await jira?.close();
+});
+
+async function themed(browser: Browser, theme: 'dark' | 'light') {
+	const baseURL = test.info().project.use.baseURL!;
+	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
+	if (theme === 'light')
+		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
+	return context;
+}
+
+/** The Jira card at desktop and phone width; the page must not scroll sideways. */
+async function shootCard(page: Page, name: string, theme: string): Promise<void> {
+	const card = page.locator('section[aria-labelledby="jira-title"]');
+	for (const viewport of [DESKTOP, PHONE]) {
+		await page.setViewportSize(viewport);
+		await expect
+			.poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+			.toBeLessThanOrEqual(viewport.width);
+		const clip = await card.evaluate((el) => {
+			const r = el.getBoundingClientRect();
+			return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+		});
+		await page.screenshot({
+			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
+			fullPage: true,
+			clip,
+			animations: 'disabled'
+		});
+	}
+}
+
+async function eachTheme(
+	browser: Browser,
+	work: (page: Page, theme: 'dark' | 'light') => Promise<void>
+): Promise<void> {
+	for (const theme of ['dark', 'light'] as const) {
+		const context = await themed(browser, theme);
+		try {
+			await work(await context.newPage(), theme);
+		} finally {
+			await context.close();
+		}
+	}
+}
+
+test('an admin switches Jira to polling; an issue closed in Jira without a webhook closes its ticket; an outage shows on the card until Jira is back', async ({
+	page,
+	browser,
+	request
+}) => {
+	// The first poll waits for the minute tick; an outage and its recovery take two intervals more.
+	test.setTimeout(240_000);
+
+	await page.goto('/admin/connections');
+	const card = page.locator('section[aria-labelledby="jira-title"]');
+	await card.getByLabel('Changes in Jira reach Vigil by').selectOption('polling');
+	const interval = card.getByLabel('Poll interval (optional)');
+	// Under ten seconds is refused before it is sent (the API refuses it too).
+	await interval.fill('5');
+	await card.getByRole('button', { name: 'Save' }).click();
+	expect(await interval.evaluate((el: HTMLInputElement) => el.validity.rangeUnderflow)).toBe(true);
+	await expect(card).not.toContainText('Saved.');
+	await interval.fill('10');
+	await card.getByRole('button', { name: 'Save' }).click();
+	await expect(card).toContainText('Saved.');
+	const polling = card.getByTestId('jira-polling');
+	await expect(polling).toContainText('Polling');
+
+	const id = await tickets.post(request, { pipeline: `pl_${uniqueWord('jirapoll')}_orders` });
+	await expect
+		.poll(async () => (await ticketOf(request, id)).jira_status, { timeout: 30_000 })
+		.toBe('linked');
+	const key = (await ticketOf(request, id)).jira_key!;
+	jira.transitionAs(STANDIN_PEOPLE.marco, key, 'Done');
+	await expect
+		.poll(async () => (await ticketOf(request, id)).status, { timeout: 90_000 })
+		.toBe('closed');
+	expect(jira.requestsTo('searchAndReconsileIssuesUsingJql').length).toBeGreaterThan(0);
+
+	await eachTheme(browser, async (p, theme) => {
+		await p.goto('/admin/connections');
+		const state = p.getByTestId('jira-polling');
+		await expect(state).toHaveAttribute('data-state', 'ok');
+		await expect(state).toContainText(/Found\s*\d+ updated issues?/);
+		await expect(state).toContainText('UTC');
+		await shootCard(p, 'jira-polling-ok', theme);
+	});
+
+	// Jira's search fails: the next poll says so on the card; the watermark stays.
+	const before = await pollView(request);
+	jira.failNext(
+		{ kind: 'status', status: 503 },
+		{ operation: 'searchAndReconsileIssuesUsingJql', times: Infinity }
+	);
+	try {
+		await expect
+			.poll(async () => (await pollView(request))?.failures ?? 0, { timeout: 40_000 })
+			.toBeGreaterThan(0);
+		expect((await pollView(request))?.watermark).toBe(before?.watermark);
+		await eachTheme(browser, async (p, theme) => {
+			await p.goto('/admin/connections');
+			await expect(p.getByTestId('jira-polling')).toHaveAttribute('data-state', 'failing');
+			await expect(p.getByTestId('jira-poll-error')).toContainText('Jira error 503');
+			await shootCard(p, 'jira-polling-failing', theme);
+		});
+	} finally {
+		jira.clearFaults();
+	}
+
+	await expect
+		.poll(async () => (await pollView(request))?.lastError ?? null, { timeout: 90_000 })
+		.toBeNull();
+	await page.goto('/admin/connections');
+	await expect(page.getByTestId('jira-polling')).toHaveAttribute('data-state', 'ok');
+	await expect(page.getByTestId('jira-poll-error')).toHaveCount(0);
+});
