@@ -80,9 +80,11 @@ async function linkedTicket(rt: Runtime, pipeline: string): Promise<TicketDto> {
 
 const count = (list: string[], action: string) => list.filter((a) => a === action).length;
 
-async function deliveries(rt: Runtime): Promise<{ identifier: string; status: string }[]> {
+async function deliveries(
+	rt: Runtime
+): Promise<{ identifier: string; direction: string; status: string }[]> {
 	const r = await rt.pool.query(
-		`select identifier, status from jira_deliveries where direction <> 'outbound' order by id`
+		`select identifier, direction, status from jira_deliveries where direction <> 'outbound' order by id`
 	);
 	return r.rows;
 }
@@ -211,6 +213,8 @@ describe('polling Jira Cloud for updated issues', () => {
 		expect(count(actions, 'Acknowledged')).toBe(1);
 		expect(count(actions, 'Jira Comment')).toBe(1);
 		const mine = (await deliveries(rt)).filter((d) => d.identifier.includes(t.jira_key!));
+		// In the event log as polled, beside the two webhook deliveries.
+		expect(mine.map((d) => d.direction)).toEqual(['poll', 'poll']);
 		expect(mine.map((d) => d.identifier)).toEqual([
 			expect.stringMatching(new RegExp(`^poll:${t.jira_key}:\\d{4}-`)),
 			expect.stringMatching(new RegExp(`^poll:${t.jira_key}:comment:`))
