@@ -340,7 +340,8 @@ describe('Jira Cloud (REST v3)', () => {
 			() =>
 				rt.pool
 					.query(
-						`select count(*)::int as n from jira_deliveries where issue_key = $1 and status <> 'received'`,
+						`select count(*)::int as n from jira_deliveries
+						where issue_key = $1 and direction = 'inbound' and status <> 'received'`,
 						[key]
 					)
 					.then((r) => r.rows[0].n as number),
