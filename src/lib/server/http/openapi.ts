@@ -14,6 +14,8 @@ import { CONNECTION_BODIES } from '../connections/settings.ts';
 import { GenericBody } from '../ingest/sources/generic.ts';
 import { EVENT_DIRECTIONS, EVENT_STATES, EventFilters, StatsWindow } from '../jira/events.ts';
 import { McpCallFilters } from '../mcp/calls.ts';
+import { ConflictDecision, ReconcileSettingsInput } from '../jira/reconcile.ts';
+import { StatusMappingInput, StatusProjectQuery } from '../jira/statuses.ts';
 import { RuleCreateBody, RuleUpdateBody } from '../routing/rules.ts';
 import { RecoveryModeSchema as RecoveryMode, RecoverySettingsBody } from '../recovery/settings.ts';
 import { SlaPolicyBody } from '../routing/sla-policy.ts';
@@ -586,6 +588,60 @@ op('get', '/api/admin/connections/jira/poll', {
 			})
 		),
 		...admin
+	}
+});
+op('get', '/api/admin/jira/statuses', {
+	tags: ['admin'],
+	summary:
+		"A project's Jira statuses (default the connection's project), the Vigil state each means (its category's unless mapped) and the status each Vigil action moves an issue to",
+	request: { query: StatusProjectQuery.partial() },
+	responses: {
+		200: json(view('Jira status mapping')),
+		...admin,
+		404: error('No such project in Jira'),
+		503: error('Jira is not configured')
+	}
+});
+op('put', '/api/admin/jira/statuses', {
+	tags: ['admin'],
+	summary:
+		'Save the status mapping: checked against the project (known statuses; each action to a status of its category)',
+	request: { body: jsonBody(StatusMappingInput) },
+	responses: {
+		200: json(view('Jira status mapping')),
+		...admin,
+		503: error('Jira is not configured')
+	}
+});
+op('get', '/api/admin/jira/reconciliation', {
+	tags: ['admin'],
+	summary:
+		"Reconciliation: the conflict policy, its schedule, the last run's outcome and the conflicts",
+	responses: { 200: json(view('Reconciliation settings, last run and conflicts')), ...admin }
+});
+op('put', '/api/admin/jira/reconciliation', {
+	tags: ['admin'],
+	summary: 'Set the conflict policy and how often reconciliation runs',
+	request: { body: jsonBody(ReconcileSettingsInput) },
+	responses: { 200: json(view('Reconciliation settings')), ...admin }
+});
+op('post', '/api/admin/jira/reconciliation/run', {
+	tags: ['admin'],
+	summary: 'Reconcile now: queue one run (a run already queued takes the request)',
+	responses: { 202: json(z.object({ queued: z.boolean() })), ...admin }
+});
+op('post', '/api/admin/jira/conflicts/{id}', {
+	tags: ['admin'],
+	summary:
+		'Resolve a manual conflict: both sides are read again and the chosen one wins (gone when they agree by now)',
+	request: { params: idParam('Jira conflict'), body: jsonBody(ConflictDecision) },
+	responses: {
+		200: json(z.object({ outcome: z.enum(['repaired', 'gone']), message: z.string() })),
+		...admin,
+		404: error('No such conflict'),
+		409: error('Already resolved'),
+		502: error('Jira could not be read or refused the repair'),
+		503: error('Jira is not configured')
 	}
 });
 op('get', '/api/admin/users', {

@@ -503,6 +503,14 @@ export async function listConflicts(
 	return { open: open.rows.map(view), resolved: resolved.rows.map(view) };
 }
 
+/** A conflict id from a path: a positive integer, else the same 404 as an unknown one. */
+export function conflictId(raw: string): number {
+	const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+	if (!Number.isSafeInteger(id) || id < 1)
+		throw new ApiError(404, 'not_found', `No Jira conflict ${raw.slice(0, 40)}`);
+	return id;
+}
+
 export const ConflictDecision = z.object({
 	side: z.enum(['jira', 'vigil'], { message: 'must be jira or vigil: the side that wins' })
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { STATUSES } from '#lib/contracts/words.ts';
 import type { Pool } from '../db/pool.ts';
 import { ApiError } from '../errors.ts';
-import type { JiraStatus, StatusCategory } from './client.ts';
+import { JiraError, type JiraStatus, type StatusCategory } from './client.ts';
 import {
 	STATE_BY_CATEGORY,
 	TARGET_CATEGORY,
@@ -43,7 +43,23 @@ export async function discoverStatuses(
 ): Promise<StatusMapping> {
 	const handle = await lookup();
 	if (!handle) throw new ApiError(503, 'jira_not_configured', 'Jira is not configured in Vigil');
-	const statuses = await handle.call('statuses', (api) => api.projectStatuses(projectKey));
+	const statuses = await handle
+		.call('statuses', (api) => api.projectStatuses(projectKey))
+		.catch((err: unknown) => {
+			if (!(err instanceof JiraError)) throw err;
+			// Jira answers 404 for a project the account cannot see as for one that does not exist.
+			if (err.kind === 'not_found')
+				throw new ApiError(
+					404,
+					'not_found',
+					`Jira has no project ${projectKey} this account can see`
+				);
+			throw new ApiError(
+				502,
+				'jira_unavailable',
+				`Jira's statuses could not be read: ${err.message}`
+			);
+		});
 	const names = new Set(statuses.map((s) => s.name.toLowerCase()));
 	return {
 		projectKey,
@@ -71,11 +87,16 @@ const StatusName = z
 	.max(255)
 	.regex(/^[^,=]+$/, 'a Jira status name with a comma or = cannot be mapped');
 
+const ProjectKey = z
+	.string()
+	.trim()
+	.regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'must be a Jira project key like OPS');
+
+/** Whose statuses to list (default: the connection's project). */
+export const StatusProjectQuery = z.object({ project: ProjectKey });
+
 export const StatusMappingInput = z.object({
-	projectKey: z
-		.string()
-		.trim()
-		.regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'must be a Jira project key like OPS'),
+	projectKey: ProjectKey,
 	/** Status name → Vigil state; a status left out follows its category. */
 	states: z.record(
 		StatusName,

@@ -1,0 +1,201 @@
+/**
+ * Status mapping and reconciliation in the admin UI. Like jira.e2e.ts, this file starts its
+ * own Jira stand-in, points the running Vigil's Jira connection at it through the admin API,
+ * and takes it away again when done (with the policy back at its default).
+ */
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import {
+	DEFAULT_WORKFLOW,
+	STANDIN_PEOPLE,
+	startJiraStandin,
+	type JiraStandin
+} from '../support/jira-standin.ts';
+import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
+
+const OUT = 'test-results/screenshots';
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+test.describe.configure({ mode: 'serial' });
+
+let jira: JiraStandin;
+const tickets = ticketLedger();
+
+const settings = () => ({
+	baseUrl: jira.url,
+	deployment: 'cloud',
+	email: jira.email,
+	projectKey: 'OPS',
+	issueType: 'Bug'
+});
+
+test.beforeAll(async ({ request }) => {
+	jira = await startJiraStandin({
+		mode: 'cloud',
+		projects: [
+			{
+				key: 'OPS',
+				id: '10010',
+				name: 'Data Operations',
+				workflow: {
+					statuses: [
+						...DEFAULT_WORKFLOW.statuses,
+						{ id: '10002', name: 'Awaiting Deploy', category: 'indeterminate' }
+					],
+					transitions: [
+						...DEFAULT_WORKFLOW.transitions,
+						{ id: '41', name: 'Awaiting Deploy', to: '10002' }
+					]
+				}
+			}
+		]
+	});
+	const res = await request.put('/api/admin/connections/jira', {
+		data: { ...settings(), apiToken: jira.apiToken }
+	});
+	expect(res.ok(), await res.text()).toBe(true);
+});
+
+test.afterAll(async ({ request }) => {
+	await request.put('/api/admin/jira/reconciliation', {
+		data: { policy: 'default', everyMinutes: 60 }
+	});
+	const res = await request.put('/api/admin/connections/jira', {
+		data: { ...settings(), apiToken: null }
+	});
+	expect(res.ok(), await res.text()).toBe(true);
+	await tickets.tidy(request);
+	expect(jira.violations).toEqual([]);
+	await jira?.close();
+});
+
+async function themed(browser: Browser, theme: 'dark' | 'light') {
+	const baseURL = test.info().project.use.baseURL!;
+	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
+	if (theme === 'light')
+		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
+	return context;
+}
+
+/** Full-page shots at desktop and phone width; the page must not scroll sideways. */
+async function shoot(page: Page, name: string, theme: string): Promise<void> {
+	for (const viewport of [DESKTOP, PHONE]) {
+		await page.setViewportSize(viewport);
+		await expect
+			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
+				message: `${name} must not scroll sideways at ${viewport.width} px`
+			})
+			.toBeLessThanOrEqual(viewport.width);
+		await page.screenshot({
+			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
+			fullPage: true,
+			animations: 'disabled'
+		});
+	}
+	await page.setViewportSize(DESKTOP);
+}
+
+async function linkedTicket(request: APIRequestContext, pipeline: string) {
+	const id = await tickets.post(request, { pipeline });
+	let key: string | null = null;
+	await expect
+		.poll(
+			async () => {
+				const res = await request.get(`/api/tickets/${encodeURIComponent(id)}`);
+				const t = ((await res.json()) as { ticket: { jira_key: string | null } }).ticket;
+				key = t.jira_key;
+				return key;
+			},
+			{ timeout: 20_000 }
+		)
+		.not.toBeNull();
+	return { id, key: key! };
+}
+
+test('an admin maps a status to closed and picks the status a resolve moves an issue to', async ({
+	page
+}) => {
+	await page.goto('/admin/connections');
+	await page.getByRole('link', { name: 'Status mapping' }).click();
+	await expect(page.getByRole('heading', { name: 'Jira status mapping' })).toBeVisible();
+	const row = page.locator('[data-status="Awaiting Deploy"]');
+	await expect(row).toContainText('In Progress');
+	const select = row.getByLabel('Means in Vigil');
+	await expect(select).toHaveValue('');
+	await expect(select.locator('option').first()).toHaveText('By category: In progress');
+	await select.selectOption('closed');
+	await page.getByLabel('Resolve moves the issue to').selectOption('Done');
+	await page.getByRole('button', { name: 'Save status mapping' }).click();
+	await expect(
+		page.getByText('Saved: Jira’s updates and reconciliation read OPS’s statuses')
+	).toBeVisible();
+
+	await page.reload();
+	await expect(
+		page.locator('[data-status="Awaiting Deploy"]').getByLabel('Means in Vigil')
+	).toHaveValue('closed');
+	await expect(page.getByLabel('Resolve moves the issue to')).toHaveValue('Done');
+	const res = await page.request.get('/api/admin/jira/statuses');
+	const body = (await res.json()) as { statuses: { name: string; mapped: string | null }[] };
+	expect(body.statuses.find((s) => s.name === 'Awaiting Deploy')!.mapped).toBe('closed');
+});
+
+test('under the manual policy a drift waits as a conflict, and one click lets Jira win', async ({
+	page,
+	request
+}) => {
+	await page.goto('/admin/connections/jira/conflicts');
+	await page.getByRole('radio', { name: /^Manual/ }).check();
+	await page.getByRole('button', { name: 'Save' }).click();
+	await expect(page.getByText('Saved: the next run uses it.')).toBeVisible();
+
+	const { id, key } = await linkedTicket(request, `pl_${uniqueWord('drift')}`);
+	// Someone closes the issue in Jira and the webhook never reaches Vigil.
+	jira.transitionAs(STANDIN_PEOPLE.marco, key, 'Done');
+
+	await page.getByRole('button', { name: 'Reconcile now' }).click();
+	await expect(page.getByText('Queued: the run starts in a moment')).toBeVisible();
+	const conflict = page.locator(`[data-conflict="${id}"]`);
+	await expect(async () => {
+		await page.reload();
+		await expect(conflict).toBeVisible({ timeout: 1000 });
+	}).toPass({ timeout: 20_000 });
+	await expect(conflict).toContainText(`Vigil says open, ${key} is Done`);
+	await expect(page.getByTestId('reconcile-last-run')).toContainText('Conflicts');
+
+	await conflict.getByRole('button', { name: /Jira wins/ }).click();
+	await expect(page.getByText(`${id} now follows ${key} (Done)`)).toBeVisible();
+	await expect(conflict).toHaveCount(0);
+	const res = await request.get(`/api/tickets/${encodeURIComponent(id)}`);
+	const body = (await res.json()) as {
+		ticket: { status: string };
+		timeline: { action: string; actor_name: string }[];
+	};
+	expect(body.ticket.status).toBe('closed');
+	expect(body.timeline.map((e) => e.action)).toEqual(
+		expect.arrayContaining(['Jira Conflict', 'Resolved', 'Jira Drift Repaired'])
+	);
+});
+
+for (const theme of ['dark', 'light'] as const)
+	test(`status mapping and reconciliation pages: ${theme}`, async ({ browser, request }) => {
+		// One conflict waiting, so the list shows its choices.
+		const { key } = await linkedTicket(request, `pl_${uniqueWord('shot')}`);
+		jira.transitionAs(STANDIN_PEOPLE.priya, key, 'In Progress');
+		const run = await request.post('/api/admin/jira/reconciliation/run');
+		expect(run.status()).toBe(202);
+		const context = await themed(browser, theme);
+		try {
+			const page = await context.newPage();
+			await page.goto('/admin/connections/jira/statuses');
+			await expect(page.locator('[data-status="Done"]')).toBeVisible();
+			await shoot(page, 'jira-statuses', theme);
+			await expect(async () => {
+				await page.goto('/admin/connections/jira/conflicts');
+				await expect(page.getByText(`${key}`).first()).toBeVisible({ timeout: 1000 });
+			}).toPass({ timeout: 20_000 });
+			await shoot(page, 'jira-conflicts', theme);
+		} finally {
+			await context.close();
+		}
+	});
