@@ -227,6 +227,21 @@ export async function pollJira(deps: PollDeps, opts: PollOptions = {}): Promise<
 	let issues = 0;
 	let queued = 0;
 	let jql: string | null = null;
+	// An issue updated while the poll pages through moves to the end of the results, and the
+	// issue that followed it slides back onto a page already read: Jira pages by position, so
+	// that one is skipped. The moved issue then shows up twice; the skipped one was updated no
+	// earlier than the end of the page the moved one was first on, so the watermark goes back
+	// there and the next poll reads it.
+	let mark = watermark;
+	const firstSeen = new Map<string, Date | null>();
+	let rewind: Date | null = null;
+	const rewound = async () => {
+		if (rewind)
+			await deps.pool.query(
+				`update jira_poll_state set watermark = least(watermark, $1) where kind = 'jira'`,
+				[rewind]
+			);
+	};
 	try {
 		const zone = await userTimeZone(handle);
 		const from = watermark
@@ -239,11 +254,20 @@ export async function pollJira(deps: PollDeps, opts: PollOptions = {}): Promise<
 				api.searchIssues(jql!, { token, maxResults: o.pageSize })
 			);
 			const stored = await storePage(deps, page.issues);
+			if (stored.newest && (!mark || stored.newest > mark)) mark = stored.newest;
+			for (const i of page.issues) {
+				if (!firstSeen.has(i.key)) firstSeen.set(i.key, mark);
+				else {
+					const back = firstSeen.get(i.key) ?? null;
+					if (back && (!rewind || back < rewind)) rewind = back;
+				}
+			}
 			pages++;
 			issues += page.issues.length;
 			queued += stored.queued;
 			token = page.nextPageToken;
 		} while (token && pages < o.maxPages);
+		await rewound();
 		const done = await deps.pool.query(
 			`update jira_poll_state set lease_until = null, finished_at = now(), last_ok_at = now(),
 				last_error = null, failures = 0, last_pages = $1, last_issues = $2, last_queued = $3,
@@ -254,6 +278,7 @@ export async function pollJira(deps: PollDeps, opts: PollOptions = {}): Promise<
 		return { status: 'polled', pages, issues, queued, watermark: done.rows[0]?.watermark ?? null };
 	} catch (err) {
 		const message = err instanceof Error ? err.message : String(err);
+		await rewound().catch((e: unknown) => log.warn({ err: e }, 'could not rewind the watermark'));
 		await deps.pool
 			.query(
 				`update jira_poll_state set lease_until = null, finished_at = now(), last_error = $1,
