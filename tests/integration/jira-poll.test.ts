@@ -51,6 +51,8 @@ async function start(
 				},
 				searchSettleMs: 300,
 				schedulePolls: opts.schedulePolls ?? false,
+				// Reconciliation would repair the same drift on its own schedule: only polling here.
+				reconcileSchedule: false,
 				poll: { pageSize: opts.pageSize ?? 100 }
 			},
 			rcaOptions: { maxAttempts: 1 }
@@ -225,6 +227,8 @@ describe('polling Jira Cloud for updated issues', () => {
 		const t = await linkedTicket(rt, 'pl_poll_outage');
 		await setSync(rt, { syncMode: 'polling' });
 		await pollJira(deps(rt));
+		// Applied before Jira changes: a delivery reads the issue as it is when it is processed.
+		await settled(rt);
 		const watermark = (await pollState(rt.pool))?.watermark;
 
 		jira.transitionAs(priya, t.jira_key!, 'Done');
@@ -330,5 +334,68 @@ describe('polling Jira Data Center (REST v2, startAt pages)', () => {
 		// The next poll is queued one interval on.
 		expect(state!.nextPollAt!.getTime() - state!.finishedAt!.getTime()).toBeGreaterThan(8_000);
 		expect(state!.lastError).toBeNull();
+	});
+});
+
+describe('an issue updated while a poll pages through the results', () => {
+	let jira: JiraStandin;
+	let rt: Runtime;
+
+	beforeAll(async () => {
+		jira = await startJiraStandin({ mode: 'cloud', now: jiraNow });
+		rt = await start(jira);
+	});
+	afterAll(async () => {
+		await rt?.stop();
+		await jira?.close();
+	});
+	afterEach(() => {
+		frozen = null;
+		expect(jira.violations).toEqual([]);
+	});
+
+	it('moves the one after it onto a page already read; the watermark goes back so the next poll reads it', async () => {
+		const [a, b, c] = [
+			await linkedTicket(rt, 'pl_shift_a'),
+			await linkedTicket(rt, 'pl_shift_b'),
+			await linkedTicket(rt, 'pl_shift_c')
+		];
+		await setSync(rt, { syncMode: 'polling' });
+		const t0 = Date.now() + 1000;
+		for (const [i, t] of [a, b, c].entries()) {
+			frozen = t0 + i * 1000;
+			jira.transitionAs(priya, t!.jira_key!, 'Done');
+		}
+		frozen = null;
+
+		// One issue a page; while the second page is asked for, A is edited ten minutes later
+		// (by Jira's clock): the results are now B, C, A and the second page is C.
+		jira.failNext(
+			{ kind: 'delay', ms: 500 },
+			{ operation: 'searchAndReconsileIssuesUsingJql', times: 2 }
+		);
+		const polling = pollJira(deps(rt), { pageSize: 1 });
+		await eventually(
+			async () => jira.requestsTo('searchAndReconsileIssuesUsingJql').length,
+			(n) => n === 2,
+			5_000
+		);
+		frozen = t0 + 600_000;
+		jira.updateIssueAs(priya, a.jira_key!, { summary: 'Orders pipeline failing (edited)' });
+		frozen = null;
+		const first = await polling;
+		expect(first).toMatchObject({ status: 'polled', pages: 3 });
+		const stored = (await deliveries(rt)).map((d) => d.identifier);
+		expect(stored.some((id) => id.startsWith(`poll:${b.jira_key}:`))).toBe(false);
+		// Back to the end of the page A was first read on, not on to A's edit.
+		expect((await pollState(rt.pool))?.watermark?.getTime()).toBe(t0);
+
+		expect(await pollJira(deps(rt), { pageSize: 1 })).toMatchObject({ status: 'polled' });
+		await eventually(
+			() => getTicket(rt, b.id),
+			(x) => x.status === 'closed',
+			20_000
+		);
+		expect((await pollState(rt.pool))?.watermark?.getTime()).toBe(t0 + 600_000);
 	});
 });
