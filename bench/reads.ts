@@ -39,7 +39,7 @@ const SIZES = args.sizes.split(',').map((s) => Number(s.trim()));
 if (SIZES.some((n) => !Number.isInteger(n) || n < 100))
 	throw new Error('--sizes: a comma list of ticket counts, each at least 100');
 const SAMPLES = Number(args.samples);
-const WARMUP = 5;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const log = (msg: string) => process.stderr.write(`[bench:reads] ${msg}\n`);
 
 interface Read {

@@ -19,6 +19,8 @@ import { Migration20261129050000_ingest_backpressure } from './Migration20261129
 import { Migration20261129080000_jira_mapping_site } from './Migration20261129080000_jira_mapping_site.ts';
 import { Migration20261129070000_mcp_calls } from './Migration20261129070000_mcp_calls.ts';
 import { Migration20261129020000_jira_polling } from './Migration20261129020000_jira_polling.ts';
+import { Migration20261129060000_ticket_counters } from './Migration20261129060000_ticket_counters.ts';
+import { Migration20261129060001_read_indexes } from './Migration20261129060001_read_indexes.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -59,5 +61,10 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261129080000_jira_mapping_site
 	},
 	{ name: 'Migration20261129070000_mcp_calls', class: Migration20261129070000_mcp_calls },
-	{ name: 'Migration20261129020000_jira_polling', class: Migration20261129020000_jira_polling }
+	{ name: 'Migration20261129020000_jira_polling', class: Migration20261129020000_jira_polling },
+	{
+		name: 'Migration20261129060000_ticket_counters',
+		class: Migration20261129060000_ticket_counters
+	},
+	{ name: 'Migration20261129060001_read_indexes', class: Migration20261129060001_read_indexes }
 ];

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analytics, parseRange, rangeWindow } from '../../src/lib/server/analytics/queries.ts';
 import { ApiError } from '../../src/lib/server/errors.ts';
@@ -242,5 +243,28 @@ describe('other ranges', () => {
 		expect(a.buckets.every((b) => b.incidents === 0)).toBe(true);
 		expect(a.pipelines).toEqual([]);
 		expect(a.teams).toEqual([]);
+	});
+});
+
+describe('figures kept between calls', () => {
+	it('change as soon as a ticket in the window changes, whoever changed it', async () => {
+		const before = await analytics(rt.pool, '7d', NOW);
+		expect(await analytics(rt.pool, '7d', NOW)).toEqual(before);
+		const other = new pg.Client(rt.databaseUrl);
+		await other.connect();
+		try {
+			// Bookkeeping the analytics do not read leaves the figures as they were.
+			await other.query(`update tickets set slack_status = 'pending'`);
+			expect(await analytics(rt.pool, '7d', NOW)).toEqual(before);
+			// An SLA outcome changed by another connection (another instance, a script) shows at once.
+			await other.query(
+				`update tickets set sla_status = 'Breached' where sla_status = 'Met'
+					and created_at >= '2030-06-09T00:00:00Z'`
+			);
+		} finally {
+			await other.end();
+		}
+		const after = await analytics(rt.pool, '7d', NOW);
+		expect(after.summary).toMatchObject({ met: 0, breached: 4, compliance: 0 });
 	});
 });
