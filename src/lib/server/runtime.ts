@@ -169,6 +169,22 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	const refreshInBackground = () =>
 		refreshConfigured().catch((err) => log.warn({ err }, 'connection refresh failed'));
 
+	// The Gemini and Databricks settings, read by every triage and enrichment job: kept until
+	// the connections table notifies a change (below), and a minute at most. A failed read is
+	// not kept.
+	type Stored = ReturnType<typeof loadConnection>;
+	const connections = new Map<ConnectionKind, { at: number; value: Stored }>();
+	const connection = (kind: ConnectionKind): Stored => {
+		const hit = connections.get(kind);
+		if (hit && Date.now() - hit.at < 60_000) return hit.value;
+		const value = loadConnection(pool, secretKey, kind);
+		connections.set(kind, { at: Date.now(), value });
+		value.catch(() => {
+			if (connections.get(kind)?.value === value) connections.delete(kind);
+		});
+		return value;
+	};
+
 	// What this process caches from the database is dropped as soon as any instance (or
 	// anyone with psql) changes it: the tables' triggers NOTIFY on commit.
 	const mcp = createMcpEndpoint({ pool });
@@ -179,10 +195,14 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			if (channel === MCP_CHANNEL) mcp.resourcesChanged();
 			else if (table === 'routing_rules' || table === 'sla_policies') invalidateIngestSettings();
 			else if (table === 'incident_grouping') invalidateGroupingSettings();
-			else if (table === 'connections') void refreshInBackground();
+			else if (table === 'connections') {
+				connections.clear();
+				void refreshInBackground();
+			}
 		},
 		onReconnect() {
 			mcp.resourcesChanged();
+			connections.clear();
 			invalidateIngestSettings();
 			invalidateGroupingSettings();
 			void refreshInBackground();
@@ -212,7 +232,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		ingestAdmission: createAdmission(config.VIGIL_INGEST_CONCURRENCY, config.VIGIL_INGEST_QUEUE),
 		ingestLimits,
 		async geminiModel() {
-			const c = await loadConnection(pool, secretKey, 'gemini');
+			const c = await connection('gemini');
 			if (!c?.secrets.apiKey) return null;
 			if (gemini?.at !== c.updatedAt.getTime())
 				gemini = {
@@ -227,7 +247,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			return gemini.model;
 		},
 		async databricksClient() {
-			const c = await loadConnection(pool, secretKey, 'databricks');
+			const c = await connection('databricks');
 			if (!c?.secrets.token || !c.config.host) return null;
 			if (dbx?.at !== c.updatedAt.getTime())
 				dbx = {
