@@ -32,7 +32,8 @@ export interface SeedOptions {
 }
 
 // g is the row number. Sources, priorities and teams cycle with different periods so every
-// combination occurs; priority weights P1 5 %, P2 20 %, P3 45 %, P4 30 %.
+// combination occurs (the team steps every third row: with g % 8 no P1 would ever reach half
+// the teams); priority weights P1 5 %, P2 20 %, P3 45 %, P4 30 %.
 const PRIORITY = `(case when g % 20 = 0 then 'P1' when g % 5 = 1 then 'P2' when g % 10 in (2, 3, 4, 5, 7) then 'P3' else 'P4' end)`;
 const SLA_SECONDS = `(case ${PRIORITY} when 'P1' then 3600 when 'P2' then 14400 when 'P3' then 86400 else 259200 end)`;
 
@@ -75,7 +76,7 @@ function selectRows(shape: SeedOptions['shape']): string {
 		(case when s = 'closed' then c + make_interval(secs => 600 + g % 20000) end),
 		(case when s = 'closed' then 'seed@vigil.local' end),
 		(case when s = 'closed' then 600 + g % 20000 end),
-		(array[${TEAMS.map((t) => `'${t}'`).join(', ')}])[g % ${TEAMS.length} + 1]
+		(array[${TEAMS.map((t) => `'${t}'`).join(', ')}])[(g / 3) % ${TEAMS.length} + 1]
 	from generate_series($3::int, $4::int) as g,
 		lateral (select ${created} as c) as t,
 		lateral (select ${status} as s) as st`;

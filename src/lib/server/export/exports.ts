@@ -8,8 +8,8 @@ import {
 	type McpCallQuery
 } from '../mcp/calls.ts';
 import {
-	listTickets,
 	parseTicketFilters,
+	ticketRowsPage,
 	type Page,
 	type TicketQuery
 } from '../tickets/queries.ts';
@@ -68,10 +68,17 @@ async function* columns<T, K extends keyof T>(rows: AsyncIterable<T>, keys: read
 	for await (const row of rows) yield keys.map((k) => row[k]);
 }
 
+const TICKET_CSV_SELECT = TICKET_CSV_COLUMNS.join(', ');
+
+/**
+ * The rows as the database gives them, only the columns written: a Date is written as
+ * toTicketDto would give it (ISO), and the large columns left out of the CSV (evidence, links,
+ * enrichment) are never read or parsed.
+ */
 export function ticketCsvRows(pool: Pool, filters: TicketQuery): AsyncGenerator<unknown[]> {
 	return columns(
-		allPages(filters, (f) => listTickets(pool, f)),
-		TICKET_CSV_COLUMNS
+		allPages(filters, (f) => ticketRowsPage(pool, f, TICKET_CSV_SELECT)),
+		TICKET_CSV_COLUMNS as readonly string[]
 	);
 }
 

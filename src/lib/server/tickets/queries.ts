@@ -184,8 +184,14 @@ export interface Page<T> {
 export const parseTicketFilters = (params: URLSearchParams): TicketQuery =>
 	parseParams(TicketFilters, params);
 
-/** The list query, exported so a test can EXPLAIN exactly what runs. */
-export function ticketListSql(f: TicketQuery): { text: string; values: unknown[] } {
+/**
+ * The list query, exported so a test can EXPLAIN exactly what runs. `columns` narrows what a
+ * row carries (an export reads only the columns it writes).
+ */
+export function ticketListSql(
+	f: TicketQuery,
+	columns: string = TICKET_COLUMNS
+): { text: string; values: unknown[] } {
 	const { values, add } = sqlParams();
 	const where: string[] = [];
 	if (f.status) where.push(inList('status', f.status, add));
@@ -212,7 +218,8 @@ export function ticketListSql(f: TicketQuery): { text: string; values: unknown[]
 		);
 	}
 	const at = `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at,
-		to_char(sla_deadline at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_deadline`;
+		to_char(sla_deadline at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_deadline,
+		priority as cursor_priority, id as cursor_id`;
 	let order: string;
 	if (f.sort === 'urgency') {
 		const cursor = f.cursor ? decodeCursor(f.cursor, UrgencyCursor) : null;
@@ -229,7 +236,7 @@ export function ticketListSql(f: TicketQuery): { text: string; values: unknown[]
 			where.push(`(created_at, id) < (${add(cursor.at)}::timestamptz, ${add(cursor.id)})`);
 		order = 'created_at desc, id desc';
 	}
-	const text = `select ${TICKET_COLUMNS}, ${at}
+	const text = `select ${columns}, ${at}
 	from tickets ${where.length ? `where ${where.join(' and ')}` : ''}
 	order by ${order} limit ${add(f.limit + 1)}`;
 	return { text, values };
@@ -240,28 +247,40 @@ const wrongCursor = () =>
 		{ field: 'cursor', message: 'cursor is invalid: it belongs to another sort order' }
 	]);
 
+/** One page of raw rows in list order, and the cursor of the next one. */
+export async function ticketRowsPage(
+	pool: Pool,
+	f: TicketQuery,
+	columns: string = TICKET_COLUMNS
+): Promise<Page<Record<string, unknown>>> {
+	const { text, values } = ticketListSql(f, columns);
+	const rows = (await pool.query(text, values)).rows;
+	const more = rows.length > f.limit;
+	const page = more ? rows.slice(0, f.limit) : rows;
+	const last = page.at(-1);
+	return {
+		items: page.map(
+			({ cursor_at: _a, cursor_deadline: _d, cursor_priority: _p, cursor_id: _i, ...row }) => row
+		),
+		next_cursor:
+			more && last
+				? encodeCursor(
+						f.sort === 'urgency'
+							? { d: last.cursor_deadline, p: last.cursor_priority, id: last.cursor_id }
+							: { at: last.cursor_at, id: last.cursor_id }
+					)
+				: null
+	};
+}
+
 /** Newest first or by urgency, keyset-paginated (never OFFSET: deep pages stay as fast as the first). */
 export async function listTickets(
 	pool: Pool,
 	filters: TicketQuery | URLSearchParams
 ): Promise<Page<TicketDto>> {
 	const f = filters instanceof URLSearchParams ? parseTicketFilters(filters) : filters;
-	const { text, values } = ticketListSql(f);
-	const rows = (await pool.query(text, values)).rows;
-	const more = rows.length > f.limit;
-	const page = more ? rows.slice(0, f.limit) : rows;
-	const last = page.at(-1);
-	return {
-		items: page.map(({ cursor_at: _a, cursor_deadline: _d, ...row }) => toTicketDto(row)),
-		next_cursor:
-			more && last
-				? encodeCursor(
-						f.sort === 'urgency'
-							? { d: last.cursor_deadline, p: last.priority, id: last.id }
-							: { at: last.cursor_at, id: last.id }
-					)
-				: null
-	};
+	const page = await ticketRowsPage(pool, f);
+	return { items: page.items.map(toTicketDto), next_cursor: page.next_cursor };
 }
 
 /** A ticket id as a client names it (the path's {id}; a tool's `id`). */
