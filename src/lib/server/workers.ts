@@ -12,6 +12,7 @@ import { log } from './log.ts';
 import { pruneMcpCalls } from './mcp/calls.ts';
 import { ingestSettings } from './routing/cache.ts';
 import type { RcaModel, RcaOptions } from './triage/rca.ts';
+import { offlineBatcher } from './triage/offline.ts';
 import { runTriage } from './triage/worker.ts';
 
 export interface WorkerDeps {
@@ -33,6 +34,7 @@ export interface WorkerDeps {
  */
 export async function registerWorkers(deps: WorkerDeps): Promise<void> {
 	const { pool, boss } = deps;
+	const offline = offlineBatcher(pool, boss);
 	await work(
 		boss,
 		'triage.analyze',
@@ -43,6 +45,7 @@ export async function registerWorkers(deps: WorkerDeps): Promise<void> {
 					boss,
 					model: () => deps.geminiModel(),
 					reportHealth: deps.reportHealth('gemini'),
+					finishOffline: offline,
 					rcaOptions: {
 						maxAttempts: 3,
 						baseDelayMs: 1000,

@@ -5,6 +5,7 @@ import { ingestSettings } from '../routing/cache.ts';
 import { enqueueAfterTriage } from '../tickets/after-triage.ts';
 import { appendAudit } from '../tickets/audit.ts';
 import { applyPriority, changeTicket, updateTicket } from '../tickets/lifecycle.ts';
+import { finishOffline } from './offline.ts';
 import { analyzeWithAi, type RcaModel, type RcaOptions } from './rca.ts';
 import { redact } from './redact.ts';
 import { findSimilar } from './similar.ts';
@@ -17,6 +18,8 @@ export interface TriageDeps {
 	model: () => Promise<RcaModel | null>;
 	reportHealth: (ok: boolean, error?: string) => Promise<void>;
 	rcaOptions: RcaOptions;
+	/** Finishes an offline triage; by default one transaction per ticket (offlineBatcher gathers them). */
+	finishOffline?: (ticketId: string) => Promise<void>;
 }
 
 const AI = { name: 'AI triage', source: 'system' as const };
@@ -44,25 +47,15 @@ function offlineOf(t: TicketDto): TriageResult {
  * pending is analysed, so a retried job never overwrites a finished result.
  */
 export async function runTriage(deps: TriageDeps, ticketId: string): Promise<void> {
+	const model = await deps.model();
+	// Offline, nothing is read first: finishing is one update of the ticket if still pending.
+	if (!model) {
+		await (deps.finishOffline ?? ((id) => finishOffline(deps.pool, deps.boss, [id])))(ticketId);
+		return;
+	}
 	const r = await deps.pool.query(`select * from tickets where id = $1`, [ticketId]);
 	const row = r.rows[0] as TicketDto | undefined;
 	if (!row || row.triage_status !== 'pending') return;
-	const model = await deps.model();
-	if (!model) {
-		await changeTicket(deps.pool, ticketId, async (tx, t) =>
-			t.triage_status === 'pending'
-				? {
-						ticket: await enqueueAfterTriage(
-							tx,
-							deps.boss,
-							await updateTicket(tx, ticketId, { triage_status: 'offline_only' })
-						),
-						audits: []
-					}
-				: null
-		);
-		return;
-	}
 	const similar = (await findSimilar(deps.pool, row)).map((s) => ({
 		...s,
 		rootCause: clean(s.rootCause),
