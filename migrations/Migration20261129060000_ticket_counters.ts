@@ -57,7 +57,8 @@ const ANALYSED = [
 	'mttr_seconds',
 	'pipeline',
 	'occurrences',
-	'team'
+	'team',
+	'jira_time_to_resolve_seconds'
 ];
 
 const triggerFunction = (name: string, source: string, changes: string) => `

@@ -106,8 +106,9 @@ async function generation(pool: Pool): Promise<string> {
 
 /**
  * Everything the analytics page charts for one time range. A 90-day range at a year's volume
- * aggregates a quarter of a million tickets (percentiles included), so the figures are kept
- * and served again while the window is the same and no ticket changed in between.
+ * aggregates a quarter of a million tickets (percentiles included), so the figures over the
+ * window's tickets are kept and served again while the window is the same and no ticket
+ * changed in between; the Jira status times are read every time.
  */
 export async function analytics(
 	pool: Pool,
@@ -115,22 +116,62 @@ export async function analytics(
 	now = new Date()
 ): Promise<AnalyticsDto> {
 	const from = rangeWindow(range, now).from.getTime();
-	const g = await generation(pool);
+	const [g, statuses] = await Promise.all([generation(pool), jiraStatusTimes(pool, range, now)]);
 	let byRange = computed.get(pool);
 	const hit = byRange?.get(range);
-	if (hit && hit.from === from && hit.generation === g) return structuredClone(hit.value);
-	// Computed after the generation was read: at least as new as it, never older.
-	const value = await compute(pool, range, now);
-	if (!byRange) computed.set(pool, (byRange = new Map()));
-	byRange.set(range, { from, generation: g, value });
-	return structuredClone(value);
+	let value: AnalyticsDto;
+	if (hit && hit.from === from && hit.generation === g) value = hit.value;
+	else {
+		// Computed after the generation was read: at least as new as it, never older.
+		value = await compute(pool, range, now);
+		if (!byRange) computed.set(pool, (byRange = new Map()));
+		byRange.set(range, { from, generation: g, value });
+	}
+	const answer = structuredClone(value);
+	answer.jira.statuses = statuses;
+	return answer;
 }
 
-/** The four index-bounded queries behind the analytics of one range. */
+/**
+ * Time in each Jira status of the window's issues, up to `now` for the status an issue is in:
+ * it moves with the clock, so it is read on every call and never kept.
+ */
+async function jiraStatusTimes(
+	pool: Pool,
+	range: AnalyticsRange,
+	now: Date
+): Promise<JiraStatusTime[]> {
+	const w = rangeWindow(range, now);
+	const window = [w.from, w.to];
+	// Per issue and status first (back and forth counts as one issue's time), then per status;
+	// the intervals are reached through the window's tickets by their primary key. The
+	// closed status an issue rests in is left out, as on the ticket page (metrics.ts).
+	const r = await pool.query(
+		`with per_issue as (
+				select i.status, max(i.category) as category,
+					sum(extract(epoch from coalesce(i.left_at, $3) - i.entered_at)) as seconds
+				from tickets t join jira_status_intervals i on i.ticket_id = t.id
+				where t.created_at >= $1 and t.created_at < $2
+					and not (i.left_at is null and i.category = 'done')
+				group by t.id, i.status
+			)
+			select status, max(category) as category, count(*)::int as issues,
+				round(avg(seconds))::int as avg_seconds,
+				round(percentile_cont(0.5) within group (order by seconds))::int as p50_seconds
+			from per_issue group by status
+			order by case max(category) when 'new' then 0 when 'indeterminate' then 1 when 'done' then 2 else 3 end,
+				issues desc, status
+			limit 20`,
+		[...window, now]
+	);
+	return r.rows as JiraStatusTime[];
+}
+
+/** The index-bounded queries over the window's tickets behind the analytics of one range. */
 async function compute(pool: Pool, range: AnalyticsRange, now: Date): Promise<AnalyticsDto> {
 	const w = rangeWindow(range, now);
 	const window = [w.from, w.to];
-	const [summary, buckets, pipelines, teams, jiraStatuses, jiraTeams] = await Promise.all([
+	const [summary, buckets, pipelines, teams, jiraTeams] = await Promise.all([
 		pool.query(
 			`select ${AGGREGATES}, count(*) filter (where priority = 'P1')::int as p1,
 				count(*) filter (where status <> 'closed')::int as unresolved
@@ -155,27 +196,6 @@ async function compute(pool: Pool, range: AnalyticsRange, now: Date): Promise<An
 			from tickets where ${IN_WINDOW}
 			group by team order by incidents desc, team nulls last limit 20`,
 			window
-		),
-		// Per issue and status first (back and forth counts as one issue's time), then per status;
-		// the intervals are reached through the window's tickets by their primary key. The
-		// closed status an issue rests in is left out, as on the ticket page (metrics.ts).
-		pool.query(
-			`with per_issue as (
-				select i.status, max(i.category) as category,
-					sum(extract(epoch from coalesce(i.left_at, $3) - i.entered_at)) as seconds
-				from tickets t join jira_status_intervals i on i.ticket_id = t.id
-				where t.created_at >= $1 and t.created_at < $2
-					and not (i.left_at is null and i.category = 'done')
-				group by t.id, i.status
-			)
-			select status, max(category) as category, count(*)::int as issues,
-				round(avg(seconds))::int as avg_seconds,
-				round(percentile_cont(0.5) within group (order by seconds))::int as p50_seconds
-			from per_issue group by status
-			order by case max(category) when 'new' then 0 when 'indeterminate' then 1 when 'done' then 2 else 3 end,
-				issues desc, status
-			limit 20`,
-			[...window, now]
 		),
 		pool.query(
 			`select team, count(*)::int as resolved,
@@ -208,7 +228,8 @@ async function compute(pool: Pool, range: AnalyticsRange, now: Date): Promise<An
 			mtta_p50: r.mtta_p50
 		})),
 		jira: {
-			statuses: jiraStatuses.rows as JiraStatusTime[],
+			// Filled in by analytics() on every call: an open interval grows with the clock.
+			statuses: [],
 			teams: jiraTeams.rows as JiraTeamResolution[]
 		}
 	};
