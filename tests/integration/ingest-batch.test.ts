@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	createIngestKey,
+	revokeIngestKey,
+	verifyIngestKey
+} from '../../src/lib/server/auth/ingest-keys.ts';
 import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import { createIngestBatcher, type NewFailure } from '../../src/lib/server/ingest/batch.ts';
 import { Sanitizer } from '../../src/lib/server/ingest/storable.ts';
@@ -174,5 +179,32 @@ describe('concurrent webhooks committed together (group commit)', () => {
 		// The same failure with a good value is written: the refused value was the cause.
 		const good = await batcher.submit(failure(2, 3600));
 		expect(good).toMatchObject({ kind: 'created', ticket: { id: 'GEN-20261126T000000-poison2' } });
+	});
+});
+
+describe('key lookups of concurrent webhooks', () => {
+	it('answers each of a burst by its own key: good keys pass, a revoked or unknown one does not', async () => {
+		const good = await createIngestKey(rt.em(), 'burst-good', null);
+		const gone = await createIngestKey(rt.em(), 'burst-revoked', null);
+		await revokeIngestKey(rt.em(), gone.id);
+		const presented = Array.from({ length: 60 }, (_, i) =>
+			i % 3 === 0 ? good.key : i % 3 === 1 ? gone.key : `vik_unknown_${i}_0123456789abcdef`
+		);
+		const found = await Promise.all(presented.map((k) => verifyIngestKey(rt.pool, k)));
+		presented.forEach((k, i) =>
+			expect(found[i]?.id ?? null, `lookup ${i}`).toBe(k === good.key ? good.id : null)
+		);
+	});
+
+	it('refuses a key from the first lookup after it was revoked', async () => {
+		const key = await createIngestKey(rt.em(), 'burst-then-revoked', null);
+		const before = Promise.all(Array.from({ length: 20 }, () => verifyIngestKey(rt.pool, key.key)));
+		await before;
+		await revokeIngestKey(rt.em(), key.id);
+		const after = await Promise.all(
+			Array.from({ length: 20 }, () => verifyIngestKey(rt.pool, key.key))
+		);
+		expect(after).toEqual(Array(20).fill(null));
+		expect((await before).every((k) => k?.id === key.id)).toBe(true);
 	});
 });

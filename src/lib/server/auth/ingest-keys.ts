@@ -36,18 +36,65 @@ export async function verifyIngestKey(
 ): Promise<IngestKeyAuth | null> {
 	if (!presented || presented.length > 200) return null;
 	const digest = sha256Hex(presented);
-	const r = await pool.query(
-		`select id, key_hash, rate_limit,
-			last_used_at < now() - interval '1 minute' or last_used_at is null as stale
-		from ingest_keys where key_hash = $1 and revoked_at is null`,
-		[digest]
-	);
-	const row = r.rows[0];
+	const row = await lookUp(pool, digest);
 	if (!row || !constantTimeEqualHex(row.key_hash, digest)) return null;
-	if (row.stale) markUsed(pool, row.id);
+	if (row.stale) {
+		// One row answers every webhook of a batched lookup: one of them records the use.
+		row.stale = false;
+		markUsed(pool, row.id);
+	}
 	// The column's check admits only what parseRateRule reads; anything else follows the default.
 	const own = row.rate_limit === null ? undefined : parseRateRule(row.rate_limit);
 	return { id: row.id, rateLimit: own };
+}
+
+interface KeyRow {
+	id: string;
+	key_hash: string;
+	rate_limit: string | null;
+	stale: boolean;
+}
+
+interface Lookups {
+	busy: boolean;
+	waiting: { digest: string; resolve(row: KeyRow | null): void; reject(err: unknown): void }[];
+}
+const lookups = new WeakMap<Pool, Lookups>();
+
+/**
+ * Every webhook needs its key's row. Lookups arriving while one query is out wait and go
+ * together in the next (`= any($1)`): a storm costs one query per round trip instead of
+ * one per webhook. Each query starts after every lookup it answers was asked, so a key
+ * revoked before a webhook arrived is never found for it.
+ */
+function lookUp(pool: Pool, digest: string): Promise<KeyRow | null> {
+	let l = lookups.get(pool);
+	if (!l) lookups.set(pool, (l = { busy: false, waiting: [] }));
+	const state = l;
+	return new Promise((resolve, reject) => {
+		state.waiting.push({ digest, resolve, reject });
+		if (!state.busy) void drain(pool, state);
+	});
+}
+
+async function drain(pool: Pool, l: Lookups): Promise<void> {
+	l.busy = true;
+	while (l.waiting.length > 0) {
+		const batch = l.waiting.splice(0);
+		try {
+			const r = await pool.query<KeyRow>(
+				`select id, key_hash, rate_limit,
+					last_used_at < now() - interval '1 minute' or last_used_at is null as stale
+				from ingest_keys where key_hash = any($1) and revoked_at is null`,
+				[[...new Set(batch.map((w) => w.digest))]]
+			);
+			const rows = new Map(r.rows.map((row) => [row.key_hash, row]));
+			for (const w of batch) w.resolve(rows.get(w.digest) ?? null);
+		} catch (err) {
+			for (const w of batch) w.reject(err);
+		}
+	}
+	l.busy = false;
 }
 
 export interface IngestKeyAuth {
