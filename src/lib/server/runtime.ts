@@ -84,6 +84,8 @@ export interface Runtime {
 	geminiModel(): Promise<RcaModel | null>;
 	databricksClient(): Promise<DatabricksClient | null>;
 	hasConnection(kind: ConnectionKind): boolean;
+	/** The configured Databricks workspace host (cached like hasConnection), for run links. */
+	databricksHost(): string | null;
 	/** What POST /api/slack/events hands requests to; null only until startSlack has returned. */
 	slackEvents: SlackEventsHandler | null;
 	/** The Jira connection (client, rate limit, breaker); null when Jira is not configured. */
@@ -158,12 +160,18 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 
 	// Which connections are configured, read on the hot path (ingest): refreshed when the
 	// connections table notifies a change (below), and at most every minute regardless.
+	// The Databricks workspace host too: ingest builds each Databricks run's link from it.
 	let configured = new Set<ConnectionKind>();
+	let workspaceHost: string | null = null;
 	let configuredAt = 0;
 	const refreshConfigured = async () => {
 		configuredAt = Date.now();
-		const r = await pool.query(`select kind from connections where secrets is not null`);
-		configured = new Set(r.rows.map((row) => row.kind));
+		const r = await pool.query(
+			`select kind, secrets is not null as configured, config->>'host' as host from connections`
+		);
+		configured = new Set(r.rows.filter((row) => row.configured).map((row) => row.kind));
+		const host = r.rows.find((row) => row.kind === 'databricks')?.host;
+		workspaceHost = typeof host === 'string' && host.trim() ? host.trim() : null;
 	};
 	await refreshConfigured();
 	const refreshInBackground = () =>
@@ -263,6 +271,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		hasConnection(kind) {
 			if (Date.now() - configuredAt > 60_000) void refreshInBackground();
 			return configured.has(kind);
+		},
+		databricksHost() {
+			if (Date.now() - configuredAt > 60_000) void refreshInBackground();
+			return workspaceHost;
 		},
 		slackEvents: null,
 		jira: async () => null,

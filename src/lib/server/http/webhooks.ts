@@ -21,6 +21,8 @@ export interface WebhookDeps {
 	pool: Pool;
 	boss: PgBoss;
 	hasConnection(kind: ConnectionKind): boolean;
+	/** The Databricks workspace host as cached by the runtime; read from the database when absent. */
+	databricksHost?(): string | null;
 	/** Group commit of concurrent webhooks (ingest/batch.ts). */
 	ingestBatcher?: IngestBatcher;
 	/** The cap on webhooks worked on at once (ingest/admission.ts). */
@@ -229,7 +231,8 @@ async function receiveWebhook(
 			pool: rt.pool,
 			boss: rt.boss,
 			databricksEnabled: () => rt.hasConnection('databricks'),
-			databricksHost: () => databricksHost(rt.pool),
+			databricksHost: async () =>
+				rt.databricksHost ? rt.databricksHost() : databricksHost(rt.pool),
 			batcher: rt.ingestBatcher
 		},
 		req
