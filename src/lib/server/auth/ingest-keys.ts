@@ -91,7 +91,9 @@ async function drain(pool: Pool, l: Lookups): Promise<void> {
 			const rows = new Map(r.rows.map((row) => [row.key_hash, row]));
 			for (const w of batch) w.resolve(rows.get(w.digest) ?? null);
 		} catch (err) {
-			for (const w of batch) w.reject(err);
+			// The lookups that queued behind a failed one would only wait as long again for
+			// the same database: they fail with it (503, retried by the sender).
+			for (const w of [...batch, ...l.waiting.splice(0)]) w.reject(err);
 		}
 	}
 	l.busy = false;

@@ -69,6 +69,11 @@ export function createIngestBatcher(
 	let pending: Entry[] = [];
 	let inFlight = 0;
 	let scheduled = false;
+	// The failures waiting behind a batch the database failed (gone, hanging past its
+	// timeouts) fail with it rather than wait as long again in a batch of their own.
+	const failPending = (err: unknown) => {
+		for (const e of pending.splice(0)) e.reject(err);
+	};
 
 	const kick = () => {
 		if (scheduled || inFlight >= maxInFlight || pending.length === 0) return;
@@ -86,7 +91,7 @@ export function createIngestBatcher(
 		const batch = pending.slice(0, n);
 		pending = pending.slice(n);
 		inFlight++;
-		void commit(deps, batch).finally(() => {
+		void commit(deps, batch, failPending).finally(() => {
 			inFlight--;
 			kick();
 		});
@@ -102,7 +107,11 @@ export function createIngestBatcher(
 	};
 }
 
-async function commit(deps: { pool: Pool; boss: PgBoss }, batch: Entry[]): Promise<void> {
+async function commit(
+	deps: { pool: Pool; boss: PgBoss },
+	batch: Entry[],
+	failPending: (err: unknown) => void
+): Promise<void> {
 	// Ticket ids are random per second: two alike in one statement would leave one without a
 	// ticket and without a conflict to explain it. The second is written on its own.
 	const ids = new Set<unknown>();
@@ -124,6 +133,7 @@ async function commit(deps: { pool: Pool; boss: PgBoss }, batch: Entry[]): Promi
 		const unavailable = asDatabaseUnavailable(err);
 		if (unavailable) {
 			for (const e of together) e.reject(unavailable);
+			failPending(unavailable);
 			return;
 		}
 		// One payload PostgreSQL refuses (a data exception), or a deadlock with another

@@ -64,7 +64,11 @@ export function createIngestRateLimits(pool: Pool, defaultRule: RateRule | null)
 				res = await limiter(q.rule).consume(keyId, batch.length);
 			} catch (err) {
 				if (err instanceof RateLimiterRes) res = err;
-				else log.warn({ err }, 'ingest rate limit not checked: letting webhooks through');
+				else {
+					log.warn({ err }, 'ingest rate limit not checked: letting webhooks through');
+					// Those queued behind it would wait as long again on the same database.
+					batch.push(...q.waiting.splice(0));
+				}
 			}
 			batch.forEach((w, i) => {
 				if (!res) return w.resolve({ ok: true });
