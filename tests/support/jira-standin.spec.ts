@@ -1023,6 +1023,17 @@ describe('Jira stand-in webhooks', () => {
 		expect(new Set(ids).size).toBe(ids.length);
 	});
 
+	it('two stand-ins (two sites, or two test files against one Vigil) never send the same delivery id', async () => {
+		const [a, b] = [await start(), await start()];
+		for (const jira of [a, b]) {
+			const key = await issueAssignedToPriya(jira);
+			jira.transitionAs(STANDIN_PEOPLE.marco, key, 'In Progress');
+		}
+		const ids = [...a.webhookEvents, ...b.webhookEvents].map((e) => e.identifier);
+		expect(ids.every((id) => /^\d{17}$/.test(id))).toBe(true);
+		expect(new Set(ids).size).toBe(ids.length);
+	});
+
 	it('delivers like Jira: secret in the query, X-Hub-Signature over the raw body, delivery id header', async () => {
 		const jira = await start();
 		const key = await issueAssignedToPriya(jira);

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
 	createServer,
@@ -1454,7 +1454,10 @@ export async function startJiraStandin(options: JiraStandinOptions): Promise<Jir
 	let nextIssueId = 10480;
 	let nextCommentId = 77300;
 	let nextHistoryId = 58200;
-	let nextDelivery = 69312270414585119n;
+	// Real delivery ids (X-Atlassian-Webhook-Identifier) never repeat, across sites too, and
+	// Vigil drops a repeated one as a redelivery: each stand-in starts at an offset of its own
+	// from the recorded id, so two stand-ins against one Vigil (two e2e files) never collide.
+	let nextDelivery = 69312270414585119n + BigInt(randomInt(0, 2 ** 47)) * 8n;
 	let url = '';
 
 	// ----- lookups
