@@ -177,6 +177,40 @@ test('under the manual policy a drift waits as a conflict, and one click lets Ji
 	);
 });
 
+test('the admin API refuses bad input naming the problem', async ({ request }) => {
+	const policy = await request.put('/api/admin/jira/reconciliation', {
+		data: { policy: 'sometimes', everyMinutes: 7 }
+	});
+	expect(policy.status()).toBe(400);
+	const body = (await policy.json()) as {
+		error: { details: { field: string; message: string }[] };
+	};
+	expect(body.error.details).toEqual([
+		{ field: 'policy', message: 'must be one of default, jira_wins, vigil_wins, manual' },
+		{
+			field: 'everyMinutes',
+			message: 'must be one of 15, 30, 60, 120, 180, 240, 360, 720, 1440 minutes'
+		}
+	]);
+	const unknown = await request.post('/api/admin/jira/conflicts/999999', {
+		data: { side: 'jira' }
+	});
+	expect(unknown.status()).toBe(404);
+	expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe(
+		'No Jira conflict 999999'
+	);
+	const side = await request.post('/api/admin/jira/conflicts/1', { data: { side: 'both' } });
+	expect(side.status()).toBe(400);
+	expect(((await side.json()) as { error: { details: unknown } }).error.details).toEqual([
+		{ field: 'side', message: 'must be jira or vigil: the side that wins' }
+	]);
+	const project = await request.get('/api/admin/jira/statuses?project=NOPE');
+	expect(project.status()).toBe(404);
+	expect(((await project.json()) as { error: { message: string } }).error.message).toBe(
+		'Jira has no project NOPE this account can see'
+	);
+});
+
 for (const theme of ['dark', 'light'] as const)
 	test(`status mapping and reconciliation pages: ${theme}`, async ({ browser, request }) => {
 		// One conflict waiting, so the list shows its choices.

@@ -408,3 +408,57 @@ describe('manual conflict resolution', () => {
 		expect((await loadReconcileSettings(rt.pool)).lastFinishedAt).not.toBeNull();
 	});
 });
+
+describe('Data Center (REST v2)', () => {
+	let dc: JiraStandin;
+	let dcRt: Runtime;
+
+	beforeAll(async () => {
+		dc = await startJiraStandin({ mode: 'datacenter' });
+		dcRt = await startTestRuntime(
+			{
+				JIRA_BASE_URL: dc.url,
+				JIRA_DEPLOYMENT: 'server',
+				JIRA_PAT: dc.pat,
+				JIRA_PROJECT_KEY: 'OPS',
+				JIRA_ISSUE_TYPE: 'Bug'
+			},
+			{
+				poolSize: 10,
+				jira: {
+					tuning: { timeoutMs: 1000, ratePerSecond: 100 },
+					searchSettleMs: 300,
+					reconcileSchedule: false
+				},
+				rcaOptions: { maxAttempts: 1 }
+			}
+		);
+	});
+	afterAll(async () => {
+		await dcRt?.stop();
+		await dc?.close();
+	});
+
+	it('discovers statuses on /rest/api/2 and repairs drift there too', async () => {
+		const found = await discoverStatuses(dcRt.jira, 'OPS');
+		expect(found.statuses.map((s) => [s.name, s.byCategory])).toEqual([
+			['To Do', 'open'],
+			['In Progress', 'in_progress'],
+			['Done', 'closed']
+		]);
+		expect(dc.requestsTo('getAllStatuses').at(-1)!.path).toBe('/rest/api/2/project/OPS/statuses');
+
+		const created = await createTicket(dcRt, { pipeline: 'pl_dc_drift' });
+		const t = await eventually(
+			() => getTicket(dcRt, created.id),
+			(x) => x.jira_status === 'linked',
+			20_000
+		);
+		await acknowledge(dcRt.pool, t.id, lostSync);
+		const result = await reconcile({ pool: dcRt.pool, jira: dcRt.jira });
+		expect(result).toMatchObject({ checked: 1, repaired: 1, failed: [] });
+		expect(dc.issue(t.jira_key!)!.status).toBe('In Progress');
+		expect(dc.requestsTo('doTransition').at(-1)!.api).toBe('2');
+		expect(dc.violations).toEqual([]);
+	});
+});
