@@ -293,6 +293,21 @@ describe('MCP over Streamable HTTP', () => {
 		expect(after.json().ticket.status).toBe('open');
 	});
 
+	it('applies a role changed during a session to the next call', async () => {
+		const client = await connect(tokens.responder);
+		await sql(`update users set role = 'viewer' where email = 'rita@contoso.example'`);
+		try {
+			const r = await call(client, 'acknowledge_ticket', { id: tickets[1] });
+			expect(r.isError).toBe(true);
+			expect(r.text).toContain('acknowledge_ticket needs the responder role; you are viewer');
+		} finally {
+			await sql(`update users set role = 'responder' where email = 'rita@contoso.example'`);
+		}
+		expect((await call(client, 'get_ticket', { id: tickets[1] })).json().ticket.status).toBe(
+			'open'
+		);
+	});
+
 	it('acknowledges, resolves and reopens as the user, audited with source mcp', async () => {
 		const client = await connect(tokens.responder);
 		const ack = await call(client, 'acknowledge_ticket', { id: tickets[0] });

@@ -86,3 +86,14 @@ export function auditSummary(e: AuditEntryDto) {
 export function lastOf<T>(items: T[], n: number): { items: T[]; omitted_earlier: number } {
 	return { items: items.slice(-n), omitted_earlier: Math.max(0, items.length - n) };
 }
+
+/** Past this, an answer would crowd the model's context: cut, and say so. */
+export const MAX_ANSWER = 60_000;
+
+/** A tool's or resource's answer as the model reads it: JSON, cut past MAX_ANSWER with a note. */
+export function answerText(value: unknown, max = MAX_ANSWER): string {
+	const s = JSON.stringify(value, null, 1);
+	return s.length > max
+		? `${s.slice(0, max)}… [truncated: the answer was ${s.length} characters; narrow the request or lower limit]`
+		: s;
+}

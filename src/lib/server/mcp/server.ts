@@ -47,7 +47,7 @@ import {
 	triagePrompt,
 	TriageArgs
 } from './context.ts';
-import { clip } from './format.ts';
+import { answerText, clip } from './format.ts';
 import { mcpSessions } from './sessions.ts';
 import { MCP_CHANNEL, mcpStreams } from './streams.ts';
 import { runTool, ToolError, TOOLS, type ToolDef } from './tools.ts';
@@ -86,16 +86,6 @@ const ANNOUNCE_EVERY_MS = 2000;
 
 /** The spec's code for an unknown resource. */
 const RESOURCE_NOT_FOUND = -32002;
-/** Past this, an answer would crowd the model's context: cut, and say so. */
-const MAX_ANSWER = 60_000;
-
-const text = (value: unknown): string => {
-	const s = JSON.stringify(value, null, 1);
-	return s.length > MAX_ANSWER
-		? `${s.slice(0, MAX_ANSWER)}… [truncated: the answer was ${s.length} characters; narrow the request or lower limit]`
-		: s;
-};
-
 function userOf(authInfo: AuthInfo | undefined): AuthUser {
 	const user = authInfo?.extra?.user as AuthUser | undefined;
 	// The route hands every request its user; a call without one is a wiring bug.
@@ -136,7 +126,7 @@ function buildServer(deps: McpDeps): McpServer {
 			const id = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
 			const doc = id ? await ticketDocument(deps.pool, id) : null;
 			if (!doc) throw new McpError(RESOURCE_NOT_FOUND, `No ticket with id ${clip(id, 200)}`);
-			return { contents: [{ uri: uri.href, mimeType: 'application/json', text: text(doc) }] };
+			return { contents: [{ uri: uri.href, mimeType: 'application/json', text: answerText(doc) }] };
 		}
 	);
 	server.registerResource(
@@ -149,7 +139,11 @@ function buildServer(deps: McpDeps): McpServer {
 		},
 		async (uri) => ({
 			contents: [
-				{ uri: uri.href, mimeType: 'application/json', text: text(await openIncidents(deps.pool)) }
+				{
+					uri: uri.href,
+					mimeType: 'application/json',
+					text: answerText(await openIncidents(deps.pool))
+				}
 			]
 		})
 	);
@@ -218,7 +212,7 @@ function registerTool(server: McpServer, deps: McpDeps, tool: ToolDef) {
 					{ tool: tool.name, userId: user.id, ms: Math.round(performance.now() - started) },
 					'mcp tool call'
 				);
-				return { content: [{ type: 'text', text: text(result) }] };
+				return { content: [{ type: 'text', text: answerText(result) }] };
 			} catch (err) {
 				if (err instanceof ToolError) {
 					log.info({ tool: tool.name, userId: user.id, refused: err.message }, 'mcp tool call');
@@ -355,13 +349,13 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 
 	async function record(
 		asked: CallRequest[],
-		answerText: string,
+		answered: string,
 		at: Date,
 		ms: number,
 		caller: McpCaller,
 		sessionId: string
 	) {
-		const { byId, whole } = answersOf(answerText);
+		const { byId, whole } = answersOf(answered);
 		const entries = asked.map(({ id, ...call }) => {
 			const end = callOutcome(byId.get(id) ?? whole);
 			const labels = { kind: call.kind, name: metricName(call, known) };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AuditFilters } from '../audit/queries.ts';
 import type { Pool } from '../db/pool.ts';
 import { TicketFilters } from '../tickets/queries.ts';
-import { clip, lastOf } from './format.ts';
+import { answerText, clip, lastOf, MAX_ANSWER } from './format.ts';
 import { runTool, ToolError, TOOLS } from './tools.ts';
 
 const tool = (name: string) => TOOLS.find((t) => t.name === name)!;
@@ -49,5 +49,22 @@ describe('output sized for a model', () => {
 	it('keeps the last entries of a long timeline and counts the rest', () => {
 		expect(lastOf([1, 2, 3, 4], 2)).toEqual({ items: [3, 4], omitted_earlier: 2 });
 		expect(lastOf([1], 2)).toEqual({ items: [1], omitted_earlier: 0 });
+	});
+});
+
+describe('answerText', () => {
+	it('cuts an answer too long for a model and says how long it was', () => {
+		const rows = Array.from({ length: 2000 }, (_, i) => ({
+			id: `GEN-${i}`,
+			error: 'e'.repeat(40)
+		}));
+		const text = answerText({ items: rows });
+		expect(text.length).toBeLessThan(MAX_ANSWER + 200);
+		expect(text).toMatch(
+			/… \[truncated: the answer was \d+ characters; narrow the request or lower limit\]$/
+		);
+		expect(answerText({ items: rows.slice(0, 2) })).toBe(
+			JSON.stringify({ items: rows.slice(0, 2) }, null, 1)
+		);
 	});
 });
