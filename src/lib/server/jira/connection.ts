@@ -253,7 +253,7 @@ async function admit(pool: Pool, tuning: JiraTuning): Promise<void> {
 }
 
 /** One outbound call, as the event log shows it. */
-interface CallRecord {
+export interface CallRecord {
 	what: string;
 	about: CallSubject;
 	job: JiraJobContext | undefined;
@@ -264,9 +264,10 @@ interface CallRecord {
 
 /**
  * The connection's health and breaker, and the call's event-log row, in one statement:
- * logging costs no extra round trip on the path every Jira call takes.
+ * logging costs no extra round trip on the path every Jira call takes (bench/jira-events.ts
+ * measures it beside the health update alone).
  */
-async function recordOutcome(
+export async function recordOutcome(
 	pool: Pool,
 	tuning: JiraTuning,
 	breakerError: unknown,
