@@ -201,7 +201,12 @@ describe('the Jira event log', () => {
 		const failed = await settled(done.identifier);
 		expect(failed).toMatchObject({ state: 'failed', attempts: 1, can_retry: true });
 		expect(failed.outcome).toMatch(/403/);
-		const [call] = await events({ direction: 'outbound', issue_key: key, state: 'failed' });
+		const [call] = await events({
+			direction: 'outbound',
+			issue_key: key,
+			state: 'failed',
+			event: 'get issue'
+		});
 		expect(call).toMatchObject({ event: 'get issue', http_status: 403 });
 		expect((await getTicket(rt, t.id)).status).toBe('open');
 
