@@ -21,6 +21,7 @@ import { Migration20261129070000_mcp_calls } from './Migration20261129070000_mcp
 import { Migration20261129020000_jira_polling } from './Migration20261129020000_jira_polling.ts';
 import { Migration20261129060000_ticket_counters } from './Migration20261129060000_ticket_counters.ts';
 import { Migration20261129060001_read_indexes } from './Migration20261129060001_read_indexes.ts';
+import { Migration20261129040001_jira_intervals_entered } from './Migration20261129040001_jira_intervals_entered.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -66,5 +67,9 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261129060000_ticket_counters',
 		class: Migration20261129060000_ticket_counters
 	},
-	{ name: 'Migration20261129060001_read_indexes', class: Migration20261129060001_read_indexes }
+	{ name: 'Migration20261129060001_read_indexes', class: Migration20261129060001_read_indexes },
+	{
+		name: 'Migration20261129040001_jira_intervals_entered',
+		class: Migration20261129040001_jira_intervals_entered
+	}
 ];

@@ -144,7 +144,8 @@ async function jiraStatusTimes(
 	const w = rangeWindow(range, now);
 	const window = [w.from, w.to];
 	// Per issue and status first (back and forth counts as one issue's time), then per status;
-	// the intervals are reached through the window's tickets by their primary key. The
+	// an issue's stays begin after its ticket was created (a day of slack for Jira's clock),
+	// so the entered_at index reads only the window's stays, not every one ever stored. The
 	// closed status an issue rests in is left out, as on the ticket page (metrics.ts).
 	const r = await pool.query(
 		`with per_issue as (
@@ -152,6 +153,7 @@ async function jiraStatusTimes(
 					sum(extract(epoch from coalesce(i.left_at, $3) - i.entered_at)) as seconds
 				from tickets t join jira_status_intervals i on i.ticket_id = t.id
 				where t.created_at >= $1 and t.created_at < $2
+					and i.entered_at >= $1::timestamptz - interval '1 day'
 					and not (i.left_at is null and i.category = 'done')
 				group by t.id, i.status
 			)
