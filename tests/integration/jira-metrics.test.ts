@@ -21,7 +21,6 @@ import { createTicket, eventually, getTicket } from '../support/tickets.ts';
 const SECRET = 'jira-webhook-secret-0123456789';
 const MINUTE = 60_000;
 const responder = { name: 'Priya Raman', source: 'dashboard' as const };
-
 /** Jira's clock, moved by the test: every change in the changelog is stamped with it. */
 let jiraNow = Date.parse('2026-11-20T09:00:00Z');
 const later = (minutes: number) => {
@@ -57,7 +56,8 @@ async function linkedTicket(rt: Runtime, pipeline: string) {
 	);
 }
 
-describe('Jira metrics on Jira Cloud (paged changelog)', () => {
+// A test waits for an issue, its deliveries and jobs: on a loaded machine that outlasts 30 s.
+describe('Jira metrics on Jira Cloud (paged changelog)', { timeout: 60_000 }, () => {
 	let jira: JiraStandin;
 	let rt: Runtime;
 	let hook: RouteServer;
@@ -298,7 +298,7 @@ describe('Jira metrics on Jira Cloud (paged changelog)', () => {
 	});
 });
 
-describe('Jira metrics on Data Center (expand=changelog)', () => {
+describe('Jira metrics on Data Center (expand=changelog)', { timeout: 60_000 }, () => {
 	let jira: JiraStandin;
 	let rt: Runtime;
 	let hook: RouteServer;
