@@ -171,6 +171,11 @@ describe('auditNote', () => {
 		).toBe(
 			'OPS-12 is Done in Jira, the ticket open: the issue moved Done → To Do (decided by Ada Admin)'
 		);
+		expect(
+			auditNote(
+				entry({ action: 'Resolved', actor_source: 'jira', details: { via: 'reconciliation' } })
+			)
+		).toBe('Through reconciliation with Jira');
 		expect(auditNote(entry({ action: 'Jira Conflict', details: drift }))).toBe(
 			'OPS-12 is Done in Jira, the ticket open: waiting for an admin to choose'
 		);

@@ -18,6 +18,9 @@ export function auditNote(e: AuditEntryDto): string | null {
 		const via = `With its incident ${str(d.incident_id) ?? ''}`.trim();
 		return note ? `${via}: “${note.replace(/\s+/g, ' ')}”` : via;
 	}
+	// Reconciliation found Jira ahead of Vigil: the entry after it says which status and why.
+	if (d.via === 'reconciliation' && ['Resolved', 'Acknowledged', 'Reopened'].includes(e.action))
+		return 'Through reconciliation with Jira';
 	if (e.action === 'Resolved' || (bulk && e.action === 'Acknowledged'))
 		return note
 			? `${bulk ? `${bulk}: ` : ''}“${note.replace(/\s+/g, ' ')}”`
