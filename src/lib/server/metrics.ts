@@ -15,9 +15,15 @@ export interface JiraEventSnapshot {
 let jiraEventSource: (() => Promise<JiraEventSnapshot>) | null = null;
 let jiraSnapshot: { at: number; value: Promise<JiraEventSnapshot> } | null = null;
 
-export function setJiraEventSource(source: (() => Promise<JiraEventSnapshot>) | null): void {
+export function setJiraEventSource(source: () => Promise<JiraEventSnapshot>): () => void {
 	jiraEventSource = source;
 	jiraSnapshot = null;
+	// A runtime that stops takes away only its own source, not one a newer runtime set.
+	return () => {
+		if (jiraEventSource !== source) return;
+		jiraEventSource = null;
+		jiraSnapshot = null;
+	};
 }
 
 async function jiraEvents(): Promise<JiraEventSnapshot | null> {

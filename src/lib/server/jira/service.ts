@@ -144,7 +144,7 @@ export async function startJira(
 		if (opts.schedulePolls ?? true)
 			await boss.schedule('jira.poll', '* * * * *', {}, { singletonKey: 'jira' });
 	}
-	setJiraEventSource(() => eventMetrics(pool));
+	const dropEventSource = setJiraEventSource(() => eventMetrics(pool));
 
 	// Domain events fire after the commit, in this process; the job re-reads the trail
 	// from the ticket's last synced entry, so a lost event is repaired by the next one.
@@ -173,7 +173,7 @@ export async function startJira(
 		lookup,
 		stop() {
 			off();
-			setJiraEventSource(null);
+			dropEventSource();
 		}
 	};
 }
