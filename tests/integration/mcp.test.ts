@@ -132,6 +132,13 @@ async function readUntil(
 	}
 }
 
+/** A session opened with a raw initialize, as any HTTP client can. */
+async function rawSession(token: string): Promise<string> {
+	const res = await post({ authorization: `Bearer ${token}` }, initialize);
+	expect(res.status).toBe(200);
+	return res.headers.get('mcp-session-id')!;
+}
+
 async function sql(text: string, values: unknown[] = []) {
 	const db = new pg.Client(databaseUrl);
 	await db.connect();
@@ -445,10 +452,7 @@ describe('MCP over Streamable HTTP', () => {
 		const { id, token } = await res.json();
 		const client = await connect(token);
 		expect((await call(client, 'incident_stats', {})).isError).toBe(false);
-		const stream = await openStream(
-			token,
-			(client.transport as StreamableHTTPClientTransport).sessionId
-		);
+		const stream = await openStream(token, await rawSession(token));
 		expect(stream.status).toBe(200);
 		const ended = readUntil(stream, 'never sent');
 		const revoked = await fetch(`${server.url}/api/tokens/${id}`, {
@@ -521,23 +525,26 @@ describe('MCP over Streamable HTTP', () => {
 	});
 
 	it('opens an event stream on GET and tells the client when the open incidents change', async () => {
-		const client = await connect(tokens.viewer);
-		let changed = 0;
-		client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
-			changed++;
-		});
-		const session = (client.transport as StreamableHTTPClientTransport).sessionId!;
-
+		// A raw stream on a session of its own (one stream per session: the SDK client below
+		// holds its own session's).
+		const session = await rawSession(tokens.viewer);
 		const raw = await openStream(tokens.viewer, session);
 		expect(raw.status).toBe(200);
 		expect(raw.headers.get('content-type')).toBe('text/event-stream');
 		const heard = readUntil(raw, 'notifications/resources/list_changed');
 		tickets.push(await ingest({ run_id: 'mcp-run-stream', pipeline: 'pl_stream_watch' }));
 		expect(await heard).toBe('found');
-		// The SDK client's own stream (opened by connect) hears it as a notification. Its GET
-		// races the first webhook, so one more is sent if it has not heard yet.
+
+		// The SDK client opens its stream itself after initialize and hears a notification.
+		// Its GET races the webhook, so webhooks are sent until it has heard one.
+		const client = await connect(tokens.viewer);
+		let changed = 0;
+		client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
+			changed++;
+		});
 		for (let i = 0; changed === 0 && i < 40; i++) {
-			if (i === 20) await ingest({ run_id: 'mcp-run-stream-2', pipeline: 'pl_stream_watch' });
+			if (i % 12 === 0)
+				tickets.push(await ingest({ run_id: `mcp-run-stream-${i}`, pipeline: 'pl_stream_watch' }));
 			await new Promise((r) => setTimeout(r, 250));
 		}
 		expect(changed).toBeGreaterThan(0);
@@ -552,10 +559,20 @@ describe('MCP over Streamable HTTP', () => {
 		});
 		expect(noAccept.status).toBe(406);
 
+		// One stream per session: a second GET replaces the first.
+		const first = await openStream(tokens.viewer, session);
+		const replaced = readUntil(first, 'never sent');
+		const second = await openStream(tokens.viewer, session);
+		expect(second.status).toBe(200);
+		expect(await replaced).toBe('ended');
+
 		// DELETE ends the session and its stream.
-		const open = await openStream(tokens.viewer, session);
-		const ended = readUntil(open, 'never sent');
-		await (client.transport as StreamableHTTPClientTransport).terminateSession();
+		const ended = readUntil(second, 'never sent');
+		const deleted = await fetch(`${server.url}/mcp`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${tokens.viewer}`, 'mcp-session-id': session }
+		});
+		expect(deleted.status).toBe(200);
 		expect(await ended).toBe('ended');
 		expect((await openStream(tokens.viewer, session)).status).toBe(404);
 	});

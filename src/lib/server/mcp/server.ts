@@ -400,6 +400,10 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 			dispose();
 			return answer;
 		}
+		// One stream per session, as the SDK's own transport allows: a new GET (a client
+		// reconnecting over a half-dead connection) replaces the old one, so a client cannot
+		// pile up servers by opening streams in a loop.
+		streams.end({ sessionId });
 		const body = streams.hold(
 			{ sessionId, userId: caller.user.id, tokenId: caller.tokenId },
 			answer.body,
