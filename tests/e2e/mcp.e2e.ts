@@ -1,17 +1,13 @@
 /**
  * What an assistant did, as an admin finds it: a script connected with a personal API
- * token (the MCP SDK's own client) reads tickets, makes a mistake and is refused a change;
+ * token (the MCP SDK's own client) reads tickets and sends a bad filter, which is refused;
  * the admin opens MCP activity from the audit trail, sees every call with its arguments and
  * outcome, narrows to the refused ones, and the CSV export follows the filter.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
-
-const OUT = 'test-results/screenshots';
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import { expect, test } from '@playwright/test';
+import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -22,31 +18,6 @@ test.afterAll(async ({ request }) => {
 	await client?.close().catch(() => {});
 	await tickets.tidy(request);
 });
-
-async function themed(browser: Browser, theme: 'dark' | 'light') {
-	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
-	if (theme === 'light')
-		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-	return context;
-}
-
-async function shoot(page: Page, name: string, theme: string): Promise<void> {
-	for (const viewport of [DESKTOP, PHONE]) {
-		await page.setViewportSize(viewport);
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
-				message: `${name} must not scroll sideways at ${viewport.width} px`
-			})
-			.toBeLessThanOrEqual(viewport.width);
-		await page.screenshot({
-			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
-			animations: 'disabled'
-		});
-	}
-	await page.setViewportSize(DESKTOP);
-}
 
 test('an admin sees what an assistant read and was refused, and exports it', async ({
 	page,
@@ -111,11 +82,11 @@ test('an admin sees what an assistant read and was refused, and exports it', asy
 	await expect(page.getByText('No calls match')).toBeVisible();
 
 	for (const theme of ['dark', 'light'] as const) {
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		const p = await context.newPage();
 		await p.goto(`/admin/mcp?session_id=${session}`);
 		await expect(p.locator('tbody tr')).toHaveCount(5);
-		await shoot(p, 'admin-mcp', theme);
+		await screenshotBoth(p, 'admin-mcp', theme);
 		await context.close();
 	}
 });

@@ -1,4 +1,11 @@
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import {
+	expect,
+	test,
+	type APIRequestContext,
+	type Browser,
+	type Locator,
+	type Page
+} from '@playwright/test';
 import { E2E } from './env.ts';
 
 /** Where auth.setup.ts saved the admin session (playwright.config.ts reuses it). */
@@ -139,4 +146,37 @@ export function ticketLedger() {
 				await request.post(`/api/tickets/${encodeURIComponent(id)}/resolve`, { data: {} });
 		}
 	};
+}
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/** A browser context signed in as the admin, in the dark or light theme. */
+export async function themedAdminContext(browser: Browser, theme: 'dark' | 'light') {
+	const baseURL = test.info().project.use.baseURL!;
+	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
+	if (theme === 'light')
+		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
+	return context;
+}
+
+/**
+ * Full-page screenshots at 1440 and 390 px into test-results/screenshots/, after checking
+ * the page does not scroll sideways at either width.
+ */
+export async function screenshotBoth(page: Page, name: string, theme: string): Promise<void> {
+	for (const viewport of [DESKTOP, PHONE]) {
+		await page.setViewportSize(viewport);
+		await expect
+			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
+				message: `${name} must not scroll sideways at ${viewport.width} px`
+			})
+			.toBeLessThanOrEqual(viewport.width);
+		await page.screenshot({
+			path: `test-results/screenshots/${name}-${viewport.width}-${theme}.png`,
+			fullPage: true,
+			animations: 'disabled'
+		});
+	}
+	await page.setViewportSize(DESKTOP);
 }

@@ -32,9 +32,10 @@ import type { AuthUser } from '../auth/sessions.ts';
 import type { Pool } from '../db/pool.ts';
 import { subscribe } from '../events.ts';
 import { log } from '../log.ts';
-import { countMcpSessionsWith, mcpMetrics } from '../metrics.ts';
-import { callOutcome, callRequests, metricName, type CallRequest } from './access-log.ts';
+import { countMcpSessionsWith } from '../metrics.ts';
+import { callRequests } from './access-log.ts';
 import { mcpCallLog } from './calls.ts';
+import { callRecorder } from './recorder.ts';
 import {
 	handoverPrompt,
 	HandoverArgs,
@@ -49,7 +50,7 @@ import {
 } from './context.ts';
 import { answerText, clip } from './format.ts';
 import { mcpSessions } from './sessions.ts';
-import { MCP_CHANNEL, mcpStreams } from './streams.ts';
+import { mcpStreams, ticketAnnouncer } from './streams.ts';
 import { runTool, ToolError, TOOLS, type ToolDef } from './tools.ts';
 
 export interface McpDeps {
@@ -80,9 +81,6 @@ export interface McpEndpoint {
 	drain(): void;
 	stop(): void;
 }
-
-/** Ticket changes are announced to the instances at most this often. */
-const ANNOUNCE_EVERY_MS = 2000;
 
 /** The spec's code for an unknown resource. */
 const RESOURCE_NOT_FOUND = -32002;
@@ -246,57 +244,22 @@ const isInitialize = (body: unknown): boolean =>
 			body !== null &&
 			(body as { method?: unknown }).method === 'initialize';
 
-/** The answers of a JSON answer body by request id; an error without id applies to all. */
-function answersOf(text: string): { byId: Map<unknown, unknown>; whole: unknown } {
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		return { byId: new Map(), whole: undefined };
-	}
-	const list = Array.isArray(parsed) ? parsed : [parsed];
-	const byId = new Map<unknown, unknown>();
-	for (const m of list)
-		if (typeof m === 'object' && m !== null && 'id' in m) byId.set((m as { id: unknown }).id, m);
-	return { byId, whole: byId.get(null) };
-}
-
 export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndpoint {
 	const idleMs = opts.idleMs ?? 30 * 60_000;
 	const sessions = mcpSessions(deps.pool, {
 		idleMs,
 		maxPerUser: opts.maxSessionsPerUser ?? 10
 	});
-	const calls = mcpCallLog(deps.pool);
 	const streams = mcpStreams({ maxAgeMs: opts.streamMaxAgeMs ?? 5 * 60_000 });
 	countMcpSessionsWith(() => sessions.count());
 	const known = new Set([...TOOLS.map((t) => t.name), ...PROMPT_NAMES, OPEN_INCIDENTS_URI]);
 
-	/**
-	 * A ticket created or changed here is announced to every instance (NOTIFY, which the
-	 * runtime's listener turns into resourcesChanged), at most every ANNOUNCE_EVERY_MS: a
-	 * webhook storm costs one NOTIFY per interval, not one per ticket.
-	 */
-	let announcing: NodeJS.Timeout | undefined;
-	let announcedAt = 0;
-	function announce() {
-		if (announcing) return;
-		announcing = setTimeout(
-			() => {
-				announcing = undefined;
-				announcedAt = Date.now();
-				deps.pool
-					.query(`select pg_notify($1, 'resources')`, [MCP_CHANNEL])
-					.catch((err) => log.warn({ err }, 'mcp: could not announce a ticket change'));
-			},
-			Math.max(0, announcedAt + ANNOUNCE_EVERY_MS - Date.now())
-		);
-		announcing.unref();
-	}
+	const announcer = ticketAnnouncer(deps.pool);
+	const record = callRecorder(mcpCallLog(deps.pool), known);
 
 	const unsubscribe = [
-		subscribe('ticket:created', announce),
-		subscribe('ticket:updated', announce),
+		subscribe('ticket:created', announcer.announce),
+		subscribe('ticket:updated', announcer.announce),
 		subscribe('auth:revoked', ({ userId, tokenId }) => {
 			if (userId) streams.end({ userId });
 			if (tokenId) streams.end({ tokenId });
@@ -335,7 +298,12 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 		const at = new Date();
 		const started = performance.now();
 		const done = (text: string) =>
-			record(asked, text, at, performance.now() - started, caller, sessionId);
+			record(asked, text, at, performance.now() - started, {
+				userId: caller.user.id,
+				userEmail: caller.user.email,
+				tokenId: caller.tokenId,
+				sessionId
+			});
 		try {
 			const answer = await serve(request, body, authInfo);
 			const text = await answer.text();
@@ -344,40 +312,6 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 		} catch (err) {
 			await done(JSON.stringify({ id: null, error: { message: "Failed on Vigil's side" } }));
 			throw err;
-		}
-	}
-
-	async function record(
-		asked: CallRequest[],
-		answered: string,
-		at: Date,
-		ms: number,
-		caller: McpCaller,
-		sessionId: string
-	) {
-		const { byId, whole } = answersOf(answered);
-		const entries = asked.map(({ id, ...call }) => {
-			const end = callOutcome(byId.get(id) ?? whole);
-			const labels = { kind: call.kind, name: metricName(call, known) };
-			mcpMetrics.calls.inc({ ...labels, outcome: end.outcome });
-			mcpMetrics.seconds.observe(labels, ms / 1000);
-			return {
-				...call,
-				...end,
-				at,
-				userId: caller.user.id,
-				userEmail: caller.user.email,
-				tokenId: caller.tokenId,
-				sessionId,
-				durationMs: ms
-			};
-		});
-		try {
-			await calls.record(entries);
-		} catch (err) {
-			// The answer stands (a write is in the ticket's audit trail anyway); the gap is counted.
-			mcpMetrics.logFailures.inc(entries.length);
-			log.error({ err, userId: caller.user.id }, 'mcp access log write failed');
 		}
 	}
 
@@ -471,7 +405,7 @@ export function createMcpEndpoint(deps: McpDeps, opts: McpOptions = {}): McpEndp
 		drain: () => streams.endAll(),
 		stop() {
 			for (const off of unsubscribe) off();
-			clearTimeout(announcing);
+			announcer.stop();
 			streams.endAll();
 		}
 	};

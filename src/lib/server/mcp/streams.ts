@@ -7,6 +7,8 @@
  * token is revoked, at shutdown, or every `maxAgeMs` (the client reconnects at once), which
  * is also when a session deleted through another instance is noticed.
  */
+import type { Pool } from '../db/pool.ts';
+import { log } from '../log.ts';
 import { mcpMetrics } from '../metrics.ts';
 
 export interface StreamOwner {
@@ -114,3 +116,35 @@ export function mcpStreams(opts: { maxAgeMs: number }): McpStreams {
 
 /** The NOTIFY channel on which instances announce that tickets changed. */
 export const MCP_CHANNEL = 'vigil_mcp';
+
+/** Ticket changes are announced to the instances at most this often. */
+const ANNOUNCE_EVERY_MS = 2000;
+
+/**
+ * A ticket created or changed here is announced to every instance (NOTIFY, which the
+ * runtime's listener turns into listChanged on each one's streams), at most every
+ * ANNOUNCE_EVERY_MS: a webhook storm costs one NOTIFY per interval, not one per ticket.
+ */
+export function ticketAnnouncer(pool: Pool) {
+	let pending: NodeJS.Timeout | undefined;
+	let sentAt = 0;
+	return {
+		announce() {
+			if (pending) return;
+			pending = setTimeout(
+				() => {
+					pending = undefined;
+					sentAt = Date.now();
+					pool
+						.query(`select pg_notify($1, 'resources')`, [MCP_CHANNEL])
+						.catch((err) => log.warn({ err }, 'mcp: could not announce a ticket change'));
+				},
+				Math.max(0, sentAt + ANNOUNCE_EVERY_MS - Date.now())
+			);
+			pending.unref();
+		},
+		stop() {
+			clearTimeout(pending);
+		}
+	};
+}
