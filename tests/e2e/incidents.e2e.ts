@@ -9,13 +9,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { startSlackStandin, type SlackCall, type SlackStandin } from '../support/slack-standin.ts';
 import { E2E } from './env.ts';
-import { openLiveBoard, uniqueWord } from './support.ts';
-
-const OUT = 'test-results/screenshots';
-const VIEWPORTS = [
-	{ width: 1440, height: 900 },
-	{ width: 390, height: 844 }
-];
+import { openLiveBoard, screenshotBoth, uniqueWord } from './support.ts';
 
 let slack: SlackStandin;
 const ir = uniqueWord('shir-storm-');
@@ -123,20 +117,6 @@ async function deliver(request: APIRequestContext, i: number): Promise<string> {
 const texts = (c: SlackCall) =>
 	JSON.stringify(c.args.blocks ?? []) + '\n' + String(c.args.text ?? '');
 
-async function shoot(page: Page, name: string, theme: string): Promise<void> {
-	for (const viewport of VIEWPORTS) {
-		await page.setViewportSize(viewport);
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth))
-			.toBeLessThanOrEqual(viewport.width);
-		await page.screenshot({
-			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
-			animations: 'disabled'
-		});
-	}
-}
-
 test('a 200-webhook storm from one cause is one incident on the board, one notification, one Slack message', async ({
 	page,
 	request
@@ -208,13 +188,13 @@ for (const theme of ['dark', 'light'] as const)
 			await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
 		await openLiveBoard(page, `/?q=${encodeURIComponent(ir)}`);
 		await expect(page.getByTestId('incident-chip')).toBeVisible();
-		await shoot(page, 'incident-board', theme);
+		await screenshotBoth(page, 'incident-board', theme);
 
 		await page.goto(`/tickets/${incidentId}`);
 		const list = page.getByTestId('incident-children');
 		await expect(list).toContainText('Incident · 200 failures');
 		await expect(list.getByRole('listitem')).toHaveCount(199);
-		await shoot(page, 'incident-ticket', theme);
+		await screenshotBoth(page, 'incident-ticket', theme);
 
 		await page.goto(`/tickets/${childId}`);
 		await expect(page.getByTestId('part-of-incident')).toContainText(
@@ -222,7 +202,7 @@ for (const theme of ['dark', 'light'] as const)
 		);
 		await expect(page.getByTestId('incident-clock')).toBeVisible();
 		await expect(page.getByTestId('sla-timer')).toHaveCount(0);
-		await shoot(page, 'incident-child', theme);
+		await screenshotBoth(page, 'incident-child', theme);
 	});
 
 test('splitting a failure out makes it a standalone ticket, and the incident counts one less', async ({

@@ -4,75 +4,29 @@
  * again, and the ticket closes. Like jira.e2e.ts, this file points the running Vigil's
  * Jira connection at a stand-in of its own and takes it away again when done.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
 	type JiraStandin
 } from '../support/jira-standin.ts';
-import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
+import { connectJira, releaseJira } from './jira-support.ts';
+import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
 
 const SECRET = 'e2e-jira-events-secret-0123456789';
-const OUT = 'test-results/screenshots';
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 test.describe.configure({ mode: 'serial' });
 
 let jira: JiraStandin;
 const tickets = ticketLedger();
 
-const settings = () => ({
-	baseUrl: jira.url,
-	deployment: 'cloud',
-	email: jira.email,
-	projectKey: 'OPS',
-	issueType: 'Bug'
-});
-
 test.beforeAll(async ({ request }) => {
 	jira = await startJiraStandin({ mode: 'cloud' });
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: jira.apiToken, webhookSecret: SECRET }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
+	await connectJira(request, jira, { webhookSecret: SECRET });
 });
 
-test.afterAll(async ({ request }) => {
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: null, webhookSecret: null }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	await tickets.tidy(request);
-	expect(jira.violations).toEqual([]);
-	await jira?.close();
-});
-
-async function themed(browser: Browser, theme: 'dark' | 'light') {
-	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
-	if (theme === 'light')
-		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-	return context;
-}
-
-async function shoot(page: Page, name: string, theme: string): Promise<void> {
-	for (const viewport of [DESKTOP, PHONE]) {
-		await page.setViewportSize(viewport);
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
-				message: `${name} must not scroll sideways at ${viewport.width} px`
-			})
-			.toBeLessThanOrEqual(viewport.width);
-		await page.screenshot({
-			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
-			animations: 'disabled'
-		});
-	}
-	await page.setViewportSize(DESKTOP);
-}
+test.afterAll(async ({ request }) => releaseJira(request, jira, () => tickets.tidy(request)));
 
 test('a failed Jira delivery is found in the event log and retried once Jira answers again', async ({
 	page,
@@ -149,13 +103,13 @@ test('a failed Jira delivery is found in the event log and retried once Jira ans
 
 for (const theme of ['dark', 'light'] as const)
 	test(`the event log page: ${theme}`, async ({ browser }) => {
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			const page = await context.newPage();
 			await page.goto('/admin/connections/jira/events');
 			await expect(page.getByRole('heading', { level: 1, name: 'Jira event log' })).toBeVisible();
 			await expect(page.locator('[data-event-id]').first()).toBeAttached();
-			await shoot(page, 'jira-events', theme);
+			await screenshotBoth(page, 'jira-events', theme);
 		} finally {
 			await context.close();
 		}

@@ -8,23 +8,15 @@
  * connection knew of another one, such as an open breaker, is left behind) with issue type
  * Task, so the Bug issues of jira.e2e.ts are not touched, and takes it away after.
  */
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { DEFAULT_PROJECT, startJiraStandin, type JiraStandin } from '../support/jira-standin.ts';
-import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
+import { connectJira, releaseJira } from './jira-support.ts';
+import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let jira: JiraStandin;
 const tickets = ticketLedger();
-const OUT = 'test-results/screenshots';
-
-const settings = () => ({
-	baseUrl: jira.url,
-	deployment: 'cloud',
-	email: jira.email,
-	projectKey: 'OPS',
-	issueType: 'Task'
-});
 
 interface TicketView {
 	jira_key: string | null;
@@ -60,48 +52,12 @@ test.beforeAll(async ({ request }) => {
 			}
 		]
 	});
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: jira.apiToken }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	expect(await res.json()).toMatchObject({ configured: true, breaker_state: 'closed' });
+	await connectJira(request, jira, { issueType: 'Task' });
 });
 
-test.afterAll(async ({ request }) => {
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: null }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	await tickets.tidy(request);
-	expect(jira.violations).toEqual([]);
-	await jira?.close();
-});
-
-async function themed(browser: Browser, theme: 'dark' | 'light') {
-	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
-	if (theme === 'light')
-		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-	return context;
-}
-
-/** Full-page shots at desktop and phone width; the page must not scroll sideways. */
-async function shoot(page: Page, name: string, theme: string): Promise<void> {
-	for (const width of [1440, 390]) {
-		await page.setViewportSize({ width, height: 900 });
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
-				message: `${name} must not scroll sideways at ${width} px`
-			})
-			.toBeLessThanOrEqual(width);
-		await page.screenshot({
-			path: `${OUT}/${name}-${width}-${theme}.png`,
-			fullPage: true,
-			animations: 'disabled'
-		});
-	}
-	await page.setViewportSize({ width: 1440, height: 900 });
-}
+test.afterAll(async ({ request }) =>
+	releaseJira(request, jira, () => tickets.tidy(request), { issueType: 'Task' })
+);
 
 async function openMapping(page: Page): Promise<void> {
 	await page.goto('/admin/connections/jira/fields?project=OPS');
@@ -141,7 +97,7 @@ test('an admin maps a required custom field, previews, saves, and the next issue
 
 	// The page as saved, in both themes: the mapped field, the saved mappings with Delete.
 	for (const theme of ['dark', 'light'] as const) {
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			const themedPage = await context.newPage();
 			await openMapping(themedPage);
@@ -150,7 +106,7 @@ test('an admin maps a required custom field, previews, saves, and the next issue
 			).toHaveValue('Sev 2');
 			await themedPage.getByRole('button', { name: 'Preview' }).click();
 			await expect(themedPage.getByTestId('jira-payload')).toContainText('"value": "Sev 2"');
-			await shoot(themedPage, 'jira-fields', theme);
+			await screenshotBoth(themedPage, 'jira-fields', theme);
 		} finally {
 			await context.close();
 		}

@@ -4,20 +4,25 @@
  * time to start, time to resolve, the status history and the time in each status. The Jira
  * connection is taken away again when done, so other files see Vigil without Jira.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import {
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
 	type JiraStandin
 } from '../support/jira-standin.ts';
-import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
+import { connectJira, releaseJira } from './jira-support.ts';
+import {
+	PHONE,
+	screenshotBoth,
+	SCREENSHOTS,
+	themedAdminContext,
+	ticketLedger,
+	uniqueWord
+} from './support.ts';
 
 const SECRET = 'e2e-jira-metrics-secret-0123456789';
-const OUT = 'test-results/screenshots';
 const MINUTE = 60_000;
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
 
 test.describe.configure({ mode: 'serial' });
 
@@ -27,56 +32,12 @@ let jiraNow = Date.now() - 240 * MINUTE;
 const tickets = ticketLedger();
 let ticketId = '';
 
-const settings = () => ({
-	baseUrl: jira.url,
-	deployment: 'cloud',
-	email: jira.email,
-	projectKey: 'OPS',
-	issueType: 'Bug'
-});
-
 test.beforeAll(async ({ request }) => {
 	jira = await startJiraStandin({ mode: 'cloud', now: () => jiraNow, changelogPageSize: 2 });
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: jira.apiToken, webhookSecret: SECRET }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
+	await connectJira(request, jira, { webhookSecret: SECRET });
 });
 
-test.afterAll(async ({ request }) => {
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: null, webhookSecret: null }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	await tickets.tidy(request);
-	expect(jira.violations).toEqual([]);
-	await jira?.close();
-});
-
-async function themed(browser: Browser, theme: 'dark' | 'light') {
-	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
-	if (theme === 'light')
-		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-	return context;
-}
-
-async function shoot(page: Page, name: string, theme: string): Promise<void> {
-	for (const viewport of [DESKTOP, PHONE]) {
-		await page.setViewportSize(viewport);
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
-				message: `${name} must not scroll sideways at ${viewport.width} px`
-			})
-			.toBeLessThanOrEqual(viewport.width);
-		await page.screenshot({
-			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
-			animations: 'disabled'
-		});
-	}
-	await page.setViewportSize(DESKTOP);
-}
+test.afterAll(async ({ request }) => releaseJira(request, jira, () => tickets.tidy(request)));
 
 test('an issue moved back and forth in Jira: its metrics reach the ticket', async ({ request }) => {
 	test.setTimeout(90_000);
@@ -122,7 +83,7 @@ test('an issue moved back and forth in Jira: its metrics reach the ticket', asyn
 
 for (const theme of ['dark', 'light'] as const) {
 	test(`the ticket page's Jira section: ${theme}`, async ({ browser }) => {
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			const page = await context.newPage();
 			await page.goto(`/tickets/${ticketId}`);
@@ -138,10 +99,10 @@ for (const theme of ['dark', 'light'] as const) {
 			await expect(stays.nth(3)).toContainText('30m');
 			await expect(stays.nth(4)).toContainText('now');
 			await expect(section.getByTestId('jira-status-totals')).toContainText(/To Do\s*25m\s*\(2×\)/);
-			await shoot(page, 'jira-metrics-ticket', theme);
+			await screenshotBoth(page, 'jira-metrics-ticket', theme);
 			// The section alone on a phone, where the full page makes it small.
 			await page.setViewportSize(PHONE);
-			await section.screenshot({ path: `${OUT}/jira-metrics-section-390-${theme}.png` });
+			await section.screenshot({ path: `${SCREENSHOTS}/jira-metrics-section-390-${theme}.png` });
 		} finally {
 			await context.close();
 		}
@@ -150,7 +111,7 @@ for (const theme of ['dark', 'light'] as const) {
 	test(`analytics show time in Jira status and Jira resolution time: ${theme}`, async ({
 		browser
 	}) => {
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			const page = await context.newPage();
 			await page.goto('/analytics?range=7d');
@@ -158,7 +119,7 @@ for (const theme of ['dark', 'light'] as const) {
 			await expect(statuses).toBeVisible();
 			await expect(statuses.locator('tbody tr').first()).toContainText('To Do');
 			await expect(page.getByTestId('jira-team-resolution')).toBeVisible();
-			await shoot(page, 'jira-metrics-analytics', theme);
+			await screenshotBoth(page, 'jira-metrics-analytics', theme);
 		} finally {
 			await context.close();
 		}

@@ -7,24 +7,13 @@
  */
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { STANDIN_PEOPLE, startJiraStandin, type JiraStandin } from '../support/jira-standin.ts';
-import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
-
-const OUT = 'test-results/screenshots';
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import { connectJira, releaseJira } from './jira-support.ts';
+import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let jira: JiraStandin;
 const tickets = ticketLedger();
-
-const settings = () => ({
-	baseUrl: jira.url,
-	deployment: 'cloud',
-	email: jira.email,
-	projectKey: 'OPS',
-	issueType: 'Bug'
-});
 
 interface PollView {
 	lastOkAt: string | null;
@@ -52,57 +41,19 @@ async function ticketOf(request: APIRequestContext, id: string) {
 
 test.beforeAll(async ({ request }) => {
 	jira = await startJiraStandin({ mode: 'cloud' });
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: jira.apiToken }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
+	await connectJira(request, jira);
 });
 
-test.afterAll(async ({ request }) => {
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: null, webhookSecret: null }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	await tickets.tidy(request);
-	expect(jira.violations).toEqual([]);
-	await jira?.close();
-});
+test.afterAll(async ({ request }) => releaseJira(request, jira, () => tickets.tidy(request)));
 
-async function themed(browser: Browser, theme: 'dark' | 'light') {
-	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
-	if (theme === 'light')
-		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-	return context;
-}
-
-/** The Jira card at desktop and phone width; the page must not scroll sideways. */
-async function shootCard(page: Page, name: string, theme: string): Promise<void> {
-	const card = page.locator('section[aria-labelledby="jira-title"]');
-	for (const viewport of [DESKTOP, PHONE]) {
-		await page.setViewportSize(viewport);
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth))
-			.toBeLessThanOrEqual(viewport.width);
-		const clip = await card.evaluate((el) => {
-			const r = el.getBoundingClientRect();
-			return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
-		});
-		await page.screenshot({
-			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
-			clip,
-			animations: 'disabled'
-		});
-	}
-}
+const jiraCard = (page: Page) => page.locator('section[aria-labelledby="jira-title"]');
 
 async function eachTheme(
 	browser: Browser,
 	work: (page: Page, theme: 'dark' | 'light') => Promise<void>
 ): Promise<void> {
 	for (const theme of ['dark', 'light'] as const) {
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			await work(await context.newPage(), theme);
 		} finally {
@@ -151,7 +102,7 @@ test('an admin switches Jira to polling; an issue closed in Jira without a webho
 		await expect(state).toHaveAttribute('data-state', 'ok');
 		await expect(state).toContainText(/Found\s*\d+ updated issues?/);
 		await expect(state).toContainText('UTC');
-		await shootCard(p, 'jira-polling-ok', theme);
+		await screenshotBoth(p, 'jira-polling-ok', theme, { element: jiraCard(p) });
 	});
 
 	// Jira's search fails: the next poll says so on the card; the watermark stays.
@@ -169,7 +120,7 @@ test('an admin switches Jira to polling; an issue closed in Jira without a webho
 			await p.goto('/admin/connections');
 			await expect(p.getByTestId('jira-polling')).toHaveAttribute('data-state', 'failing');
 			await expect(p.getByTestId('jira-poll-error')).toContainText('Jira error 503');
-			await shootCard(p, 'jira-polling-failing', theme);
+			await screenshotBoth(p, 'jira-polling-failing', theme, { element: jiraCard(p) });
 		});
 	} finally {
 		jira.clearFaults();

@@ -3,31 +3,20 @@
  * own Jira stand-in, points the running Vigil's Jira connection at it through the admin API,
  * and takes it away again when done (with the policy back at its default).
  */
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import {
 	DEFAULT_WORKFLOW,
 	STANDIN_PEOPLE,
 	startJiraStandin,
 	type JiraStandin
 } from '../support/jira-standin.ts';
-import { ADMIN_STATE, ticketLedger, uniqueWord } from './support.ts';
-
-const OUT = 'test-results/screenshots';
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
+import { connectJira, releaseJira } from './jira-support.ts';
+import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let jira: JiraStandin;
 const tickets = ticketLedger();
-
-const settings = () => ({
-	baseUrl: jira.url,
-	deployment: 'cloud',
-	email: jira.email,
-	projectKey: 'OPS',
-	issueType: 'Bug'
-});
 
 test.beforeAll(async ({ request }) => {
 	jira = await startJiraStandin({
@@ -50,50 +39,15 @@ test.beforeAll(async ({ request }) => {
 			}
 		]
 	});
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: jira.apiToken }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
+	await connectJira(request, jira);
 });
 
 test.afterAll(async ({ request }) => {
 	await request.put('/api/admin/jira/reconciliation', {
 		data: { policy: 'default', everyMinutes: 60 }
 	});
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: null }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	await tickets.tidy(request);
-	expect(jira.violations).toEqual([]);
-	await jira?.close();
+	await releaseJira(request, jira, () => tickets.tidy(request));
 });
-
-async function themed(browser: Browser, theme: 'dark' | 'light') {
-	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
-	if (theme === 'light')
-		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-	return context;
-}
-
-/** Full-page shots at desktop and phone width; the page must not scroll sideways. */
-async function shoot(page: Page, name: string, theme: string): Promise<void> {
-	for (const viewport of [DESKTOP, PHONE]) {
-		await page.setViewportSize(viewport);
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
-				message: `${name} must not scroll sideways at ${viewport.width} px`
-			})
-			.toBeLessThanOrEqual(viewport.width);
-		await page.screenshot({
-			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
-			animations: 'disabled'
-		});
-	}
-	await page.setViewportSize(DESKTOP);
-}
 
 async function linkedTicket(request: APIRequestContext, pipeline: string) {
 	const id = await tickets.post(request, { pipeline });
@@ -218,17 +172,17 @@ for (const theme of ['dark', 'light'] as const)
 		jira.transitionAs(STANDIN_PEOPLE.priya, key, 'In Progress');
 		const run = await request.post('/api/admin/jira/reconciliation/run');
 		expect(run.status()).toBe(202);
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			const page = await context.newPage();
 			await page.goto('/admin/connections/jira/statuses');
 			await expect(page.locator('[data-status="Done"]')).toBeVisible();
-			await shoot(page, 'jira-statuses', theme);
+			await screenshotBoth(page, 'jira-statuses', theme);
 			await expect(async () => {
 				await page.goto('/admin/connections/jira/conflicts');
 				await expect(page.getByText(`${key}`).first()).toBeVisible({ timeout: 1000 });
 			}).toPass({ timeout: 20_000 });
-			await shoot(page, 'jira-conflicts', theme);
+			await screenshotBoth(page, 'jira-conflicts', theme);
 		} finally {
 			await context.close();
 		}

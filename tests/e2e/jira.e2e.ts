@@ -8,14 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-	expect,
-	test,
-	type APIRequestContext,
-	type Browser,
-	type Locator,
-	type Page
-} from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import {
 	deliverWebhook,
 	STANDIN_PEOPLE,
@@ -28,14 +21,16 @@ import {
 	markDocument,
 	openLiveBoard,
 	postWebhook,
+	screenshotBoth,
+	themedAdminContext,
 	ticketAction,
 	ticketCard,
 	ticketLedger,
 	uniqueWord
 } from './support.ts';
+import { connectJira, releaseJira } from './jira-support.ts';
 
 const SECRET = 'e2e-jira-webhook-secret-0123456789';
-const OUT = 'test-results/screenshots';
 const FIXTURE = path.resolve(
 	import.meta.dirname,
 	'../support/fixtures/azure-monitor/log-alert-v2.adf-pipeline-failed.json'
@@ -74,36 +69,18 @@ async function jiraConnection(request: APIRequestContext) {
 	return connections.find((c) => c.kind === 'jira')!;
 }
 
-const settings = () => ({
-	baseUrl: jira.url,
-	deployment: 'cloud',
-	email: jira.email,
-	projectKey: 'OPS',
-	issueType: 'Bug'
-});
-
 test.beforeAll(async ({ request }) => {
 	jira = await startJiraStandin({ mode: 'cloud' });
-	// A new site URL needs its secrets in the same request.
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: jira.apiToken, webhookSecret: SECRET }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	expect(await res.json()).toMatchObject({ configured: true, breaker_state: 'closed' });
+	await connectJira(request, jira, { webhookSecret: SECRET });
 });
 
-test.afterAll(async ({ request }) => {
-	// Unconfigured first (no secret left), so nothing queued calls the stand-in once it is gone.
-	const res = await request.put('/api/admin/connections/jira', {
-		data: { ...settings(), apiToken: null, webhookSecret: null }
-	});
-	expect(res.ok(), await res.text()).toBe(true);
-	for (const id of made.splice(0))
-		await request.post(`/api/tickets/${encodeURIComponent(id)}/resolve`, { data: {} });
-	await tickets.tidy(request);
-	expect(jira.violations).toEqual([]);
-	await jira?.close();
-});
+test.afterAll(async ({ request }) =>
+	releaseJira(request, jira, async () => {
+		for (const id of made.splice(0))
+			await request.post(`/api/tickets/${encodeURIComponent(id)}/resolve`, { data: {} });
+		await tickets.tidy(request);
+	})
+);
 
 /** An Azure Monitor log alert for a pipeline run of its own (a fresh dedup key). */
 async function azureAlert(pipeline: string): Promise<unknown> {
@@ -169,7 +146,7 @@ test('an Azure Monitor failure gets a Jira issue live, and Done in Jira closes t
 		await expect(moved).toBeVisible();
 		await expect(moved.getByTestId('mttr')).toContainText(/MTTR \d+(s|m)/);
 		await expect(moved.getByTestId('jira-marker')).toHaveText(key);
-		await shoot(closed, 'jira-card-closed', 'dark', moved);
+		await screenshotBoth(closed, 'jira-card-closed', 'dark', { element: moved });
 		const after = await getTicket(request, id!);
 		expect(after).toMatchObject({ status: 'closed', resolved_by: 'Marco Bianchi' });
 		expect(after.mttr_seconds).not.toBeNull();
@@ -183,39 +160,6 @@ test('an Azure Monitor failure gets a Jira issue live, and Done in Jira closes t
 		await closedBoard.close();
 	}
 });
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-
-async function themed(browser: Browser, theme: 'dark' | 'light') {
-	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
-	if (theme === 'light')
-		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
-	return context;
-}
-
-/** Full-page (or one element's) shots at desktop and phone width; the page must not scroll sideways. */
-async function shoot(page: Page, name: string, theme: string, element?: Locator): Promise<void> {
-	for (const viewport of [DESKTOP, PHONE]) {
-		await page.setViewportSize(viewport);
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
-				message: `${name} must not scroll sideways at ${viewport.width} px`
-			})
-			.toBeLessThanOrEqual(viewport.width);
-		const file = `${OUT}/${name}-${viewport.width}-${theme}.png`;
-		// An element is cut out of the full page: shot on its own, the sticky top bar covers it.
-		const clip = element
-			? await element.evaluate((el) => {
-					const r = el.getBoundingClientRect();
-					return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
-				})
-			: undefined;
-		await page.screenshot({ path: file, fullPage: true, clip, animations: 'disabled' });
-	}
-	await page.setViewportSize(DESKTOP);
-}
 
 async function openTicket(page: Page, id: string): Promise<void> {
 	await page.goto(`/tickets/${id}`);
@@ -231,7 +175,7 @@ for (const theme of ['dark', 'light'] as const)
 		request
 	}) => {
 		test.setTimeout(120_000);
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			const page = await context.newPage();
 
@@ -244,14 +188,14 @@ for (const theme of ['dark', 'light'] as const)
 			await openLiveBoard(page);
 			const pendingCard = ticketCard(page, pending);
 			await expect(pendingCard.getByTestId('jira-marker')).toHaveAttribute('data-state', 'pending');
-			await shoot(page, 'jira-card-pending', theme, pendingCard);
+			await screenshotBoth(page, 'jira-card-pending', theme, { element: pendingCard });
 			await openTicket(page, pending);
 			const chip = page.getByTestId('jira-chip');
 			await expect(chip).toHaveAttribute('data-state', 'pending', { timeout: 10_000 });
 			const state = page.getByTestId('jira-state');
 			await expect(state).toHaveAttribute('data-state', 'pending');
 			await expect(state).toContainText('Creating Jira issue…');
-			await shoot(page, 'jira-ticket-pending', theme);
+			await screenshotBoth(page, 'jira-ticket-pending', theme);
 
 			// Linked, live: the key arrives without a reload, the creation shows in the timeline.
 			await markDocument(page);
@@ -308,7 +252,7 @@ for (const theme of ['dark', 'light'] as const)
 			await expect(state).toContainText(/no transition from "To Do" to a done status/);
 			await expect(timeline).toContainText('Jira Transition Missing');
 			await expectNotReloaded(page);
-			await shoot(page, 'jira-ticket-linked', theme);
+			await screenshotBoth(page, 'jira-ticket-linked', theme);
 
 			// Failed: the project refuses the create; the ticket says why.
 			jira.failNext(
@@ -334,13 +278,13 @@ for (const theme of ['dark', 'light'] as const)
 			await expect(page.locator('section[aria-labelledby="timeline-title"]')).toContainText(
 				'Jira Sync Failed'
 			);
-			await shoot(page, 'jira-ticket-failed', theme);
+			await screenshotBoth(page, 'jira-ticket-failed', theme);
 
 			// The board card says it compactly.
 			await openLiveBoard(page);
 			const failedCard = ticketCard(page, failed);
 			await expect(failedCard.getByTestId('jira-marker')).toHaveText('Jira failed');
-			await shoot(page, 'jira-card-failed', theme, failedCard);
+			await screenshotBoth(page, 'jira-card-failed', theme, { element: failedCard });
 		} finally {
 			await context.close();
 		}
@@ -352,7 +296,7 @@ test('the Jira connection card shows the circuit breaker, the last success and t
 }) => {
 	test.setTimeout(120_000);
 	for (const theme of ['dark', 'light'] as const) {
-		const context = await themed(browser, theme);
+		const context = await themedAdminContext(browser, theme);
 		try {
 			const page = await context.newPage();
 			await page.goto('/admin/connections');
@@ -360,7 +304,7 @@ test('the Jira connection card shows the circuit breaker, the last success and t
 			await expect(card.getByTestId('breaker-state')).toHaveAttribute('data-state', 'closed');
 			await expect(card.getByTestId('jira-sync-state')).toContainText('Last success');
 			await expect(card.getByLabel('Priority mapping (optional)')).toBeVisible();
-			await shoot(page, 'jira-connection-closed', theme, card);
+			await screenshotBoth(page, 'jira-connection-closed', theme, { element: card });
 		} finally {
 			await context.close();
 		}
@@ -375,7 +319,7 @@ test('the Jira connection card shows the circuit breaker, the last success and t
 			.poll(async () => (await jiraConnection(request)).breaker_state, { timeout: 30_000 })
 			.toBe('open');
 		for (const theme of ['dark', 'light'] as const) {
-			const context = await themed(browser, theme);
+			const context = await themedAdminContext(browser, theme);
 			try {
 				const page = await context.newPage();
 				await page.goto('/admin/connections');
@@ -384,7 +328,7 @@ test('the Jira connection card shows the circuit breaker, the last success and t
 				await expect(breaker).toHaveAttribute('data-state', 'open');
 				await expect(breaker).toContainText(/Open until \d{2}:\d{2}:\d{2}|the next call probes/);
 				await expect(card).toContainText('Jira error 503');
-				await shoot(page, 'jira-connection-open', theme, card);
+				await screenshotBoth(page, 'jira-connection-open', theme, { element: card });
 			} finally {
 				await context.close();
 			}

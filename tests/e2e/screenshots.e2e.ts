@@ -4,11 +4,19 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { postGeneric, postWebhook, ticketAction, type Endpoint } from './support.ts';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import {
+	DESKTOP,
+	PHONE,
+	postGeneric,
+	postWebhook,
+	screenshotBoth,
+	SCREENSHOTS,
+	ticketAction,
+	type Endpoint
+} from './support.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../support/fixtures');
-const OUT = 'test-results/screenshots';
 const ENDPOINT_OF: Record<string, Endpoint> = {
 	'azure-monitor': 'azure-monitor',
 	databricks: 'databricks',
@@ -91,37 +99,6 @@ test.beforeAll(async ({ request }) => {
 	detailId = await seed(request);
 });
 
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const VIEWPORTS = [DESKTOP, PHONE];
-
-/**
- * Full-page shots of the page as it is, at each width. On a phone the page must
- * not scroll sideways. `settle` runs after each resize (charts redraw).
- */
-async function shoot(
-	page: Page,
-	name: string,
-	theme: string,
-	settle?: () => Promise<void>
-): Promise<void> {
-	for (const viewport of VIEWPORTS) {
-		await page.setViewportSize(viewport);
-		// Polled: charts follow a resize a frame or two later.
-		await expect
-			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
-				message: `${name} must not scroll sideways at ${viewport.width} px`
-			})
-			.toBeLessThanOrEqual(viewport.width);
-		await settle?.();
-		await page.screenshot({
-			path: `${OUT}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
-			animations: 'disabled'
-		});
-	}
-}
-
 for (const theme of ['dark', 'light'] as const)
 	test(`screenshots of board, ticket, audit and analytics: ${theme}`, async ({
 		page,
@@ -142,22 +119,22 @@ for (const theme of ['dark', 'light'] as const)
 		await expect(page.getByTestId('ticket-card').first()).toBeVisible();
 		if (theme === 'dark') await expect(page.locator('html')).toHaveClass(/dark/);
 		else await expect(page.locator('html')).not.toHaveClass(/dark/);
-		await shoot(page, 'board', theme);
+		await screenshotBoth(page, 'board', theme);
 
 		await page.goto(`/tickets/${detailId}`);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 		await page.waitForLoadState('networkidle');
-		await shoot(page, 'ticket', theme);
+		await screenshotBoth(page, 'ticket', theme);
 
 		await page.goto('/audit');
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 		await page.waitForLoadState('networkidle');
-		await shoot(page, 'audit', theme);
+		await screenshotBoth(page, 'audit', theme);
 
 		await page.goto('/analytics');
 		await expect(page.locator('canvas').first()).toBeVisible();
 		await page.waitForLoadState('networkidle');
-		await shoot(page, 'analytics', theme, () => page.clock.runFor(2000));
+		await screenshotBoth(page, 'analytics', theme, { settle: () => page.clock.runFor(2000) });
 	});
 
 test('a long pipeline name wraps between its words on a phone, never inside one', async ({
@@ -188,6 +165,6 @@ test('a long pipeline name wraps between its words on a phone, never inside one'
 		expect(lines.words.length).toBeGreaterThan(5);
 		expect(lines.words.every((n) => n === 1)).toBe(true);
 		expect(lines.height).toBeGreaterThan(40);
-		await page.screenshot({ path: `${OUT}/long-name-${url ? 'board' : 'ticket'}-390.png` });
+		await page.screenshot({ path: `${SCREENSHOTS}/long-name-${url ? 'board' : 'ticket'}-390.png` });
 	}
 });

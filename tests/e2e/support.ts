@@ -148,8 +148,9 @@ export function ticketLedger() {
 	};
 }
 
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
+export const SCREENSHOTS = 'test-results/screenshots';
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
 
 /** A browser context signed in as the admin, in the dark or light theme. */
 export async function themedAdminContext(browser: Browser, theme: 'dark' | 'light') {
@@ -160,21 +161,42 @@ export async function themedAdminContext(browser: Browser, theme: 'dark' | 'ligh
 	return context;
 }
 
+export interface ShotOptions {
+	/** Cut out of the full page: shot on its own, the sticky top bar would cover it. */
+	element?: Locator;
+	/** Runs after each resize, before the shot (charts redraw). */
+	settle?: () => Promise<void>;
+}
+
 /**
  * Full-page screenshots at 1440 and 390 px into test-results/screenshots/, after checking
- * the page does not scroll sideways at either width.
+ * the page does not scroll sideways at either width; the page is left at 1440 px.
  */
-export async function screenshotBoth(page: Page, name: string, theme: string): Promise<void> {
+export async function screenshotBoth(
+	page: Page,
+	name: string,
+	theme: string,
+	{ element, settle }: ShotOptions = {}
+): Promise<void> {
 	for (const viewport of [DESKTOP, PHONE]) {
 		await page.setViewportSize(viewport);
+		// Polled: the layout (and charts) follow a resize a frame or two later.
 		await expect
 			.poll(() => page.evaluate(() => document.documentElement.scrollWidth), {
 				message: `${name} must not scroll sideways at ${viewport.width} px`
 			})
 			.toBeLessThanOrEqual(viewport.width);
+		await settle?.();
+		const clip = element
+			? await element.evaluate((el) => {
+					const r = el.getBoundingClientRect();
+					return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height };
+				})
+			: undefined;
 		await page.screenshot({
-			path: `test-results/screenshots/${name}-${viewport.width}-${theme}.png`,
+			path: `${SCREENSHOTS}/${name}-${viewport.width}-${theme}.png`,
 			fullPage: true,
+			clip,
 			animations: 'disabled'
 		});
 	}
