@@ -146,6 +146,14 @@ export function apiFor(config: JiraConfig, timeoutMs: number): JiraApi {
 export const sitePrefix = (api: JiraApi): string => api.browseUrl('');
 
 /**
+ * SQL condition: the ticket (columns unqualified) is linked on the site whose sitePrefix is
+ * the parameter `param` (e.g. `$3`). Every lookup of a ticket by Jira key or issue id goes
+ * through it, so none of them can reach a ticket linked on a site the connection left.
+ */
+export const linkedOnSite = (param: string): string =>
+	`lower(left(jira_url, length(${param}))) = lower(${param})`;
+
+/**
  * The site a field mapping belongs to: the connection's base URL, lower-cased, without
  * trailing slashes (the migration that added the column computes it the same way).
  */

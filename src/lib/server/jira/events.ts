@@ -8,6 +8,7 @@ import { send } from '../jobs/boss.ts';
 import type { QueuePayloads } from '../jobs/queues.ts';
 import { appendAudit, type Actor } from '../tickets/audit.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
+import { linkedOnSite, sitePrefix, type JiraLookup } from './connection.ts';
 import {
 	cursorParam,
 	decodeCursor,
@@ -270,6 +271,7 @@ export async function eventMetrics(pool: Pool): Promise<JiraEventSnapshot> {
 export interface EventActionDeps {
 	pool: Pool;
 	boss: PgBoss;
+	jira: JiraLookup;
 }
 
 export type EventAction = 'retry' | 'replay';
@@ -285,11 +287,22 @@ const AUDIT_ACTION: Record<EventAction, string> = {
 	replay: 'Jira Event Replayed'
 };
 
-async function linkedTicket(tx: PoolClient, issueKey: string | null, ticketId: string | null) {
-	if (!issueKey && !ticketId) return null;
+/**
+ * The ticket the event is about: the one it names, else the one linked to its issue on the
+ * connection's site (`site`, a sitePrefix; null when Jira is not configured, then by id only).
+ */
+async function linkedTicket(
+	tx: PoolClient,
+	issueKey: string | null,
+	ticketId: string | null,
+	site: string | null
+) {
+	if (!ticketId && !(issueKey && site)) return null;
 	const r = await tx.query(
-		`select ${TICKET_COLUMNS} from tickets where id = $1 or jira_key = $2 order by created_at limit 1`,
-		[ticketId, issueKey]
+		`select ${TICKET_COLUMNS} from tickets
+		where id = $1 or ($2::text is not null and jira_key = $2 and ${linkedOnSite('$3')})
+		order by id = $1 desc, created_at limit 1`,
+		[ticketId, site === null ? null : issueKey, site ?? '']
 	);
 	return r.rows[0] ? toTicketDto(r.rows[0]) : null;
 }
@@ -307,6 +320,9 @@ export async function actOnEvent(
 	action: EventAction,
 	actor: Actor
 ): Promise<EventActionResult> {
+	// Read before the transaction: building the handle reads the connection row.
+	const handle = await deps.jira();
+	const site = handle ? sitePrefix(handle.api) : null;
 	const result = await inTransaction(deps.pool, async (tx) => {
 		const r = await tx.query(`select ${COLUMNS} from jira_deliveries where id = $1 for update`, [
 			id
@@ -356,7 +372,7 @@ export async function actOnEvent(
 				{ tx, singletonKey: before.issue_key }
 			);
 		}
-		const ticket = await linkedTicket(tx, before.issue_key, before.ticket_id);
+		const ticket = await linkedTicket(tx, before.issue_key, before.ticket_id, site);
 		const audit = await appendAudit(tx, ticket, {
 			action: AUDIT_ACTION[action],
 			actor,

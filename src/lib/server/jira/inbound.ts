@@ -8,7 +8,13 @@ import { appendAudit } from '../tickets/audit.ts';
 import { acknowledge, changeTicket, reopen, resolve, updateTicket } from '../tickets/lifecycle.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 import { JiraError } from './client.ts';
-import { jiraStateOf, sitePrefix, type JiraHandle, type JiraLookup } from './connection.ts';
+import {
+	jiraStateOf,
+	linkedOnSite,
+	sitePrefix,
+	type JiraHandle,
+	type JiraLookup
+} from './connection.ts';
 import { plainText } from './format.ts';
 
 /**
@@ -138,7 +144,7 @@ async function ticketOf(pool: Pool, issueKey: string, issueId: string | null, si
 	const r = await pool.query(
 		`select ${TICKET_COLUMNS} from tickets
 		where (jira_key = $1 or ($2::text is not null and jira_issue_id = $2))
-			and lower(left(jira_url, length($3))) = lower($3)
+			and ${linkedOnSite('$3')}
 		order by created_at limit 1`,
 		[issueKey, issueId, site]
 	);

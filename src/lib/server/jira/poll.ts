@@ -3,7 +3,13 @@ import { inTransaction, type Pool } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
 import { log } from '../log.ts';
 import { JiraError, type JiraIssueUpdate } from './client.ts';
-import { JiraUnavailableError, type JiraHandle, type JiraLookup } from './connection.ts';
+import {
+	JiraUnavailableError,
+	linkedOnSite,
+	sitePrefix,
+	type JiraHandle,
+	type JiraLookup
+} from './connection.ts';
 import { storePolledComment, storePolledIssue } from './events.ts';
 
 /**
@@ -140,12 +146,20 @@ async function userTimeZone(handle: JiraHandle): Promise<string> {
 	return zone;
 }
 
-/** The tickets linked to these issues, by key or by id (an issue moved to another project keeps its id). */
-async function linkedIssues(pool: Pool, issues: JiraIssueUpdate[]): Promise<Set<string>> {
+/**
+ * The tickets linked to these issues on the polled site (`site`, a sitePrefix), by key or by
+ * id (an issue moved to another project keeps its id).
+ */
+async function linkedIssues(
+	pool: Pool,
+	issues: JiraIssueUpdate[],
+	site: string
+): Promise<Set<string>> {
 	if (!issues.length) return new Set();
 	const r = await pool.query(
-		`select jira_key, jira_issue_id from tickets where jira_key = any($1) or jira_issue_id = any($2)`,
-		[issues.map((i) => i.key), issues.map((i) => i.id)]
+		`select jira_key, jira_issue_id from tickets
+		where (jira_key = any($1) or jira_issue_id = any($2)) and ${linkedOnSite('$3')}`,
+		[issues.map((i) => i.key), issues.map((i) => i.id), site]
 	);
 	const keys = new Set<string>();
 	for (const row of r.rows) {
@@ -161,9 +175,10 @@ async function linkedIssues(pool: Pool, issues: JiraIssueUpdate[]): Promise<Set<
  */
 async function storePage(
 	deps: PollDeps,
-	issues: JiraIssueUpdate[]
+	issues: JiraIssueUpdate[],
+	site: string
 ): Promise<{ queued: number; newest: Date | null }> {
-	const linked = await linkedIssues(deps.pool, issues);
+	const linked = await linkedIssues(deps.pool, issues, site);
 	const mirrored = await deps.pool.query(
 		`select comment_id from jira_comments where comment_id = any($1)`,
 		[issues.flatMap((i) => i.comments.map((c) => c.id))]
@@ -253,7 +268,7 @@ export async function pollJira(deps: PollDeps, opts: PollOptions = {}): Promise<
 			const page = await handle.call('poll updated issues', (api) =>
 				api.searchIssues(jql!, { token, maxResults: o.pageSize })
 			);
-			const stored = await storePage(deps, page.issues);
+			const stored = await storePage(deps, page.issues, sitePrefix(handle.api));
 			if (stored.newest && (!mark || stored.newest > mark)) mark = stored.newest;
 			for (const i of page.issues) {
 				if (!firstSeen.has(i.key)) firstSeen.set(i.key, mark);

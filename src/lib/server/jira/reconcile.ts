@@ -18,6 +18,7 @@ import { JiraError, type JiraIssueState } from './client.ts';
 import {
 	jiraStateOf,
 	JiraUnavailableError,
+	linkedOnSite,
 	sitePrefix,
 	TARGET_CATEGORY,
 	type JiraHandle,
@@ -149,7 +150,7 @@ async function linkedTickets(pool: Pool, after: string, site: string): Promise<L
 			exists (select 1 from audit_log a where a.ticket_id = t.id and a.action = 'Reopened') as reopened
 		from tickets t
 		where jira_key is not null and jira_status = 'linked'
-			and lower(left(jira_url, length($4))) = lower($4)
+			and ${linkedOnSite('$4')}
 			and (status <> 'closed' or resolved_at > now() - make_interval(days => $2))
 			and id > $1
 		order by id limit $3`,

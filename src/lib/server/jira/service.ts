@@ -4,7 +4,14 @@ import { send, work } from '../jobs/boss.ts';
 import { QUEUES, type QueueName } from '../jobs/queues.ts';
 import { log } from '../log.ts';
 import { subscribe } from '../events.ts';
-import { createJiraLookup, inJiraJob, type JiraLookup, type JiraTuning } from './connection.ts';
+import {
+	createJiraLookup,
+	inJiraJob,
+	linkedOnSite,
+	sitePrefix,
+	type JiraLookup,
+	type JiraTuning
+} from './connection.ts';
 import { refreshJiraMetrics } from './history.ts';
 import { setJiraEventSource } from '../metrics.ts';
 import { eventMetrics, pruneEvents } from './events.ts';
@@ -107,7 +114,7 @@ export async function startJira(
 						data,
 						lastAttempt('jira.process-deliveries', job.retryCount)
 					);
-					if (moved) await refreshMetricsOfIssue(pool, boss, data.issueKey);
+					if (moved) await refreshMetricsOfIssue(deps, data.issueKey);
 				})
 			)
 		);
@@ -194,9 +201,22 @@ async function statusChangesPending(pool: Pool, issueKey: string): Promise<boole
 	return (r.rowCount ?? 0) > 0;
 }
 
-/** The issue's status moved: its tickets' metrics are read again from the changelog. */
-async function refreshMetricsOfIssue(pool: Pool, boss: PgBoss, issueKey: string): Promise<void> {
-	const r = await pool.query(`select id from tickets where jira_key = $1`, [issueKey]);
+/**
+ * The issue's status moved: its tickets' metrics are read again from the changelog. Only
+ * tickets linked on the connection's site: an older ticket with the same key on a site the
+ * connection left is not this issue.
+ */
+export async function refreshMetricsOfIssue(
+	deps: { pool: Pool; boss: PgBoss; jira: JiraLookup },
+	issueKey: string
+): Promise<void> {
+	const { pool, boss } = deps;
+	const handle = await deps.jira();
+	if (!handle) return;
+	const r = await pool.query(
+		`select id from tickets where jira_key = $1 and ${linkedOnSite('$2')}`,
+		[issueKey, sitePrefix(handle.api)]
+	);
 	for (const { id } of r.rows as { id: string }[])
 		await send(boss, 'jira.fetch-changelog', { ticketId: id }, { singletonKey: id });
 }
