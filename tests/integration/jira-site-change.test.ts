@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveConnectionSettings } from '../../src/lib/server/connections/settings.ts';
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
+import { actOnEvent } from '../../src/lib/server/jira/events.ts';
 import { refreshJiraMetrics } from '../../src/lib/server/jira/history.ts';
 import { siteKey } from '../../src/lib/server/jira/connection.ts';
 import type { FieldRule } from '../../src/lib/server/jira/fields.ts';
@@ -15,6 +16,7 @@ import {
 	saveMapping
 } from '../../src/lib/server/jira/mapping.ts';
 import { reconcile } from '../../src/lib/server/jira/reconcile.ts';
+import { refreshMetricsOfIssue } from '../../src/lib/server/jira/service.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { resolve } from '../../src/lib/server/tickets/lifecycle.ts';
 import { startTestRuntime } from '../support/db.ts';
@@ -142,6 +144,60 @@ describe('the Jira connection moved to another site', () => {
 		expect(metrics.rows[0]).toEqual({ jira_metrics_at: null, jira_metrics_error: null });
 		expect(siteA.violations).toEqual([]);
 		expect(siteB.violations).toEqual([]);
+	});
+
+	/**
+	 * `old` (created first, linked on site A) and `now` (linked on site B, the current one)
+	 * with the same issue key, whatever each site's numbering has reached.
+	 */
+	async function sameKeyOnTwoSites(name: string) {
+		await pointAt(siteA);
+		const old = await linked((await createTicket(rt, { pipeline: `pl_${name}_a` })).id);
+		await pointAt(siteB);
+		const now = await linked((await createTicket(rt, { pipeline: `pl_${name}_b` })).id);
+		await rt.pool.query(`update tickets set jira_key = $2, jira_url = $3 where id = $1`, [
+			old.id,
+			now.jira_key,
+			`${siteA.url}/browse/${now.jira_key}`
+		]);
+		return { old, now, key: now.jira_key! };
+	}
+
+	it("replaying the new site's event is audited on that site's ticket, not on an older one with the same key", async () => {
+		const { old, now, key } = await sameKeyOnTwoSites('replay');
+		const sent = siteB.commentAs(STANDIN_PEOPLE.marco, key, 'Seen on the new site');
+		expect((await deliverWebhook(hook.url, sent.webhook, { secret: SECRET })).status).toBe(200);
+		const event = await eventually(
+			() =>
+				rt.pool
+					.query(
+						`select id, status from jira_deliveries
+						where direction = 'inbound' and issue_key = $1 order by id desc limit 1`,
+						[key]
+					)
+					.then((r) => r.rows[0] as { id: number; status: string } | undefined),
+			(e) => e !== undefined && e.status !== 'received'
+		);
+		await actOnEvent(rt, event!.id, 'replay', { name: 'Ada Admin', source: 'dashboard' });
+		expect(await auditActions(rt, now.id)).toContain('Jira Event Replayed');
+		expect(await auditActions(rt, old.id)).not.toContain('Jira Event Replayed');
+	});
+
+	it("a status change on the new site refreshes the metrics of that site's ticket only", async () => {
+		const { old, now, key } = await sameKeyOnTwoSites('metrics');
+		const changelogJobs = (id: string) =>
+			rt.pool
+				.query(
+					`select count(*)::int as n from pgboss.job
+					where name = 'jira.fetch-changelog' and data->>'ticketId' = $1`,
+					[id]
+				)
+				.then((r) => r.rows[0].n as number);
+		const oldBefore = await changelogJobs(old.id);
+		const nowBefore = await changelogJobs(now.id);
+		await refreshMetricsOfIssue({ pool: rt.pool, boss: rt.boss, jira: rt.jira }, key);
+		expect(await changelogJobs(now.id)).toBe(nowBefore + 1);
+		expect(await changelogJobs(old.id)).toBe(oldBefore);
 	});
 
 	it('reconciliation compares only tickets linked on the current site', async () => {
