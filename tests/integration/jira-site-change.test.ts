@@ -8,6 +8,7 @@ import { saveConnectionSettings } from '../../src/lib/server/connections/setting
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
 import { actOnEvent } from '../../src/lib/server/jira/events.ts';
 import { refreshJiraMetrics } from '../../src/lib/server/jira/history.ts';
+import { pollJira } from '../../src/lib/server/jira/poll.ts';
 import { siteKey } from '../../src/lib/server/jira/connection.ts';
 import type { FieldRule } from '../../src/lib/server/jira/fields.ts';
 import {
@@ -198,6 +199,34 @@ describe('the Jira connection moved to another site', () => {
 		await refreshMetricsOfIssue({ pool: rt.pool, boss: rt.boss, jira: rt.jira }, key);
 		expect(await changelogJobs(now.id)).toBe(nowBefore + 1);
 		expect(await changelogJobs(old.id)).toBe(oldBefore);
+	});
+
+	it('polling the new site stores no change of an issue whose key only a ticket of the old site has', async () => {
+		const { now, key } = await sameKeyOnTwoSites('poll');
+		// The new site's issue is no longer linked to any ticket there; only the old site's has its key.
+		await rt.pool.query(
+			`update tickets set jira_key = null, jira_issue_id = null, jira_url = null where id = $1`,
+			[now.id]
+		);
+		const syncMode = (mode: string) =>
+			rt.pool.query(
+				`update connections set config = config || jsonb_build_object('syncMode', $1::text),
+					updated_at = clock_timestamp() where kind = 'jira'`,
+				[mode]
+			);
+		await syncMode('polling');
+		try {
+			siteB.transitionAs(STANDIN_PEOPLE.marco, key, 'Done');
+			const polled = await pollJira({ pool: rt.pool, boss: rt.boss, jira: rt.jira });
+			expect(polled).toMatchObject({ status: 'polled' });
+			const stored = await rt.pool.query(
+				`select count(*)::int as n from jira_deliveries where direction = 'poll' and issue_key = $1`,
+				[key]
+			);
+			expect(stored.rows[0].n).toBe(0);
+		} finally {
+			await syncMode('webhooks');
+		}
 	});
 
 	it('reconciliation compares only tickets linked on the current site', async () => {
