@@ -9,7 +9,7 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { startSlackStandin, type SlackCall, type SlackStandin } from '../support/slack-standin.ts';
 import { E2E } from './env.ts';
-import { openLiveBoard, screenshotBoth, uniqueWord } from './support.ts';
+import { hydrated, openLiveBoard, screenshotBoth, uniqueWord } from './support.ts';
 
 let slack: SlackStandin;
 const ir = uniqueWord('shir-storm-');
@@ -226,6 +226,7 @@ test('splitting a failure out makes it a standalone ticket, and the incident cou
 
 test('the admin sets grouping on a form checked by the API schema', async ({ page, request }) => {
 	await page.goto('/admin/grouping');
+	await hydrated(page);
 	const form = page.getByTestId('grouping-form');
 	await form.getByLabel('Window (minutes)').fill('0');
 	await form.getByRole('button', { name: 'Save grouping' }).click();

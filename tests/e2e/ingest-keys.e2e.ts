@@ -4,7 +4,7 @@
  * "off" lifts it. Screenshots of the keys page at 1440 and 390 px, dark and light.
  */
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { ADMIN_STATE, uniqueWord } from './support.ts';
+import { ADMIN_STATE, hydrated, uniqueWord } from './support.ts';
 
 const OUT = 'test-results/screenshots';
 const PHONE = { width: 390, height: 844 };
@@ -47,6 +47,7 @@ test("an admin sets a key's own rate limit; past it webhooks get 429 with Retry-
 	const { key } = (await created.json()) as { key: string };
 
 	await page.goto('/admin/keys');
+	await hydrated(page);
 	const row = page.locator('li', { hasText: name });
 	const input = row.getByLabel('Rate limit');
 	await expect(row).toContainText('Default:');

@@ -8,7 +8,13 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { STANDIN_PEOPLE, startJiraStandin, type JiraStandin } from '../support/jira-standin.ts';
 import { connectJira, releaseJira } from './jira-support.ts';
-import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
+import {
+	hydrated,
+	screenshotBoth,
+	themedAdminContext,
+	ticketLedger,
+	uniqueWord
+} from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -71,6 +77,7 @@ test('an admin switches Jira to polling; an issue closed in Jira without a webho
 	test.setTimeout(240_000);
 
 	await page.goto('/admin/connections');
+	await hydrated(page);
 	const card = page.locator('section[aria-labelledby="jira-title"]');
 	await card.getByLabel('Changes in Jira reach Vigil by').selectOption('polling');
 	const interval = card.getByLabel('Poll interval (optional)');

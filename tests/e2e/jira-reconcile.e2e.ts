@@ -11,7 +11,13 @@ import {
 	type JiraStandin
 } from '../support/jira-standin.ts';
 import { connectJira, releaseJira } from './jira-support.ts';
-import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
+import {
+	hydrated,
+	screenshotBoth,
+	themedAdminContext,
+	ticketLedger,
+	uniqueWord
+} from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -72,6 +78,7 @@ test('an admin maps a status to closed and picks the status a resolve moves an i
 	await page.goto('/admin/connections');
 	await page.getByRole('link', { name: 'Status mapping' }).click();
 	await expect(page.getByRole('heading', { name: 'Jira status mapping' })).toBeVisible();
+	await hydrated(page);
 	const row = page.locator('[data-status="Awaiting Deploy"]');
 	await expect(row).toContainText('In Progress');
 	const select = row.getByLabel('Means in Vigil');

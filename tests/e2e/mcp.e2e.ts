@@ -7,7 +7,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { expect, test } from '@playwright/test';
-import { screenshotBoth, themedAdminContext, ticketLedger, uniqueWord } from './support.ts';
+import {
+	hydrated,
+	screenshotBoth,
+	themedAdminContext,
+	ticketLedger,
+	uniqueWord
+} from './support.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -57,6 +63,7 @@ test('an admin sees what an assistant read and was refused, and exports it', asy
 
 	// This session's calls only: the shared e2e database may hold others.
 	await page.goto(`/admin/mcp?session_id=${session}`);
+	await hydrated(page);
 	const table = page.locator('table');
 	await expect(table.locator('tbody tr')).toHaveCount(5);
 	await expect(table.getByText(`token “${tokenName}”`).first()).toBeVisible();

@@ -5,7 +5,7 @@
  */
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { E2E } from './env.ts';
-import { openLiveBoard, postGeneric, ticketCard, uniqueWord } from './support.ts';
+import { hydrated, openLiveBoard, postGeneric, ticketCard, uniqueWord } from './support.ts';
 
 const OUT = 'test-results/screenshots';
 const PHONE = { width: 390, height: 844 };
@@ -163,6 +163,7 @@ test('the ticket page shows the run link near the top at 390 px, the attempt and
 test('the admin chooses per source what a success does', async ({ page, request }) => {
 	await setGenericMode(request, 'mark');
 	await page.goto('/admin/recovery');
+	await hydrated(page);
 	const generic = page.getByRole('group', { name: 'Generic webhook' });
 	await expect(generic.getByRole('radio', { name: /Mark recovered/ })).toBeChecked();
 	await generic.getByRole('radio', { name: /Resolve/ }).check();

@@ -202,3 +202,11 @@ export async function screenshotBoth(
 	}
 	await page.setViewportSize(DESKTOP);
 }
+
+/**
+ * Waits until the app has hydrated (the root layout marks the document): typing or
+ * clicking in a form before then is lost or submitted natively when Svelte takes over.
+ */
+export async function hydrated(page: Page): Promise<void> {
+	await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+}
