@@ -22,6 +22,7 @@ import { Migration20261129020000_jira_polling } from './Migration20261129020000_
 import { Migration20261129060000_ticket_counters } from './Migration20261129060000_ticket_counters.ts';
 import { Migration20261129060001_read_indexes } from './Migration20261129060001_read_indexes.ts';
 import { Migration20261129040001_jira_intervals_entered } from './Migration20261129040001_jira_intervals_entered.ts';
+import { Migration20261130010000_user_preferences } from './Migration20261130010000_user_preferences.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -71,5 +72,9 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261129040001_jira_intervals_entered',
 		class: Migration20261129040001_jira_intervals_entered
+	},
+	{
+		name: 'Migration20261130010000_user_preferences',
+		class: Migration20261130010000_user_preferences
 	}
 ];

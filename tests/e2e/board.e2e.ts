@@ -228,31 +228,68 @@ test('the Open tab lists what needs a human first: breached on top, live tickets
 	await expect.poll(order).toEqual([live, mid, late, soon]);
 });
 
-test('a compact table shows one line a ticket and is remembered on this browser', async ({
+test('a compact table shows one line a ticket and is remembered for the user on their other browser', async ({
 	page,
-	request
+	request,
+	browser
 }) => {
 	const word = uniqueWord('table');
 	const ids = [
 		await tickets.post(request, { pipeline: `ops_${word}.first_with_a_rather_long_pipeline_name` }),
 		await tickets.post(request, { pipeline: `ops_${word}.second` })
 	];
-	await page.setViewportSize({ width: 1920, height: 1080 });
-	await openLiveBoard(page, `/?q=${word}`);
-	await page.getByTestId('layout-table').click();
-	const rows = page.getByTestId('ticket-row');
-	await expect(rows).toHaveCount(2);
-	for (const row of await rows.all()) {
-		const box = (await row.boundingBox())!;
-		// ~25 rows on a 1080p screen: one line, at most 36 px.
-		expect(box.height).toBeLessThanOrEqual(36);
+	// The layout belongs to the shared e2e admin: whatever happens, the next tests see cards.
+	const other = await browser.newContext({
+		baseURL: test.info().project.use.baseURL,
+		storageState: { cookies: [], origins: [] },
+		// The second machine shows what the server painted: no script, so no local storage either.
+		javaScriptEnabled: false,
+		viewport: { width: 1440, height: 900 }
+	});
+	try {
+		await page.setViewportSize({ width: 1920, height: 1080 });
+		await openLiveBoard(page, `/?q=${word}`);
+		await expect(page.getByTestId('layout-cards')).toHaveAttribute('aria-pressed', 'true');
+		const saved = page.waitForResponse(
+			(r) => r.url().endsWith('/api/preferences') && r.request().method() === 'PUT'
+		);
+		await page.getByTestId('layout-table').click();
+		expect((await saved).status()).toBe(200);
+		const rows = page.getByTestId('ticket-row');
+		await expect(rows).toHaveCount(2);
+		for (const row of await rows.all()) {
+			const box = (await row.boundingBox())!;
+			// ~25 rows on a 1080p screen: one line, at most 36 px.
+			expect(box.height).toBeLessThanOrEqual(36);
+		}
+		await expect(rows.first()).toHaveAttribute('data-ticket-id', ids[0]!);
+		await expect(rows.first().getByRole('timer')).toHaveAttribute('data-state', 'green');
+		await page.reload();
+		await expect(page.getByTestId('ticket-row')).toHaveCount(2);
+		await expect(page.getByTestId('ticket-card')).toHaveCount(0);
+		// The header stays in view while scrolled.
+		await page.evaluate(() => window.scrollTo(0, 400));
+		await expect(page.getByTestId('board-header')).toBeInViewport();
+
+		// The same person on another machine: a session of its own, nothing shared but the account.
+		const signIn = await other.request.post('/api/auth/login', { data: E2E.admin });
+		expect(signIn.ok(), await signIn.text()).toBe(true);
+		const laptop = await other.newPage();
+		await laptop.goto(`/?q=${word}`);
+		await expect(laptop.getByTestId('ticket-row')).toHaveCount(2);
+		await expect(laptop.getByTestId('ticket-card')).toHaveCount(0);
+
+		// Back to cards here: the other machine follows on its next load.
+		await page.getByTestId('layout-cards').click();
+		await expect(page.getByTestId('ticket-card')).toHaveCount(2);
+		await expect
+			.poll(async () => {
+				await laptop.reload();
+				return laptop.getByTestId('ticket-card').count();
+			})
+			.toBe(2);
+	} finally {
+		await other.close();
+		await request.put('/api/preferences', { data: { board_layout: 'cards' } });
 	}
-	await expect(rows.first()).toHaveAttribute('data-ticket-id', ids[0]!);
-	await expect(rows.first().getByRole('timer')).toHaveAttribute('data-state', 'green');
-	await page.reload();
-	await expect(page.getByTestId('ticket-row')).toHaveCount(2);
-	await expect(page.getByTestId('ticket-card')).toHaveCount(0);
-	// The header stays in view while scrolled.
-	await page.evaluate(() => window.scrollTo(0, 400));
-	await expect(page.getByTestId('board-header')).toBeInViewport();
 });

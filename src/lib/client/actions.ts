@@ -30,7 +30,7 @@ async function post(url: string, body: unknown): Promise<{ res: Response; body: 
 	return { res, body: await res.json().catch(() => null) };
 }
 
-const errorMessage = (body: unknown): string | undefined =>
+export const errorMessage = (body: unknown): string | undefined =>
 	(body as { error?: { message?: string } } | null)?.error?.message;
 
 /** POST /api/tickets/{id}/{action}; the answer carries the ticket as it is now. */

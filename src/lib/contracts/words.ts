@@ -48,3 +48,5 @@ export const SLACK_STATUSES = ['pending', 'posted', 'failed'] as const;
 export const JIRA_STATUSES = ['pending', 'linked', 'failed'] as const;
 /** What a success reported by the source does to its open ticket, per source (admin setting). */
 export const RECOVERY_MODES = ['off', 'mark', 'resolve'] as const;
+/** The board's layouts: cards, or the compact table (one line a ticket). */
+export const BOARD_LAYOUTS = ['cards', 'table'] as const;

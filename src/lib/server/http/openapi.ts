@@ -5,8 +5,10 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ApiErrorBody, AuditEntry, Role, Stats, Ticket } from '#lib/contracts/schemas.ts';
+import { BOARD_LAYOUTS } from '#lib/contracts/words.ts';
 import { AuditFilters } from '../audit/queries.ts';
 import { IngestKeyBody, IngestKeyLimitBody } from '../auth/ingest-keys.ts';
+import { PreferencesBody } from '../auth/preferences.ts';
 import { ApiTokenBody, SESSION_COOKIE } from '../auth/sessions.ts';
 import { LoginBody, RoleBody, SignupBody } from '../auth/users.ts';
 import { CONNECTION_KINDS } from '../connections/entities.ts';
@@ -293,6 +295,25 @@ op('delete', '/api/tokens/{id}', {
 	summary: 'Revoke a token',
 	request: { params: idParam('Token') },
 	responses: { 204: done('Revoked'), ...signedIn, 404: error('No active token') }
+});
+
+const PreferencesAnswer = z
+	.object({
+		board_layout: z.enum(BOARD_LAYOUTS).nullable().meta({
+			description: "The board's layout: cards, or the compact table; null until first chosen"
+		})
+	})
+	.meta({ id: 'Preferences' });
+op('get', '/api/preferences', {
+	tags: ['preferences'],
+	summary: 'Your own settings, the same on every browser you sign in on',
+	responses: { 200: json(PreferencesAnswer), ...signedIn }
+});
+op('put', '/api/preferences', {
+	tags: ['preferences'],
+	summary: 'Change your own settings',
+	request: { body: jsonBody(PreferencesBody) },
+	responses: { 200: json(PreferencesAnswer), ...signedIn }
 });
 
 op('get', '/api/tickets', {
