@@ -1,7 +1,8 @@
 /**
- * Builds tests/triage-corpus/real.jsonl from tests/triage-corpus/real.txt: error messages as
- * engineers posted them in public issue trackers and Q&A threads, each labelled by hand from the
- * message and its thread (before the classifier was run on it). One block per message:
+ * Builds the corpus files of real messages (real.jsonl, fresh.jsonl) from their sources in
+ * tests/triage-corpus (real.txt, fresh.txt): error messages as engineers posted them in public
+ * issue trackers and Q&A threads, each labelled by hand from the message and its thread (before
+ * the classifier was run on it). One block per message:
  *
  *   system | label | pipelineSource | source URL
  *   <message, verbatim, any number of lines>
@@ -9,7 +10,8 @@
  *
  * Lines starting with `#` before the first block are comments. Each message is its own split
  * group, so the existing hash rule (corpus.ts `partOf`) puts it in the tune or the test part;
- * nobody picks which.
+ * nobody picks which. A fresh message must come from a thread the first collection does not
+ * cite, so "fresh" keeps meaning "not seen while the rules were tuned".
  *
  *   npx node scripts/triage/build-real.ts
  */
@@ -17,11 +19,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATEGORIES, type Category } from '../../src/lib/server/triage/types.ts';
-import { CORPUS_DIR, type CorpusItem } from './corpus.ts';
+import { CORPUS_DIR, REAL_BATCHES, type CorpusItem } from './corpus.ts';
 
 const SOURCES = ['adf', 'databricks', 'generic'] as const;
 
-export function parseReal(text: string): CorpusItem[] {
+export function parseReal(text: string, batch?: 'fresh'): CorpusItem[] {
 	const items: CorpusItem[] = [];
 	const body = text.replace(/^(#[^\n]*\n)+/, '');
 	for (const block of body.split(/^---$/m)) {
@@ -44,6 +46,7 @@ export function parseReal(text: string): CorpusItem[] {
 			system,
 			source,
 			kind: 'real',
+			...(batch ? { batch } : {}),
 			label: label as Category,
 			pipelineSource: pipelineSource as CorpusItem['pipelineSource'],
 			message
@@ -52,11 +55,27 @@ export function parseReal(text: string): CorpusItem[] {
 	return items;
 }
 
+/** Throws if a later batch repeats a thread or a message of an earlier one. */
+export function checkDisjoint(earlier: readonly CorpusItem[], later: readonly CorpusItem[]): void {
+	const sources = new Set(earlier.map((item) => item.source));
+	const messages = new Set(earlier.map((item) => item.message.replace(/\s+/g, ' ').trim()));
+	for (const item of later) {
+		if (sources.has(item.source)) throw new Error(`thread already collected: ${item.source}`);
+		if (messages.has(item.message.replace(/\s+/g, ' ').trim()))
+			throw new Error(`message already collected: ${item.source}`);
+	}
+}
+
 if (import.meta.main) {
-	const items = parseReal(readFileSync(join(CORPUS_DIR, 'real.txt'), 'utf8'));
-	writeFileSync(
-		join(CORPUS_DIR, 'real.jsonl'),
-		items.map((item) => JSON.stringify(item)).join('\n') + '\n'
-	);
-	console.log(`real.jsonl: ${items.length} messages`);
+	const seen: CorpusItem[] = [];
+	for (const { batch, source, corpus } of REAL_BATCHES) {
+		const items = parseReal(readFileSync(join(CORPUS_DIR, source), 'utf8'), batch);
+		checkDisjoint(seen, items);
+		seen.push(...items);
+		writeFileSync(
+			join(CORPUS_DIR, corpus),
+			items.map((item) => JSON.stringify(item)).join('\n') + '\n'
+		);
+		console.log(`${corpus}: ${items.length} messages`);
+	}
 }

@@ -3,22 +3,24 @@
  * overall, per category, per system, the confusion pairs, and how often a wrong answer came with
  * High or Very High confidence. Then the same figures per corpus kind, because most of the corpus
  * is derived from the catalogues the rules are built from (and flatters them), and separately for
- * the real messages collected from public threads, with their before/after figures.
+ * the real messages collected from public threads, with their before/after figures: the first
+ * collection (real.txt) and, separately, the fresh one (fresh.txt) gathered after the rules had
+ * been tuned on the first, which shows how the rules do on messages nobody tuned them on.
  *
  *   npm run eval:triage                    # test part
  *   npm run eval:triage -- --tune          # the tune part instead (for rule work)
- *   npm run eval:triage -- --record-before # store today's answers on the real messages as "before"
+ *   npm run eval:triage -- --record-before # store today's answers as "before" for every real
+ *                                          # message that has none yet (never overwrites one)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyOffline } from '../../src/lib/server/triage/classifier.ts';
 import type { TriageResult } from '../../src/lib/server/triage/types.ts';
-import { CORPUS_DIR, partOf, readCorpus, type CorpusItem } from './corpus.ts';
+import { CORPUS_DIR, partOf, readCorpus, REAL_BATCHES, type CorpusItem } from './corpus.ts';
 
 const part = process.argv.includes('--tune') ? 'tune' : 'test';
 const all = readCorpus();
 const items = all.filter((item) => partOf(item.group) === part);
-const BEFORE_FILE = join(CORPUS_DIR, 'real.before.json');
 
 interface Answer {
 	category: TriageResult['category'];
@@ -91,6 +93,7 @@ class Report {
 /** catalogue and wrapped are both derived from catalogue rows; the rules were built from those. */
 function kindGroup(item: CorpusItem): string {
 	if (item.kind === 'catalogue' || item.kind === 'wrapped') return 'catalogue-derived';
+	if (item.batch) return `${item.kind} (${item.batch})`;
 	return item.kind;
 }
 
@@ -122,39 +125,42 @@ function printConfusion(report: Report, limit: number): void {
 	}
 }
 
-function readBefore(): BeforeFile | null {
+type Batch = (typeof REAL_BATCHES)[number];
+
+function readBefore(batch: Batch): BeforeFile | null {
 	try {
-		return JSON.parse(readFileSync(BEFORE_FILE, 'utf8')) as BeforeFile;
+		return JSON.parse(readFileSync(join(CORPUS_DIR, batch.before), 'utf8')) as BeforeFile;
 	} catch {
 		return null;
 	}
 }
 
+const inBatch = (batch: Batch) => (item: CorpusItem) =>
+	item.kind === 'real' && item.batch === batch.batch;
+
 if (process.argv.includes('--record-before')) {
-	const answers: Record<string, Answer> = {};
-	for (const item of all.filter((i) => i.kind === 'real')) answers[item.id] = classify(item);
-	const file: BeforeFile = {
-		recordedAt: new Date().toISOString().slice(0, 10),
-		note: 'Answers of the offline classifier on the real messages before any rule was changed for them.',
-		answers
-	};
-	writeFileSync(BEFORE_FILE, JSON.stringify(file, null, '\t') + '\n');
-	console.log(`Recorded ${Object.keys(answers).length} answers in ${BEFORE_FILE}`);
+	// Only answers missing from a batch's file are added: a recorded "before" stays what the rules
+	// answered before anyone changed them for that message.
+	for (const batch of REAL_BATCHES) {
+		const file: BeforeFile = readBefore(batch) ?? {
+			recordedAt: new Date().toISOString().slice(0, 10),
+			note: `Answers of the offline classifier on the real messages of ${batch.source} before any rule was changed for them.`,
+			answers: {}
+		};
+		let added = 0;
+		for (const item of all.filter(inBatch(batch))) {
+			if (file.answers[item.id]) continue;
+			file.answers[item.id] = classify(item);
+			added += 1;
+		}
+		writeFileSync(join(CORPUS_DIR, batch.before), JSON.stringify(file, null, '\t') + '\n');
+		console.log(`${batch.before}: ${added} answers added`);
+	}
 	process.exit(0);
 }
 
 const report = new Report();
-const real = new Report();
-const realBefore = new Report();
-const before = readBefore();
-for (const item of items) {
-	const answer = classify(item);
-	report.add(item, answer);
-	if (item.kind !== 'real') continue;
-	real.add(item, answer);
-	const old = before?.answers[item.id];
-	if (old) realBefore.add(item, old);
-}
+for (const item of items) report.add(item, classify(item));
 
 console.log(`Triage corpus: ${all.length} messages; ${part} part: ${items.length}`);
 printSummary(report);
@@ -167,22 +173,41 @@ printTable(
 	true
 );
 
-console.log(`\n== Real messages from public threads, ${part} part (${real.total.n}) ==`);
-printSummary(real);
-if (before && realBefore.total.n) {
-	const { total: b } = realBefore;
-	console.log(
-		`Before the rule changes (${before.recordedAt}): ${pct(b.ok, b.n)} (${b.ok}/${b.n}), wrong at High/Very High ${pct(b.wrongHigh, b.n)} (${b.wrongHigh}/${b.n})`
-	);
-	console.log('\nPer category, before -> after:');
-	for (const [key, t] of [...real.byCategory].sort((a, b) => b[1].n - a[1].n)) {
-		const old = realBefore.byCategory.get(key) ?? { n: 0, ok: 0, wrongHigh: 0 };
-		console.log(
-			`  ${key.padEnd(22)} ${pct(old.ok, old.n).padStart(8)} -> ${pct(t.ok, t.n).padStart(8)}  (${old.ok} -> ${t.ok} of ${t.n})`
-		);
+/** Before/after figures for one collection of real messages. */
+function printRealSection(title: string, batch: Batch): void {
+	const now = new Report();
+	const then = new Report();
+	const before = readBefore(batch);
+	for (const item of items.filter(inBatch(batch))) {
+		now.add(item, classify(item));
+		const old = before?.answers[item.id];
+		if (old) then.add(item, old);
 	}
-} else {
-	printTable('Per category (label):', real.byCategory);
+	console.log(`\n== ${title}, ${part} part (${now.total.n}) ==`);
+	printSummary(now);
+	if (before && then.total.n) {
+		const { total: b } = then;
+		console.log(
+			`Before the rule changes (${before.recordedAt}): ${pct(b.ok, b.n)} (${b.ok}/${b.n}), wrong at High/Very High ${pct(b.wrongHigh, b.n)} (${b.wrongHigh}/${b.n})`
+		);
+		for (const [heading, nowMap, thenMap] of [
+			['Per category, before -> after:', now.byCategory, then.byCategory],
+			['Per system, before -> after:', now.bySystem, then.bySystem]
+		] as const) {
+			console.log(`\n${heading}`);
+			for (const [key, t] of [...nowMap].sort((a, b) => b[1].n - a[1].n)) {
+				const old = thenMap.get(key) ?? { n: 0, ok: 0, wrongHigh: 0 };
+				console.log(
+					`  ${key.padEnd(22)} ${pct(old.ok, old.n).padStart(8)} -> ${pct(t.ok, t.n).padStart(8)}  (${old.ok} -> ${t.ok} of ${t.n})`
+				);
+			}
+		}
+	} else {
+		printTable('Per category (label):', now.byCategory);
+		printTable('Per system:', now.bySystem);
+	}
+	printConfusion(now, 40);
 }
-printTable('Per system:', real.bySystem);
-printConfusion(real, 40);
+
+printRealSection('Real messages from public threads (first collection)', REAL_BATCHES[0]);
+printRealSection('Fresh real messages (collected after the rules were tuned)', REAL_BATCHES[1]);
