@@ -193,6 +193,41 @@ describe('two instances on one database', () => {
 		expect(standin.violations).toEqual([]);
 	});
 
+	it('a burst of webhooks on A reaches a board on B whole and in order, and Slack once each', async () => {
+		// Broadcasts made while one is on its way travel together in one NOTIFY statement:
+		// none may be lost or overtake another. (Ten, not more: Slack is paced at one message a
+		// second per channel, and the tests after this one need that channel.)
+		const onB = await board(b);
+		const ids = await Promise.all(
+			Array.from({ length: 10 }, (_, i) => webhook(a, `instances-burst-${i}`))
+		);
+		await eventually(
+			async () => ids.filter((id) => onB.audits.some((e) => e.ticket_id === id)).length,
+			(n) => n === ids.length
+		);
+		for (const id of ids) {
+			const events = onB.tickets.filter((e) => e.ticket.id === id);
+			expect(events[0]?.event, id).toBe('created');
+			const versions = events.map((e) => e.ticket.version);
+			expect(versions, id).toEqual([...versions].sort((x, y) => x - y));
+		}
+		const created = onB.tickets.filter((e) => e.event === 'created').map((e) => e.ticket.id);
+		expect(created.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+		// Whichever instance took each triage and delivery, each ticket got one Slack alert.
+		const posted = await eventually(
+			async () =>
+				(await db.query(`select slack_ts from tickets where id = any($1)`, [ids])).rows.map(
+					(r) => r.slack_ts as string | null
+				),
+			(ts) => ts.every((t) => t !== null),
+			30_000
+		);
+		for (const ts of posted)
+			expect(
+				standin.callsTo('chat.postMessage').filter((c) => c.status === 200 && c.answer.ts === ts)
+			).toHaveLength(1);
+	}, 60_000);
+
 	it('signing out on A cuts the socket that session holds on B', async () => {
 		const own = await login(a.url);
 		const onB = await board(b, own);

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { formatRateRule, parseRateRule, type RateRule } from '#lib/contracts/rate-rule.ts';
+import { coalescing } from '../db/coalesce.ts';
 import type { Pool } from '../db/pool.ts';
 import { constantTimeEqualHex, newSecret, sha256Hex } from '../crypto/tokens.ts';
 import { isUuid, notFound } from '../errors.ts';
@@ -55,48 +56,35 @@ interface KeyRow {
 	stale: boolean;
 }
 
-interface Lookups {
-	busy: boolean;
-	waiting: { digest: string; resolve(row: KeyRow | null): void; reject(err: unknown): void }[];
-}
-const lookups = new WeakMap<Pool, Lookups>();
+const lookups = new WeakMap<Pool, (digest: string) => Promise<KeyRow | null>>();
 
 /**
- * Every webhook needs its key's row. Lookups arriving while one query is out wait and go
- * together in the next (`= any($1)`): a storm costs one query per round trip instead of
- * one per webhook. Each query starts after every lookup it answers was asked, so a key
- * revoked before a webhook arrived is never found for it.
+ * Every webhook needs its key's row. Lookups arriving while one query is out go together
+ * in the next (`= any($1)`, see coalescing): a storm costs one query per round trip instead
+ * of one per webhook. Each query starts after every lookup it answers was asked, so a key
+ * revoked before a webhook arrived is never found for it. The lookups queued behind a
+ * failed one would only wait as long again for the same database: they fail with it (503,
+ * retried by the sender).
  */
 function lookUp(pool: Pool, digest: string): Promise<KeyRow | null> {
-	let l = lookups.get(pool);
-	if (!l) lookups.set(pool, (l = { busy: false, waiting: [] }));
-	const state = l;
-	return new Promise((resolve, reject) => {
-		state.waiting.push({ digest, resolve, reject });
-		if (!state.busy) void drain(pool, state);
-	});
-}
-
-async function drain(pool: Pool, l: Lookups): Promise<void> {
-	l.busy = true;
-	while (l.waiting.length > 0) {
-		const batch = l.waiting.splice(0);
-		try {
-			const r = await pool.query<KeyRow>(
-				`select id, key_hash, rate_limit,
-					last_used_at < now() - interval '1 minute' or last_used_at is null as stale
-				from ingest_keys where key_hash = any($1) and revoked_at is null`,
-				[[...new Set(batch.map((w) => w.digest))]]
-			);
-			const rows = new Map(r.rows.map((row) => [row.key_hash, row]));
-			for (const w of batch) w.resolve(rows.get(w.digest) ?? null);
-		} catch (err) {
-			// The lookups that queued behind a failed one would only wait as long again for
-			// the same database: they fail with it (503, retried by the sender).
-			for (const w of [...batch, ...l.waiting.splice(0)]) w.reject(err);
-		}
+	let look = lookups.get(pool);
+	if (!look) {
+		look = coalescing<string, KeyRow | null>(
+			async (digests) => {
+				const r = await pool.query<KeyRow>(
+					`select id, key_hash, rate_limit,
+						last_used_at < now() - interval '1 minute' or last_used_at is null as stale
+					from ingest_keys where key_hash = any($1) and revoked_at is null`,
+					[[...new Set(digests)]]
+				);
+				const rows = new Map(r.rows.map((row) => [row.key_hash, row]));
+				return digests.map((d) => rows.get(d) ?? null);
+			},
+			{ failQueued: true }
+		);
+		lookups.set(pool, look);
 	}
-	l.busy = false;
+	return look(digest);
 }
 
 export interface IngestKeyAuth {

@@ -4,27 +4,34 @@ import type { PoolClient } from '../db/pool.ts';
 import { send } from '../jobs/boss.ts';
 import { updateTicket } from './lifecycle.ts';
 
+/** Which of the outlets that follow triage have a connection configured ('slack', 'jira'). */
+export async function configuredOutlets(tx: PoolClient): Promise<ReadonlySet<string>> {
+	const r = await tx.query(
+		`select kind from connections where kind in ('slack', 'jira') and secrets is not null`
+	);
+	return new Set(r.rows.map((row) => row.kind as string));
+}
+
 /**
  * What follows a finished triage (done, fallback or offline only), enqueued in
  * the transaction that records the triage result: the jobs exist exactly when
  * the result committed. The Slack alert and the Jira issue, each when its
  * connection is configured and it has not been started before. Returns the
- * ticket as it now stands.
+ * ticket as it now stands. A caller finishing many tickets in one transaction reads
+ * `configured` once (configuredOutlets) and passes it to each.
  */
 export async function enqueueAfterTriage(
 	tx: PoolClient,
 	boss: PgBoss,
-	ticket: TicketDto
+	ticket: TicketDto,
+	configured?: ReadonlySet<string>
 ): Promise<TicketDto> {
 	// A grouped failure is told through its incident's message and issue (the incident's
 	// Slack message counts it); splitting it out calls this again.
 	if (ticket.incident_id) return ticket;
-	const r = await tx.query(
-		`select kind from connections where kind in ('slack', 'jira') and secrets is not null`
-	);
-	const configured = new Set(r.rows.map((row) => row.kind as string));
+	const outlets = configured ?? (await configuredOutlets(tx));
 	let current = ticket;
-	if (configured.has('slack') && current.slack_status === null) {
+	if (outlets.has('slack') && current.slack_status === null) {
 		current = await updateTicket(tx, current.id, { slack_status: 'pending', slack_error: null });
 		await send(
 			boss,
@@ -33,7 +40,7 @@ export async function enqueueAfterTriage(
 			{ tx, singletonKey: current.id }
 		);
 	}
-	if (configured.has('jira') && current.jira_status === null) {
+	if (outlets.has('jira') && current.jira_status === null) {
 		current = await updateTicket(tx, current.id, { jira_status: 'pending', jira_error: null });
 		await send(
 			boss,

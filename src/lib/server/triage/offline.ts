@@ -2,7 +2,7 @@ import type { TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { publish } from '../events.ts';
-import { enqueueAfterTriage } from '../tickets/after-triage.ts';
+import { configuredOutlets, enqueueAfterTriage } from '../tickets/after-triage.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 
 /**
@@ -26,7 +26,10 @@ export async function finishOffline(pool: Pool, boss: PgBoss, ids: string[]): Pr
 			[ids]
 		);
 		const tickets: TicketDto[] = [];
-		for (const row of r.rows) tickets.push(await enqueueAfterTriage(tx, boss, toTicketDto(row)));
+		if (r.rows.length === 0) return tickets;
+		const outlets = await configuredOutlets(tx);
+		for (const row of r.rows)
+			tickets.push(await enqueueAfterTriage(tx, boss, toTicketDto(row), outlets));
 		return tickets;
 	});
 	for (const ticket of changed) publish('ticket:updated', ticket);
