@@ -384,13 +384,18 @@ function snowflake(): CatalogueEntry[] {
 							n
 					  )
 					? ['connectivity', 'High']
-					: /NO_ACCOUNT|INVALID_VALUE|NOT_SUPPORTED|NO_WINDOWS|OLD_PYTHON|INVALID_.*POLICY/.test(n)
-						? ['configuration', 'Medium']
-						: /DATA|CONVERT|ARROW|TYPE/.test(n)
-							? ['data_quality', 'Medium']
-							: /FILE|STAGE|PUT|GET|UPLOAD|DOWNLOAD/.test(n)
-								? ['source_missing', 'Medium']
-								: null;
+					: // "No pyarrow": an optional package is not installed, not bad data (checked before ARROW).
+						/^NO_(?:PYARROW|PANDAS|NUMPY)/.test(n)
+						? ['dependency', 'High']
+						: /NO_ACCOUNT|INVALID_VALUE|NOT_SUPPORTED|NO_WINDOWS|OLD_PYTHON|INVALID_.*POLICY/.test(
+									n
+							  )
+							? ['configuration', 'Medium']
+							: /DATA|CONVERT|ARROW|TYPE/.test(n)
+								? ['data_quality', 'Medium']
+								: /FILE|STAGE|PUT|GET|UPLOAD|DOWNLOAD/.test(n)
+									? ['source_missing', 'Medium']
+									: null;
 		if (!label) continue;
 		rows.push({
 			code: num!,

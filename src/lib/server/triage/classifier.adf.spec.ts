@@ -49,7 +49,8 @@ const CASES: Case[] = [
 		message:
 			'The remote server returned an error: (403) Forbidden. ErrorCode: AuthorizationFailure. This request is not authorized to perform this operation.',
 		errorType: 'AuthorizationFailure',
-		category: 'permission'
+		// What the storage firewall answers; a missing role says AuthorizationPermissionMismatch.
+		category: 'connectivity'
 	},
 	{
 		doc: 'Common REST API error codes (Azure Storage) — https://learn.microsoft.com/en-us/rest/api/storageservices/common-rest-api-error-codes',

@@ -149,7 +149,8 @@ const CASES: Case[] = [
 		doc: WORKFLOWS,
 		message: 'com.databricks.WorkflowException: com.databricks.NotebookExecutionException: FAILED',
 		errorType: 'NotebookExecutionException',
-		category: 'code_error'
+		// The child notebook's own failure is the one to triage.
+		category: 'upstream'
 	},
 	{
 		doc: WORKFLOWS,

@@ -166,7 +166,7 @@ describe('codes whose documented causes the message does not tell apart', () => 
 		],
 		[
 			'100038',
-			"100038 (22018): Numeric value 'id' is not recognized\n  File 'orders.csv', line 1, character 1",
+			"100038 (22018): Numeric value 'abc' is not recognized\n  File 'orders.csv', line 48, character 12",
 			'data_quality'
 		],
 		[

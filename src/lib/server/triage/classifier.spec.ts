@@ -230,7 +230,8 @@ describe('the rule table', () => {
 		'docs.getdbt.com',
 		'airflow.apache.org',
 		'developer.mozilla.org',
-		'nodejs.org'
+		'nodejs.org',
+		'docs.snowflake.com'
 	];
 
 	it.each(RULES.map((rule) => [rule.errorType, rule] as const))(

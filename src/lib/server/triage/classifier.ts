@@ -447,6 +447,8 @@ function excerptOf(rule: Rule, text: string): string | null {
 function confidenceOf(match: Match, category: Category): Confidence {
 	// A rule that concludes "unknown" says so with low confidence, whatever matched.
 	if (category === 'unknown') return 'Low';
+	// Several documented causes the message does not tell apart: never more than Medium.
+	if (match.rule.ambiguous) return match.rule.tier === 'wrapper' && !match.code ? 'Low' : 'Medium';
 	// A wrapper only says which activity failed, not why: one step less sure than its kind.
 	if (match.code) return match.rule.tier === 'wrapper' ? 'Medium' : 'High';
 	return match.rule.tier === 'wrapper' ? 'Low' : 'Medium';
@@ -491,6 +493,7 @@ function evidenceOf(match: Match, input: TriageInput): string[] {
 	const reported = input.errorCode?.trim();
 	if (reported && code?.from !== 'field') evidence.push(`reported error code ${reported}`);
 	if (match.excerpt) evidence.push(`matched "${match.excerpt}"`);
+	if (match.rule.ambiguous) evidence.push(`not certain: ${match.rule.ambiguous}`);
 	evidence.push(`known pattern: ${match.rule.docs}`);
 	return evidence;
 }

@@ -28,6 +28,16 @@ const SNOWFLAKE_FORMAT = 'https://docs.snowflake.com/en/sql-reference/sql/create
 const SNOWFLAKE_ADF =
 	'https://learn.microsoft.com/azure/data-factory/connector-troubleshoot-snowflake';
 const BIGQUERY = 'https://cloud.google.com/bigquery/docs/error-messages';
+const ADF_EXPRESSIONS =
+	'https://learn.microsoft.com/azure/data-factory/control-flow-expression-language-functions';
+const ADF_ACTIVITIES =
+	'https://learn.microsoft.com/azure/data-factory/data-factory-troubleshoot-guide';
+const SNOWFLAKE_MONITORS = 'https://docs.snowflake.com/en/user-guide/resource-monitors';
+const SNOWFLAKE_PANDAS =
+	'https://docs.snowflake.com/en/developer-guide/python-connector/python-connector-pandas';
+const GX =
+	'https://docs.greatexpectations.io/docs/core/trigger_actions_based_on_results/create_a_checkpoint_with_actions';
+const SPARK_CONDITIONS = 'https://spark.apache.org/docs/latest/sql-error-conditions.html';
 
 type Row = [
 	id: string,
@@ -39,6 +49,15 @@ type Row = [
 ];
 
 const ROWS: Row[] = [
+	// Entra ID accepted the token; the database has no user or access for that principal.
+	[
+		'TokenPrincipalNoAccess',
+		/Login failed for user '<token-identified principal>'/i,
+		'permission',
+		'High',
+		false,
+		SQL
+	],
 	// authentication before connectivity: "Cannot connect … Login failed" is a credential problem.
 	[
 		'LoginFailed',
@@ -58,7 +77,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'SchemaMismatchDelta',
-		/schema mismatch detected when writing to the Delta table|Failed to merge fields|enforced contract that failed|contract .* mismatch/i,
+		/schema mismatch detected when writing to the Delta table|Failed to merge fields|Failed to merge incompatible data types|arguments need to have the same data type|enforced contract that failed|contract .* mismatch/i,
 		'schema_mismatch',
 		'High',
 		false,
@@ -80,6 +99,67 @@ const ROWS: Row[] = [
 		'High',
 		false,
 		SNOWFLAKE_FORMAT
+	],
+	// An ADF expression or pipeline definition that does not evaluate: the pipeline, not the data.
+	[
+		'PipelineExpressionInvalid',
+		/ErrorCode=InvalidTemplate|"errorCode":\s*"InvalidTemplate"|cannot be evaluated because property '[^']+' (?:doesn't|does not) exist|Unable to parse expression|The template validation failed/i,
+		'configuration',
+		'Medium',
+		false,
+		ADF_EXPRESSIONS
+	],
+	[
+		'ActivityMisconfigured',
+		/Table is required for Copy activity|Execution worker with type '\w+' is not supported|\(Database name\) is required|'\w+' \([\w ]+\) is required/i,
+		'configuration',
+		'Medium',
+		false,
+		ADF_ACTIVITIES
+	],
+	[
+		'ConnectionStringInvalid',
+		/Connection string is invalid|Format of the initialization string does not conform to specification/i,
+		'configuration',
+		'Medium',
+		false,
+		SQL
+	],
+	// `format("")`: Spark looked up a data source with no name, so no format was configured.
+	[
+		'DataSourceFormatMissing',
+		/Failed to find data source: \.(?:\s|$)|requires a single-part namespace/i,
+		'configuration',
+		'Medium',
+		false,
+		SPARK_CONDITIONS
+	],
+	// Great Expectations validation results that failed (the JSON a checkpoint returns).
+	[
+		'ExpectationFailed',
+		/"success":\s*false[\s\S]{0,3000}?"expectation_type"|Expectation Suite `[^`]+` Failed|\d+ of \d+ \([\d.]+%\) Expectations Failed/i,
+		'data_quality',
+		'High',
+		false,
+		GX
+	],
+	// Only the first row of a CSV failed: the header row was read as data (skip_leading_rows).
+	[
+		'HeaderRowAsData',
+		/CSV table encountered too many errors, giving up\. Rows: 1; errors: 1\b/i,
+		'configuration',
+		'Medium',
+		false,
+		BIGQUERY
+	],
+	// PolyBase / COPY rejected more rows than the reject threshold allows: the rows are bad.
+	[
+		'RejectThresholdReached',
+		/maximum reject threshold \(\d+ rows?\) was reached/i,
+		'data_quality',
+		'High',
+		false,
+		SQL
 	],
 	// BigQuery load jobs (reason "invalid"): rows of the file that do not parse.
 	[
@@ -106,6 +186,15 @@ const ROWS: Row[] = [
 		false,
 		KB
 	],
+	// An optional package of a client library is not installed, or pip could not resolve versions.
+	[
+		'OptionalDependencyMissing',
+		/Missing optional dependency|MissingDependencyError|Optional dependency: '[^']+' is not installed|pyarrow package is missing|ManagedLibraryInstallFailed|pip's dependency resolver|requires [\w.-]+[<>=!~]=?[\w.]+, but you have/i,
+		'dependency',
+		'High',
+		false,
+		SNOWFLAKE_PANDAS
+	],
 	[
 		'DbtTestFailure',
 		/Failure in test \S+|Got \d+ results?, configured to (?:fail|warn) if|expectations failed|Validation failed for suite/i,
@@ -116,7 +205,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'DbtMissingNode',
-		/depends on a node named '[^']+' which (?:was not found|is disabled)|Could not find profile named|no profile was specified for this dbt project/i,
+		/depends on a node named '[^']+' which (?:was not found|is disabled)|Could not find profile named|no profile was specified for this dbt project|profile \S+ doesn't exist/i,
 		'configuration',
 		'Medium',
 		false,
@@ -132,7 +221,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'TaskKilled',
-		/return code -9|as zombie|SIGKILL|Killed by the OOM killer/i,
+		/return code -9|as zombie|SIGKILL|Killed by the OOM killer|\(exit code: 137\)|exit code (?:is )?137\b|Exit status: 137\b/i,
 		'resource_exhausted',
 		'High',
 		true,
@@ -153,6 +242,15 @@ const ROWS: Row[] = [
 		'High',
 		false,
 		KB
+	],
+	// A Snowflake resource monitor suspended the warehouse: the credit budget is spent until reset.
+	[
+		'CreditQuotaExhausted',
+		/cannot be resumed because resource monitor '[^']*' has exceeded its quota|has exceeded its credit quota/i,
+		'resource_exhausted',
+		'High',
+		false,
+		SNOWFLAKE_MONITORS
 	],
 	[
 		'LibraryMissing',
@@ -180,7 +278,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'QuotaOrCapacity',
-		/exceeding approved .* quota|QuotaExceeded|SkuNotAvailable|insufficient capacity|Cloud Provider Launch Failure|cluster .* (?:terminated|unexpected state Terminated)|exceeding quota limits of Core|on-demand HDInsight cores|Unexpected (?:startup|launch) failure|Self-bootstrap failure during launch/i,
+		/exceeding approved .* quota|QuotaExceeded|SkuNotAvailable|insufficient capacity|Cloud Provider Launch Failure|cluster .* (?:terminated|unexpected state Terminated)|exceeding quota limits of Core|on-demand HDInsight cores|Unexpected (?:startup|launch) failure|Self-bootstrap failure during launch|Cluster terminated\.\s*Reason:|Spark failed to start|Network Configuration Failure|Spark encountered an error during startup/i,
 		'cluster_launch',
 		'High',
 		true,
@@ -188,7 +286,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'PermissionDenied',
-		/permission (?:was )?denied|Access Denied|AccessDenied|not authorized to perform|Insufficient privileges|does not have (?:\w+ )*permission|AuthorizationPermissionMismatch|\b403\b|Forbidden|InsufficientPrivilege|not able to access the database/i,
+		/permission (?:was )?denied|Access Denied|AccessDenied|not authorized to perform|Insufficient privileges|does not have (?:\w+ )*permission|current role has no privileges|AuthorizationPermissionMismatch|\b403\b|Forbidden|InsufficientPrivilege|not able to access the database/i,
 		'permission',
 		'High',
 		false,
@@ -210,9 +308,18 @@ const ROWS: Row[] = [
 		false,
 		SQL
 	],
+	// A secret the connection names is not in the vault: the reference is wrong (configuration).
+	[
+		'SecretNotFound',
+		/SecretNotFound|The secret \S+ was not found|A secret with \(name\/id\) \S+ was not found/i,
+		'configuration',
+		'High',
+		false,
+		'https://learn.microsoft.com/azure/key-vault/general/rest-error-codes'
+	],
 	[
 		'ObjectMissing',
-		/Invalid object name|relation "[^"]+" does not exist|table or view (?:does not exist|not found)|(?:table|dataset|object|file|path|blob|container|key) .*(?:does not exist|was not found|not found)|No such file or directory|FileNotFoundException|PathNotFound|NoSuchKey|\b404\b|Not Found/i,
+		/Invalid object name|relation "[^"]+" does not exist|table or view (?:does not exist|not found)|(?:table|dataset|object|file|path|blob|container|key) .*(?:does not exist|was not found|not found)|(?:dbfs|abfss?|wasbs?|s3a?|gs):\/\S* doesn(?:'|&#39;)t exist|No such file or directory|FileNotFoundException|PathNotFound|NoSuchKey|\b404\b|Not Found/i,
 		'source_missing',
 		'High',
 		false,
@@ -228,7 +335,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'BadValue',
-		/could not convert string|invalid input syntax|Conversion failed|cannot be converted to type|Error converting data type|not recognized|would be truncated|malformed|Error tokenizing data|cannot be cast|value NULL|non-nullable|ParserError|NumberFormatException/i,
+		/could not convert string|invalid input syntax|Conversion failed|cannot be converted to type|Error converting data type|not recognized|would be truncated|malformed|Error tokenizing data|cannot be cast|value NULL|non-nullable|ParserError|NumberFormatException|Bulk load data was expected but not sent/i,
 		'data_quality',
 		'High',
 		false,
@@ -244,7 +351,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'ConnectionFailed',
-		/ECONNREFUSED|ENOTFOUND|ECONNRESET|Connection refused|could not connect|Unable to connect|Failed to connect|connection (?:was )?(?:reset|closed|forcibly closed)|Name or service not known|remote name could not be resolved|network-related|SSL|CERTIFICATE_VERIFY_FAILED|integration runtime .* (?:offline|not available|unavailable)|\b50[234]\b|Service Unavailable|Failed to get the response/i,
+		/ECONNREFUSED|ENOTFOUND|ECONNRESET|Connection refused|could not connect|Unable to connect|Failed to connect|connection (?:was )?(?:reset|closed|forcibly closed)|Name or service not known|remote name could not be resolved|network-related|SSL|CERTIFICATE_VERIFY_FAILED|integration runtime .* (?:offline|not available|unavailable)|\b50[234]\b|Service Unavailable|Failed to get the response|cannot connect to server|is not currently available\. Please retry the connection later/i,
 		'connectivity',
 		'High',
 		true,
@@ -260,7 +367,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'PythonBug',
-		/\b(?:NameError|TypeError|AttributeError|SyntaxError|IndentationError|ZeroDivisionError|IndexError|AssertionError|NullPointerException|UnboundLocalError)\b/,
+		/\b(?:NameError|TypeError|AttributeError|SyntaxError|IndentationError|ZeroDivisionError|IndexError|AssertionError|NullPointerException|UnboundLocalError|UnsupportedOperationException)\b/,
 		'code_error',
 		'Medium',
 		false,

@@ -900,6 +900,22 @@ const ADF_ROWS: [string, Row[]][] = [
 		ADF_DATAFLOW,
 		[
 			[
+				'DF-SRC-002',
+				'configuration',
+				'Medium',
+				null,
+				'Data flow source setting missing',
+				"DF-SRC-002 'type' (Connection type) is required"
+			],
+			[
+				'DF-SINK-002',
+				'configuration',
+				'Medium',
+				null,
+				'Data flow sink setting missing',
+				"DF-SINK-002 'type' (Connection type) is required"
+			],
+			[
 				'DF-Executor-OutOfMemoryError',
 				'resource_exhausted',
 				'High',
@@ -1642,10 +1658,10 @@ const STORAGE_ROWS: Row[] = [
 	],
 	[
 		'AuthorizationFailure',
-		'permission',
+		'connectivity',
 		'High',
 		'path',
-		'Not authorized to perform this operation (firewall or ACL)',
+		'Not authorized to perform this operation (firewall or network rules)',
 		'Status: 403 (This request is not authorized to perform this operation.) ErrorCode: AuthorizationFailure'
 	],
 	[
@@ -1929,6 +1945,14 @@ const KEYVAULT_ROWS: Row[] = [
 ];
 
 const SPARK_ROWS: Row[] = [
+	[
+		'REQUIRES_SINGLE_PART_NAMESPACE',
+		'configuration',
+		'Medium',
+		null,
+		'Catalog.schema name used where the session catalog takes one part',
+		'[REQUIRES_SINGLE_PART_NAMESPACE] spark_catalog requires a single-part namespace, but got <namespace>. SQLSTATE: 42K05'
+	],
 	[
 		'TABLE_OR_VIEW_NOT_FOUND',
 		'source_missing',
@@ -2672,7 +2696,11 @@ const AMBIGUOUS: Record<string, string> = {
 		'Snowflake says "does not exist or not authorized" for both a missing object and a role without privileges on it.',
 	'100038':
 		'A value that is not a number: bad data, or a file format that does not match the file (header row not skipped, wrong delimiter or quoting).',
-	'15165': 'SQL Server says "could not find object or you do not have permission" for both causes.'
+	'15165': 'SQL Server says "could not find object or you do not have permission" for both causes.',
+	'000904':
+		'An invalid identifier is a column renamed or dropped upstream, a typo in the query, or a quoted mixed-case name referenced without quotes.',
+	AuthorizationFailure:
+		'Azure Storage answers this both when the firewall or network rules block the caller and when a SAS token lacks the permission; a missing RBAC role says AuthorizationPermissionMismatch instead.'
 };
 
 /** Next steps for rows whose category's generic steps would mislead. */
@@ -2680,6 +2708,10 @@ const STEPS: Record<string, string[]> = {
 	AirflowTaskTerminated: [
 		'Read the scheduler and worker logs at the time of the SIGTERM: a cleared or externally changed task state, a missed heartbeat, a pod eviction or a worker restart all send it.',
 		'If memory ran out the task usually gets SIGKILL (-9) instead; if execution_timeout fired the log says AirflowTaskTimeout.'
+	],
+	AuthorizationFailure: [
+		"Check the storage account's Firewalls and virtual networks: allow the caller's VNet/subnet or IP, or a private endpoint, or enable trusted Microsoft services.",
+		'If the caller uses a SAS token, check it grants the operation (read, write, list) and has not expired.'
 	],
 	'000606': [
 		'Set a default warehouse for the user or name one in the connection (warehouse=..., USE WAREHOUSE).',

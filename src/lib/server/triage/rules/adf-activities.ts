@@ -104,6 +104,11 @@ export const ADF_ACTIVITY_RULES: readonly Rule[] = [
 		errorType: 'DatabricksRequestFailed',
 		codes: ['3208'],
 		patterns: [/An error occurred while sending the request/i],
+		// "Time out to retry." only says ADF stopped retrying; it names no cause to act on.
+		adjust: (text) =>
+			/Time out to retry/i.test(text) && !/sending the request/i.test(text)
+				? { category: 'unknown', autoHealPossible: false }
+				: null,
 		category: 'connectivity',
 		severity: 'Medium',
 		autoHealPossible: true,

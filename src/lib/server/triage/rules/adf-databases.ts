@@ -33,8 +33,13 @@ export const ADF_DATABASE_RULES: readonly Rule[] = [
 	}),
 	rule({
 		errorType: 'SqlUnauthorizedAccess',
-		codes: ['SqlUnauthorizedAccess'],
+		codes: ['SqlUnauthorizedAccess', '18456'],
 		patterns: [/Login failed for user/i],
+		// Entra ID already accepted the token: the database has no user (or no access) for it.
+		adjust: (text) =>
+			/Login failed for user '<token-identified principal>'/i.test(text)
+				? { category: 'permission' }
+				: null,
 		category: 'authentication',
 		severity: 'High',
 		autoHealPossible: false,
@@ -69,6 +74,9 @@ export const ADF_DATABASE_RULES: readonly Rule[] = [
 	rule({
 		errorType: 'SqlPrimaryKeyViolation',
 		patterns: [/Violation of PRIMARY KEY constraint/i, /Cannot insert duplicate key/i],
+		// A temp table (#name) is filled by the procedure itself: the duplicate is its own bug.
+		adjust: (text) =>
+			/duplicate key in object '(?:\w+\.)?#/i.test(text) ? { category: 'code_error' } : null,
 		category: 'data_quality',
 		severity: 'High',
 		autoHealPossible: false,

@@ -73,8 +73,15 @@ export const ADF_STORAGE_RULES: readonly Rule[] = [
 	rule({
 		errorType: 'AuthorizationFailure',
 		codes: ['AuthorizationFailure'],
-		patterns: [/This request is not authorized to perform this operation(?! using)/i],
-		category: 'permission',
+		patterns: [
+			/Firewalls (?:&|and) virtual networks'? settings (?:of this storage account )?may be blocking/i,
+			/This request is not authorized to perform this operation(?! using)/i
+		],
+		// Azure Storage's own troubleshooting: this 403 (without "using this permission") is what
+		// the storage firewall answers; a missing role answers AuthorizationPermissionMismatch.
+		category: 'connectivity',
+		ambiguous:
+			'Azure Storage answers this both when the firewall or network rules block the caller and when a SAS token lacks the permission.',
 		severity: 'High',
 		autoHealPossible: false,
 		entity: storageUrl,

@@ -112,7 +112,8 @@ export const DATABRICKS_CODE_RULES: readonly Rule[] = [
 	rule({
 		errorType: 'UnresolvedColumn',
 		codes: ['UNRESOLVED_COLUMN'],
-		patterns: [/cannot be resolved\. Did you mean/i, /\bcannot resolve\b/i],
+		// "cannot resolve '<col>'", not the "you cannot resolve this problem" of other products.
+		patterns: [/cannot be resolved\. Did you mean/i, /\bcannot resolve [`'"]/i],
 		category: 'schema_mismatch',
 		severity: 'High',
 		autoHealPossible: false,
@@ -233,7 +234,8 @@ export const DATABRICKS_CODE_RULES: readonly Rule[] = [
 		errorType: 'NotebookExecutionException',
 		tier: 'wrapper',
 		patterns: [/NotebookExecutionException/, /WorkflowException/],
-		category: 'code_error',
+		// The parent only reports that the child run failed: the child's failure is the one to triage.
+		category: 'upstream',
 		severity: 'High',
 		autoHealPossible: false,
 		entity: notebookPath,

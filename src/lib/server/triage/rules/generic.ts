@@ -16,6 +16,7 @@ const NODE_ERRORS = 'https://nodejs.org/api/errors.html#common-system-errors';
 const ADF_COPY =
 	'https://learn.microsoft.com/en-us/azure/data-factory/connector-troubleshoot-guide';
 const DBT_DEBUG = 'https://docs.getdbt.com/guides/debug-errors';
+const SNOWFLAKE_LOAD = 'https://docs.snowflake.com/en/sql-reference/sql/create-file-format';
 
 export const GENERIC_RULES: readonly Rule[] = [
 	/**
@@ -147,7 +148,10 @@ export const GENERIC_RULES: readonly Rule[] = [
 		adjust: (text) =>
 			/depends on (?:a node named )?'[^']+' which (?:was not found|is disabled)/.test(text)
 				? { category: 'configuration', severity: 'Medium' }
-				: null,
+				: // A macro dispatched to an installed package that lacks it, or a package not installed.
+					/In dispatch: No macro named|install package dependencies with "dbt deps"/.test(text)
+					? { category: 'dependency', severity: 'High' }
+					: null,
 		category: 'code_error',
 		severity: 'High',
 		autoHealPossible: false,
@@ -159,6 +163,33 @@ export const GENERIC_RULES: readonly Rule[] = [
 			'Check refs and sources named in the message exist and the package versions are installed (dbt deps).'
 		],
 		docs: DBT_DEBUG
+	}),
+	rule({
+		errorType: 'SnowflakeValueNotRecognized',
+		codes: ['100038', '100035', '100040'],
+		patterns: [/(?:Numeric value|Timestamp|Date) '[^']*' is not recognized/i],
+		// A value that fails on line 1 is the file's header, and an empty one is a file format that
+		// does not turn empty fields into NULL: the file format, not the data, needs fixing.
+		adjust: (text) =>
+			/\bline 1, character|\bRow 1, column|(?:Numeric value|Timestamp|Date) '' is not recognized/i.test(
+				text
+			)
+				? { category: 'configuration', severity: 'Medium' }
+				: null,
+		ambiguous:
+			'A value that does not parse is bad data, or a file format that does not match the file (header row not skipped, empty fields not read as NULL, wrong delimiter).',
+		category: 'data_quality',
+		severity: 'High',
+		autoHealPossible: false,
+		entity: columnName,
+		noun: 'column',
+		rootCause: (s) => `Snowflake could not parse a value loaded into ${s}.`,
+		recommendations: [
+			'Open the file at the line and column in the message: a header row or a shifted column means the file format needs SKIP_HEADER, FIELD_DELIMITER or FIELD_OPTIONALLY_ENCLOSED_BY.',
+			"An empty value ('') needs EMPTY_FIELD_AS_NULL = TRUE or NULL_IF in the file format.",
+			'If the value itself is bad, fix it at the source or load with ON_ERROR = CONTINUE and review the rejected rows.'
+		],
+		docs: SNOWFLAKE_LOAD
 	}),
 	rule({
 		errorType: 'TooManyRequests',
@@ -201,7 +232,7 @@ export const GENERIC_RULES: readonly Rule[] = [
 		],
 		// Timing out while opening the connection is a network path problem, not a slow job.
 		adjust: (text) =>
-			/could not connect to server|connection to the host \S+(?:, port \d+)? has failed|network-related or instance-specific error/i.test(
+			/could not connect to server|connection to the host \S+(?:, port \d+)? has failed|network-related or instance-specific error|connect timed out|ConnectTimeoutException|ConnectFailed/i.test(
 				text
 			)
 				? { category: 'connectivity', severity: 'High' }

@@ -39,6 +39,12 @@ export interface Rule {
 	name?: (text: string) => string | null;
 	/** Some codes cover several causes that the message tells apart (e.g. HTTP status). */
 	adjust?: (text: string) => Adjustment | null;
+	/**
+	 * Set when the documentation gives the failure more than one cause that the message does not
+	 * tell apart: the answer is then at most Medium confidence, and this sentence says what else
+	 * it may be (as a catalogue row's `ambiguous`).
+	 */
+	ambiguous?: string;
 }
 
 type RuleSpec = Omit<Rule, 'tier' | 'codes' | 'patterns'> & {

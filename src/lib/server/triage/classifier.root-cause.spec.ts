@@ -1,0 +1,312 @@
+/**
+ * Rules that follow the root cause as an on-call engineer judges it, not the first words of the
+ * message: a 403 the storage firewall sends, a child notebook that failed, a file format that
+ * reads the header as data, a client library's missing optional package, an ADF expression that
+ * does not evaluate. The messages follow the products' documented wording.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyOffline } from './classifier.ts';
+import { lookup } from './catalogue/index.ts';
+import type { Category, TriageInput, TriageResult } from './types.ts';
+
+function classify(errorMessage: string, source: TriageInput['source'] = 'generic'): TriageResult {
+	return classifyOffline({
+		source,
+		pipeline: 'pl_root_cause',
+		resource: null,
+		errorMessage,
+		errorCode: null,
+		failureType: null
+	});
+}
+
+const isHigh = (result: TriageResult) =>
+	result.confidence === 'High' || result.confidence === 'Very High';
+
+describe('catalogue rows whose category follows the root cause', () => {
+	it('answers the Snowflake connector "no pyarrow" codes as a missing package, not bad data', () => {
+		for (const code of ['255002', '255004']) expect(lookup(code)?.category).toBe('dependency');
+		const result = classify(
+			'snowflake.connector.errors.ProgrammingError: 255002: pyarrow package is missing. Install using pip if the platform is supported.'
+		);
+		expect(result.category).toBe('dependency');
+		expect(result.evidence.join('\n')).toContain('255002');
+	});
+
+	it('reads a data flow source or sink setting that is required as configuration', () => {
+		for (const code of ['DF-SRC-002', 'DF-SINK-002'])
+			expect(lookup(code)?.category).toBe('configuration');
+		const result = classify(
+			'{"message":"Failure 2024-03-02 09:12:44.120 failed AppManager.submitExecutorRequest, errorMessage=DF-SINK-002 \'type\' (Connection type) is required","failureType":"UserError","target":"df_load_orders"}',
+			'adf'
+		);
+		expect(result.category).toBe('configuration');
+		expect(result.errorType).toBe('DF-SINK-002');
+	});
+
+	it('reads a two-part namespace on the session catalog as configuration', () => {
+		const result = classify(
+			'[REQUIRES_SINGLE_PART_NAMESPACE] spark_catalog requires a single-part namespace, but got `main`.`sales`. SQLSTATE: 42K05'
+		);
+		expect(result.category).toBe('configuration');
+		expect(result.errorType).toBe('REQUIRES_SINGLE_PART_NAMESPACE');
+	});
+
+	it('gives an invalid Snowflake identifier only Medium confidence and says what else it may be', () => {
+		const result = classify(
+			"Database Error in model fct_usage (models/fct_usage.sql)\n  000904 (42000): SQL compilation error: error line 12 at position 4\n  invalid identifier 'EVENT_TS'"
+		);
+		expect(result.category).toBe('schema_mismatch');
+		expect(result.confidence).toBe('Medium');
+		expect(result.evidence.some((line) => line.startsWith('not certain: '))).toBe(true);
+	});
+});
+
+describe('Azure Storage AuthorizationFailure is the firewall, AuthorizationPermissionMismatch the role', () => {
+	it.each([
+		[
+			'the 403 with its code',
+			'Status: 403 (This request is not authorized to perform this operation.)\nErrorCode: AuthorizationFailure'
+		],
+		[
+			'the ABFS driver on a cluster outside the allowed networks',
+			"Operation failed: 'This request is not authorized to perform this operation.', 403, HEAD, https://stlake.dfs.core.windows.net/raw/?upn=false&action=getAccessControl&timeout=90"
+		],
+		[
+			"Storage Explorer's own hint",
+			"This storage account's 'Firewalls & virtual networks' settings may be blocking access to storage services. Try adding your client IP address to the firewall exceptions."
+		]
+	])('%s → connectivity, at most Medium confidence', (_name, message) => {
+		const result = classify(message);
+		expect(result.category).toBe('connectivity');
+		expect(isHigh(result)).toBe(false);
+		expect(result.recommendations.join(' ')).toMatch(/networking|firewall|VNet/i);
+	});
+
+	it('keeps a missing data-plane role as permission', () => {
+		const result = classify(
+			'Status: 403 (This request is not authorized to perform this operation using this permission.)\nErrorCode: AuthorizationPermissionMismatch'
+		);
+		expect(result.category).toBe('permission');
+	});
+});
+
+describe('rule adjustments that follow the cause', () => {
+	it('sends a failed child notebook to the child run (upstream), not to the parent code', () => {
+		const result = classify(
+			'Py4JJavaError: An error occurred while calling o412._run.\n: com.databricks.WorkflowException: com.databricks.NotebookExecutionException: FAILED\n\tat com.databricks.workflow.WorkflowDriver.run(WorkflowDriver.scala:96)',
+			'databricks'
+		);
+		expect(result.category).toBe('upstream');
+		expect(result.recommendations.join(' ')).toMatch(/child notebook/i);
+	});
+
+	it.each<[string, string, Category, string, Category]>([
+		[
+			'ADF "Time out to retry" (no cause: an honest unknown) from 3208 sending errors',
+			'{ "errorCode": "3208", "message": "Time out to retry.", "failureType": "UserError", "target": "nb_enrich" }',
+			'unknown',
+			'{ "errorCode": "3208", "message": "An error occurred while sending the request.", "failureType": "UserError", "target": "nb_enrich" }',
+			'connectivity'
+		],
+		[
+			'a token-identified principal refused by the database from a wrong password',
+			"InterfaceError: ('28000', \"[28000] [Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Login failed for user '<token-identified principal>'. (18456) (SQLDriverConnect)\")",
+			'permission',
+			"InterfaceError: ('28000', \"[28000] [Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Login failed for user 'etl_loader'. (18456) (SQLDriverConnect)\")",
+			'authentication'
+		],
+		[
+			"a duplicate key in a procedure's temp table (its own bug) from one in a loaded table",
+			"Msg 2627, Level 14, State 1, Procedure usp_load_stats, Line 88\nViolation of PRIMARY KEY constraint 'PK__#stats__3213E83F'. Cannot insert duplicate key in object 'dbo.#stats'. The duplicate key value is (42).",
+			'code_error',
+			"Violation of PRIMARY KEY constraint 'PK_orders'. Cannot insert duplicate key in object 'dbo.orders'. The duplicate key value is (1001).",
+			'data_quality'
+		]
+	])('tells %s', (_name, message, category, other, otherCategory) => {
+		const result = classify(message, 'adf');
+		expect(result.category).toBe(category);
+		if (category === 'unknown') expect(result.confidence).toBe('Low');
+		expect(classify(other, 'adf').category).toBe(otherCategory);
+	});
+
+	it('reads a dbt macro missing from an installed package as a dependency problem', () => {
+		for (const message of [
+			"Encountered an error:\nCompilation Error\n  In dispatch: No macro named 'datediff' found\n      Searched for: 'shop.sqlserver__datediff', 'dbt.sqlserver__datediff', 'dbt.default__datediff'",
+			'Encountered an error:\nCompilation Error\n  \'dbt_utils\' is undefined. This can happen when calling a macro that does not exist. Check for typos and/or install package dependencies with "dbt deps".'
+		])
+			expect(classify(message).category).toBe('dependency');
+	});
+
+	it('reads a Snowflake value that fails on the first line or is empty as the file format', () => {
+		for (const message of [
+			'snowflake.connector.errors.ProgrammingError: 100038 (22018): Numeric value \'order_id\' is not recognized\n  File \'orders_2024.csv\', line 1, character 1\n  Row 1, column "ORDERS"["ORDER_ID":1]',
+			"net.snowflake.client.jdbc.SnowflakeSQLException: Numeric value '' is not recognized"
+		]) {
+			const result = classify(message);
+			expect(result.category).toBe('configuration');
+			expect(result.confidence).toBe('Medium');
+		}
+		const data = classify(
+			"snowflake.connector.errors.ProgrammingError: 100038 (22018): Numeric value 'N/A' is not recognized\n  File 'orders_2024.csv', line 5123, character 44"
+		);
+		expect(data.category).toBe('data_quality');
+		expect(isHigh(data)).toBe(false);
+	});
+
+	it('reads a TCP connect that timed out as connectivity, a slow operation as timeout', () => {
+		expect(
+			classify(
+				'org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 0.0 failed 4 times, most recent failure: Lost task 0.3 (TID 3): com.vendor.jdbc.ConnectFailed: java.net.SocketTimeoutException: connect timed out'
+			).category
+		).toBe('connectivity');
+		expect(classify('The operation has timed out.').category).toBe('timeout');
+	});
+
+	it('does not read "you cannot resolve this problem" as a missing column', () => {
+		const result = classify(
+			"Schema 'PUBLIC' already exists, but current role has no privileges on it. If this is unexpected and you cannot resolve this problem, contact your system administrator."
+		);
+		expect(result.category).toBe('permission');
+	});
+});
+
+describe('phrasing without a code', () => {
+	it.each<[string, string, Category]>([
+		[
+			'an optional package of the Snowflake connector',
+			'snowflake.connector.errors.MissingDependencyError: Missing optional dependency: pandas',
+			'dependency'
+		],
+		[
+			'the connector naming the package to install',
+			"ProgrammingError: 255002: Optional dependency: 'pyarrow' is not installed, please see the following link for install instructions",
+			'dependency'
+		],
+		[
+			'a cluster library pip could not install',
+			'java.lang.RuntimeException: ManagedLibraryInstallFailed: org.apache.spark.SparkException: Process List(/databricks/python/bin/pip, install, requests==9.9.9, --disable-pip-version-check) exited with code 1.',
+			'dependency'
+		],
+		[
+			"pip's version conflict report",
+			"ERROR: pip's dependency resolver does not currently take into account all the packages that are installed.\nmlflow 2.9.0 requires pyarrow<15,>=4.0.0, but you have pyarrow 16.1.0 which is incompatible.",
+			'dependency'
+		],
+		[
+			'an ADF expression over an activity output that has no such property',
+			'{ "errorCode": "InvalidTemplate", "message": "The expression \'activity(\'Lookup_Config\').output.value[0].path\' cannot be evaluated because property \'value\' doesn\'t exist, available properties are \'firstRow, effectiveIntegrationRuntime\'.", "failureType": "UserError", "target": "Copy_Files" }',
+			'configuration'
+		],
+		[
+			'an ADF pipeline that references an activity it does not define',
+			"ErrorCode=InvalidTemplate, ErrorMessage=The template validation failed: 'The action(s) 'Lookup_Watermark' referenced by 'inputs' in action 'Copy_Delta' are not defined in the template'",
+			'configuration'
+		],
+		[
+			'a copy activity without its table',
+			'Copy_Customers\nTable is required for Copy activity.',
+			'configuration'
+		],
+		[
+			'a connection string that does not parse',
+			'System.ArgumentException: Format of the initialization string does not conform to specification starting at index 97.',
+			'configuration'
+		],
+		[
+			'a data source read without a format',
+			'Py4JJavaError: An error occurred while calling o88.load.\n: java.lang.ClassNotFoundException: Failed to find data source: . Please find packages at https://spark.apache.org/third-party-projects.html',
+			'configuration'
+		],
+		[
+			'a data source whose package is missing (still a dependency)',
+			'java.lang.ClassNotFoundException: Failed to find data source: com.crealytics.spark.excel. Please find packages at https://spark.apache.org/third-party-projects.html',
+			'dependency'
+		],
+		[
+			'a Great Expectations result that failed',
+			'{\n  "success": false,\n  "result": {"element_count": 5120, "unexpected_count": 311},\n  "expectation_config": {"expectation_type": "expect_column_values_to_not_be_null", "kwargs": {"column": "customer_id"}}\n}',
+			'data_quality'
+		],
+		[
+			'a Great Expectations suite summary',
+			'Expectation Suite `orders.warning` Failed\n\n4 of 12 (33.3%) Expectations Failed',
+			'data_quality'
+		],
+		[
+			'a BigQuery CSV load whose only failing row is the first',
+			'google.api_core.exceptions.BadRequest: 400 Error while reading data, error message: CSV table encountered too many errors, giving up. Rows: 1; errors: 1. Please look into the errors[] collection for more details.',
+			'configuration'
+		],
+		[
+			'a BigQuery CSV load with bad rows further down (still data)',
+			'google.api_core.exceptions.BadRequest: 400 Error while reading data, error message: CSV table encountered too many errors, giving up. Rows: 48211; errors: 1.',
+			'data_quality'
+		],
+		[
+			'a PolyBase load over its reject threshold',
+			"ErrorCode=FailedDbOperation,'Type=Microsoft.DataTransfer.Common.Shared.HybridDeliveryException,Message=Error happened when loading data into Azure Synapse Analytics.,Source=Microsoft.DataTransfer.ClientLibrary,''Type=System.Data.SqlClient.SqlException,Message=Query aborted-- the maximum reject threshold (0 rows) was reached while reading from an external source: 1 rows rejected out of total 200 rows processed.,Source=.Net SqlClient Data Provider,'",
+			'data_quality'
+		],
+		[
+			'a Key Vault secret the connection names that is not there',
+			"Arcus.Security.Core.SecretNotFoundException: 'The secret sql-password-prod was not found.'",
+			'configuration'
+		],
+		[
+			'a Snowflake warehouse stopped by its resource monitor',
+			"Warehouse 'TRANSFORM_WH' cannot be resumed because resource monitor 'MONTHLY_CAP' has exceeded its quota.",
+			'resource_exhausted'
+		],
+		[
+			'a driver killed by the kernel (exit code 137)',
+			'com.databricks.backend.common.rpc.DriverStoppedException: Driver down cause: driver state change (exit code: 137)',
+			'resource_exhausted'
+		],
+		[
+			'a Databricks termination reason without its code',
+			'Cluster terminated.Reason:Network Configuration Failure\n\nThe data plane network is misconfigured. Please verify that the network for your data plane is configured correctly.',
+			'cluster_launch'
+		],
+		[
+			'a driver that never came up',
+			'Spark failed to start: Driver unresponsive. Possible reasons: library conflicts, incorrect metastore configuration, and init script misconfiguration.',
+			'cluster_launch'
+		],
+		[
+			'an Azure SQL database that is not available (40613 without its number)',
+			"Database 'sales' on server 'sql-prod' is not currently available. Please retry the connection later.",
+			'connectivity'
+		],
+		[
+			'a connection pooler that cannot reach its database',
+			'psycopg2.OperationalError: ERROR:  pgbouncer cannot connect to server',
+			'connectivity'
+		],
+		[
+			'a DBFS path that does not exist',
+			"AnalysisException: dbfs:/mnt/silver/customers doesn't exist;",
+			'source_missing'
+		],
+		[
+			'a Delta merge of incompatible types through delta-rs',
+			'_internal.DeltaError: Generic DeltaTable error: External error: Arrow error: Invalid argument error: arguments need to have the same data type',
+			'schema_mismatch'
+		],
+		[
+			'a bulk load the server stopped reading',
+			'com.microsoft.sqlserver.jdbc.SQLServerException: Bulk load data was expected but not sent. The batch will be terminated.',
+			'data_quality'
+		],
+		[
+			'a Scala reduce over an empty collection',
+			'org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 6.0 failed 4 times: java.lang.UnsupportedOperationException: empty.reduceLeft',
+			'code_error'
+		],
+		['a dbt profile that does not exist', "profile null doesn't exist", 'configuration']
+	])('%s', (_name, message, category) => {
+		const result = classify(message);
+		expect(result.category).toBe(category);
+		expect(result.evidence.length).toBeGreaterThan(0);
+	});
+});
