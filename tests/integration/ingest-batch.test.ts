@@ -70,10 +70,13 @@ describe('concurrent webhooks committed together (group commit)', () => {
 			from pgboss.job where data->>'ticketId' = any($1) group by name order by name`,
 			[ids]
 		);
-		expect(jobs.rows).toEqual([
-			{ name: 'sla.check-breach', n: 200, tickets: 200 },
-			{ name: 'triage.analyze', n: 200, tickets: 200 }
-		]);
+		// Born triaged (no AI, no enrichment): a breach timer each and no triage job.
+		expect(jobs.rows).toEqual([{ name: 'sla.check-breach', n: 200, tickets: 200 }]);
+		const triage = await rt.pool.query(
+			`select triage_status, count(*)::int as n from tickets where id = any($1) group by 1`,
+			[ids]
+		);
+		expect(triage.rows).toEqual([{ triage_status: 'offline_only', n: 200 }]);
 		const timers = await rt.pool.query(
 			`select count(*)::int as n from pgboss.job j join tickets t on t.id = j.data->>'ticketId'
 			where j.name = 'sla.check-breach' and t.id = any($1) and j.start_after = t.sla_deadline`,

@@ -57,7 +57,8 @@ describe('webhook ingestion', () => {
 			error_type: 'SqlFailedToConnect',
 			category: 'connectivity',
 			triage_source: 'offline',
-			triage_status: 'pending',
+			// No Gemini connection: the offline classifier's triage is all there is, done at once.
+			triage_status: 'offline_only',
 			sla_status: 'Pending',
 			team: 'data-platform'
 		});
@@ -79,8 +80,27 @@ describe('webhook ingestion', () => {
 			`select name, start_after from pgboss.job where data->>'ticketId' = $1 order by name`,
 			[ticket_id]
 		);
-		expect(jobs.rows.map((j) => j.name)).toEqual(['sla.check-breach', 'triage.analyze']);
+		expect(jobs.rows.map((j) => j.name)).toEqual(['sla.check-breach']);
 		expect(jobs.rows[0].start_after.getTime()).toBe(t.sla_deadline.getTime());
+	});
+
+	it('leaves triage pending with its job queued when an AI connection is configured', async () => {
+		const withAi = { ...rt, hasConnection: (kind: string) => kind === 'gemini' };
+		const res = await handleWebhook(
+			withAi,
+			'generic',
+			webhookRequest('generic', uniqueGeneric('run-with-ai-1')),
+			'req-test'
+		);
+		const { ticket_id } = await res.json();
+		const t = (await rt.pool.query(`select triage_status from tickets where id = $1`, [ticket_id]))
+			.rows[0];
+		expect(t.triage_status).toBe('pending');
+		const jobs = await rt.pool.query(
+			`select name from pgboss.job where data->>'ticketId' = $1 order by name`,
+			[ticket_id]
+		);
+		expect(jobs.rows.map((j) => j.name)).toEqual(['sla.check-breach', 'triage.analyze']);
 	});
 
 	it('creates exactly one ticket when 50 identical webhooks race', async () => {

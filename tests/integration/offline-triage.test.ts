@@ -17,7 +17,14 @@ afterAll(async () => {
 
 describe('offline triage of a batch', () => {
 	it('finishes every ticket of the batch once, in one go, and ignores one that is gone', async () => {
-		const tickets = await Promise.all([createTicket(rt), createTicket(rt), createTicket(rt)]);
+		// Pending as when a Gemini connection is configured whose model turns out unusable, or
+		// tickets queued before an upgrade: their jobs finish offline.
+		const withAi = { ...rt, hasConnection: (kind: string) => kind === 'gemini' };
+		const tickets = await Promise.all([
+			createTicket(withAi),
+			createTicket(withAi),
+			createTicket(withAi)
+		]);
 		expect(tickets.map((t) => t.triage_status)).toEqual(['pending', 'pending', 'pending']);
 		const xids = async () =>
 			(

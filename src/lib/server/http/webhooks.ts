@@ -231,6 +231,7 @@ async function receiveWebhook(
 			pool: rt.pool,
 			boss: rt.boss,
 			databricksEnabled: () => rt.hasConnection('databricks'),
+			aiEnabled: () => rt.hasConnection('gemini'),
 			databricksHost: async () =>
 				rt.databricksHost ? rt.databricksHost() : databricksHost(rt.pool),
 			batcher: rt.ingestBatcher

@@ -4,6 +4,7 @@ import { asDatabaseUnavailable } from '../db/errors.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { sendMany } from '../jobs/boss.ts';
 import { log } from '../log.ts';
+import { enqueueAfterTriageMany } from '../tickets/after-triage.ts';
 import { appendAudits, SYSTEM } from '../tickets/audit.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 import { storeEvents } from './raw-events.ts';
@@ -17,8 +18,11 @@ export interface NewFailure {
 	columns: Record<string, unknown>;
 	/** Details of its "Ticket Created" entry. */
 	details: Record<string, unknown>;
-	/** Its first job: enrichment when Databricks is configured, else triage. */
-	firstJob: 'triage.analyze' | 'databricks.enrich-run';
+	/**
+	 * Its first job: enrichment when Databricks is configured, else AI triage; null when it is
+	 * born triaged (offline), and its Slack alert and Jira issue are queued with it instead.
+	 */
+	firstJob: 'triage.analyze' | 'databricks.enrich-run' | null;
 	deadline: Date;
 	s: Sanitizer;
 }
@@ -177,6 +181,10 @@ async function writeBatch(
 		const tickets = new Map<string, TicketDto>();
 		for (const row of inserted.rows) tickets.set(row.id, toTicketDto(row));
 		const created = failures.filter((f) => tickets.has(f.columns.id as string));
+		const triaged = created
+			.filter((f) => f.firstJob === null)
+			.map((f) => tickets.get(f.columns.id as string)!);
+		for (const t of await enqueueAfterTriageMany(tx, deps.boss, triaged)) tickets.set(t.id, t);
 		const ticketOf = (f: NewFailure) => tickets.get(f.columns.id as string)!;
 
 		const audits = await appendAudits(

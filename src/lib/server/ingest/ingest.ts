@@ -13,6 +13,7 @@ import { appendAudit, SYSTEM } from '../tickets/audit.ts';
 import { recoverLocked } from '../tickets/recovery.ts';
 import { newTicketId } from '../tickets/ids.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
+import { enqueueAfterTriage } from '../tickets/after-triage.ts';
 import { classifyOffline } from '../triage/classifier.ts';
 import { log } from '../log.ts';
 import { databricksRunUrl } from './run-links.ts';
@@ -59,6 +60,12 @@ export interface IngestDeps {
 	boss: PgBoss;
 	/** Whether a Databricks connection is configured: then enrichment runs before AI triage. */
 	databricksEnabled: () => boolean;
+	/**
+	 * Whether a Gemini connection is configured (cached like databricksEnabled). Without one
+	 * and without enrichment, triage is the offline classifier's, done here: the ticket is
+	 * born triaged, with no triage job to wait for.
+	 */
+	aiEnabled?: () => boolean;
 	/** The configured Databricks workspace host, for the run page link; null when none. */
 	databricksHost?: () => Promise<string | null>;
 	/** Group commit of concurrent new failures; without it each webhook has its own transaction. */
@@ -152,6 +159,10 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 	const keys = groupKeys(alert);
 	const enrich =
 		alert.source === 'databricks' && alert.databricks !== null && deps.databricksEnabled();
+	// Nothing more to learn later (no AI, no error to fetch first): triage finishes with the
+	// ticket, and the Slack alert and Jira issue are queued in its transaction. A storm then
+	// costs no triage job, no second write of each ticket and no second broadcast.
+	const triaged = !enrich && deps.aiEnabled?.() === false;
 
 	// Named by the contract's field names (plus the internal ones), so a column and its value
 	// cannot drift apart; the rest of the ticket takes the table's defaults.
@@ -183,7 +194,7 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 		confidence: triage.confidence,
 		affected_entity: triage.affectedEntity,
 		auto_heal_possible: triage.autoHealPossible,
-		triage_status: 'pending',
+		triage_status: triaged ? 'offline_only' : 'pending',
 		enrichment_status: enrich ? 'pending' : null,
 		sla_seconds: settings.sla[triage.priority],
 		sla_deadline: deadline,
@@ -215,7 +226,7 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 			category: triage.category,
 			...(s.notes.size ? { sanitized: s.list() } : {})
 		},
-		firstJob: enrich ? 'databricks.enrich-run' : 'triage.analyze',
+		firstJob: enrich ? 'databricks.enrich-run' : triaged ? null : 'triage.analyze',
 		deadline,
 		s
 	};
@@ -314,7 +325,10 @@ async function writeAlone(
 				: f.details
 		});
 		// The jobs commit with the ticket or not at all: no ticket without its triage and timer.
-		await send(deps.boss, f.firstJob, { ticketId: ticket.id }, { tx });
+		// A ticket born triaged has its Slack alert and Jira issue queued instead (none for a
+		// grouped failure: its incident tells them).
+		if (f.firstJob) await send(deps.boss, f.firstJob, { ticketId: ticket.id }, { tx });
+		const told = f.firstJob ? ticket : await enqueueAfterTriage(tx, deps.boss, ticket);
 		// A grouped failure runs on its incident's clock: no breach timer of its own; the
 		// incident counts it (and may take its priority) in a job queued with it.
 		if (match)
@@ -332,7 +346,7 @@ async function writeAlone(
 				{ tx, startAfter: f.deadline }
 			);
 		await storeEvent(tx, { req, outcome: 'created', ticketId: ticket.id, error: null, s });
-		return { kind: 'created' as const, ticket, audit };
+		return { kind: 'created' as const, ticket: told, audit };
 	});
 }
 

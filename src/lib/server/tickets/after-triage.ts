@@ -13,6 +13,24 @@ export async function configuredOutlets(tx: PoolClient): Promise<ReadonlySet<str
 }
 
 /**
+ * enqueueAfterTriage for many tickets finished in one transaction: which outlets are
+ * configured is read once, and not at all when no ticket needs it. Answers the tickets
+ * as they now stand, in the same order.
+ */
+export async function enqueueAfterTriageMany(
+	tx: PoolClient,
+	boss: PgBoss,
+	tickets: TicketDto[]
+): Promise<TicketDto[]> {
+	if (!tickets.some((t) => !t.incident_id)) return tickets;
+	const outlets = await configuredOutlets(tx);
+	if (outlets.size === 0) return tickets;
+	const out: TicketDto[] = [];
+	for (const t of tickets) out.push(await enqueueAfterTriage(tx, boss, t, outlets));
+	return out;
+}
+
+/**
  * What follows a finished triage (done, fallback or offline only), enqueued in
  * the transaction that records the triage result: the jobs exist exactly when
  * the result committed. The Slack alert and the Jira issue, each when its

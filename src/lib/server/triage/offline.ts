@@ -1,8 +1,7 @@
-import type { TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { publish } from '../events.ts';
-import { configuredOutlets, enqueueAfterTriage } from '../tickets/after-triage.ts';
+import { enqueueAfterTriageMany } from '../tickets/after-triage.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 
 /**
@@ -25,12 +24,7 @@ export async function finishOffline(pool: Pool, boss: PgBoss, ids: string[]): Pr
 				.join(', ')}`,
 			[ids]
 		);
-		const tickets: TicketDto[] = [];
-		if (r.rows.length === 0) return tickets;
-		const outlets = await configuredOutlets(tx);
-		for (const row of r.rows)
-			tickets.push(await enqueueAfterTriage(tx, boss, toTicketDto(row), outlets));
-		return tickets;
+		return enqueueAfterTriageMany(tx, boss, r.rows.map(toTicketDto));
 	});
 	for (const ticket of changed) publish('ticket:updated', ticket);
 }
