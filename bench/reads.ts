@@ -25,14 +25,15 @@ import { analytics } from '#lib/server/analytics/queries.ts';
 import { exportTickets } from '#lib/server/export/exports.ts';
 import { benchPool, startDatabase } from './lib/database.ts';
 import { seedTickets, TEAMS } from './lib/seed.ts';
-import { percentiles, type Percentiles } from './lib/stats.ts';
+import { median, percentiles, type Percentiles } from './lib/stats.ts';
 
 const { values: args } = parseArgs({
 	options: {
 		sizes: { type: 'string', default: '10000,1000000' },
 		samples: { type: 'string', default: process.env.BENCH_SAMPLES ?? '60' },
 		reuse: { type: 'boolean', default: false },
-		'skip-export': { type: 'boolean', default: false }
+		'skip-export': { type: 'boolean', default: false },
+		'skip-writes': { type: 'boolean', default: false }
 	}
 });
 const SIZES = args.sizes.split(',').map((s) => Number(s.trim()));
@@ -188,6 +189,62 @@ async function measureExport(pool: pg.Pool, query: string): Promise<ExportResult
 	};
 }
 
+/** What the analytics' change-count triggers add to one write, with them and without, in the same run. */
+interface WriteCost {
+	/** Median over rounds of the mean ms per one-row statement (each its own transaction). */
+	insert: { with: number; without: number };
+	update: { with: number; without: number };
+}
+
+const WRITE_ROUNDS = 6;
+const WRITES_PER_ROUND = 150;
+const ANALYTICS_TRIGGERS = ['insert', 'update', 'delete'].map((t) => `tickets_analytics_${t}`);
+
+/**
+ * One-row INSERT and UPDATE transactions (the shape of a webhook's and an acknowledge's ticket
+ * write), alternating rounds with the analytics triggers enabled and disabled. Every ticket
+ * written is deleted again, so a kept database still holds its seeded count.
+ */
+async function measureWriteCost(pool: pg.Pool): Promise<WriteCost> {
+	const rounds = { insert: { with: [], without: [] }, update: { with: [], without: [] } } as Record<
+		'insert' | 'update',
+		Record<'with' | 'without', number[]>
+	>;
+	const toggle = (on: boolean) =>
+		pool.query(
+			ANALYTICS_TRIGGERS.map(
+				(t) => `alter table tickets ${on ? 'enable' : 'disable'} trigger ${t}`
+			).join(';')
+		);
+	try {
+		for (let round = 0; round < WRITE_ROUNDS * 2; round++) {
+			const on = round % 2 === 0;
+			await toggle(on);
+			const ids: string[] = [];
+			let t = performance.now();
+			for (let i = 0; i < WRITES_PER_ROUND; i++)
+				ids.push(
+					...(await seedTickets(pool, { count: 1, tag: `wcost-${round}-${i}-`, shape: 'pending' }))
+				);
+			rounds.insert[on ? 'with' : 'without'].push((performance.now() - t) / WRITES_PER_ROUND);
+			t = performance.now();
+			for (const id of ids)
+				await pool.query(
+					`update tickets set status = 'in_progress', ack_seconds = 42, sla_status = 'Met' where id = $1`,
+					[id]
+				);
+			rounds.update[on ? 'with' : 'without'].push((performance.now() - t) / WRITES_PER_ROUND);
+		}
+	} finally {
+		await toggle(true);
+		await pool.query(`delete from tickets where dedup_key like 'seed:wcost-%'`);
+	}
+	return {
+		insert: { with: median(rounds.insert.with), without: median(rounds.insert.without) },
+		update: { with: median(rounds.update.with), without: median(rounds.update.without) }
+	};
+}
+
 async function prepare(adminUrl: string, size: number): Promise<string> {
 	const name = `vigil_bench_reads_${size}`;
 	const admin = new pg.Client(adminUrl);
@@ -254,12 +311,18 @@ async function seed(url: string, size: number) {
 	}
 }
 
+interface Result {
+	reads: Record<string, Percentiles>;
+	exp?: ExportResult;
+	writes?: WriteCost;
+}
+
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 
 async function main() {
 	const external = process.env.BENCH_DATABASE_URL;
 	const db = await startDatabase(external);
-	const results: Record<number, { reads: Record<string, Percentiles>; exp?: ExportResult }> = {};
+	const results: Record<number, Result> = {};
 	try {
 		for (const size of SIZES) {
 			log(`preparing ${size} tickets`);
@@ -282,6 +345,7 @@ async function main() {
 					results[size]!.exp = exp;
 					log(`${size}: export ${exp.rows} rows ${fmt(exp.seconds, 2)} s`);
 				}
+				if (!args['skip-writes']) results[size]!.writes = await measureWriteCost(pool);
 			} finally {
 				await pool.end();
 			}
@@ -292,9 +356,7 @@ async function main() {
 	report(results);
 }
 
-function report(
-	results: Record<number, { reads: Record<string, Percentiles>; exp?: ExportResult }>
-) {
+function report(results: Record<number, Result>) {
 	const sizes = Object.keys(results).map(Number);
 	const names = Object.keys(results[sizes[0]!]!.reads);
 	const base = (s: number) => results[s]!.reads[names[0]!]!.p95;
@@ -320,6 +382,16 @@ function report(
 		if (e)
 			console.log(
 				`  ${s}: ${e.rows} rows, ${fmt(e.bytes / 2 ** 20)} MB in ${fmt(e.seconds, 2)} s; RSS +${fmt(e.rssPeakMb)} MB, heap +${fmt(e.heapPeakMb)} MB at peak; run again: RSS +${fmt(e.againRssPeakMb ?? Number.NaN)} MB`
+			);
+	}
+	console.log(
+		`\nOne-row write transactions, mean ms (median of ${WRITE_ROUNDS} rounds of ${WRITES_PER_ROUND}), with / without the analytics change-count triggers`
+	);
+	for (const s of sizes) {
+		const w = results[s]!.writes;
+		if (w)
+			console.log(
+				`  ${s}: insert ${fmt(w.insert.with, 3)} / ${fmt(w.insert.without, 3)}; update ${fmt(w.update.with, 3)} / ${fmt(w.update.without, 3)}`
 			);
 	}
 	console.log(JSON.stringify({ samples: SAMPLES, results }));

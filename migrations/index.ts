@@ -23,6 +23,7 @@ import { Migration20261129060000_ticket_counters } from './Migration202611290600
 import { Migration20261129060001_read_indexes } from './Migration20261129060001_read_indexes.ts';
 import { Migration20261129040001_jira_intervals_entered } from './Migration20261129040001_jira_intervals_entered.ts';
 import { Migration20261130010000_user_preferences } from './Migration20261130010000_user_preferences.ts';
+import { Migration20261130020000_analytics_hours } from './Migration20261130020000_analytics_hours.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -76,5 +77,9 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261130010000_user_preferences',
 		class: Migration20261130010000_user_preferences
+	},
+	{
+		name: 'Migration20261130020000_analytics_hours',
+		class: Migration20261130020000_analytics_hours
 	}
 ];

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/lib/serv
 import { TEST_INGEST_KEY } from '../support/db.ts';
 import { fixture, fixtureNames } from '../support/fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { rng, type Rng } from '../support/random.ts';
 
 /**
  * Fuzzed webhooks (issue #8): thousands of requests with a valid key across the three
@@ -30,27 +31,6 @@ const MIB = 1024 * 1024;
 
 type Endpoint = 'azure-monitor' | 'databricks' | 'generic';
 const ENDPOINTS: Endpoint[] = ['azure-monitor', 'databricks', 'generic'];
-
-/** mulberry32: small, seedable, good enough to pick mutations. */
-function rng(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		int: (n: number) => Math.floor(next() * n),
-		chance: (p: number) => next() < p,
-		pick<T>(items: readonly T[]): T {
-			return items[Math.floor(next() * items.length)]!;
-		}
-	};
-}
-type Rng = ReturnType<typeof rng>;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };

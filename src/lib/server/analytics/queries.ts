@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import {
 	ANALYTICS_RANGES,
-	type AnalyticsBucket,
 	type AnalyticsDto,
 	type AnalyticsRange,
-	type AnalyticsSummary,
-	type JiraStatusTime,
-	type JiraTeamResolution,
-	type PipelineCount,
-	type SlaCounts,
-	type TeamCount
+	type JiraStatusTime
 } from '#lib/contracts/analytics.ts';
 import type { Pool } from '../db/pool.ts';
 import { ApiError } from '../errors.ts';
+import { log } from '../log.ts';
+import { mergeAnalyticsChanges, unitGenerations } from './changes.ts';
+import { fetchUnits, UNIT_MS, type Unit, type UnitKind } from './units.ts';
+import { combineUnits, type Ranked } from './window.ts';
 
 export const DEFAULT_RANGE: AnalyticsRange = '7d';
 
@@ -49,87 +47,103 @@ export function rangeWindow(range: AnalyticsRange, now: Date) {
 	return { unit, from: new Date(starts[0]!), to: new Date(current + step), starts };
 }
 
-// Percentiles ignore nulls: MTTA counts acknowledged incidents, MTTR resolved ones.
-const AGGREGATES = `count(*)::int as incidents,
-	count(*) filter (where sla_status = 'Met')::int as met,
-	count(*) filter (where sla_status = 'Breached')::int as breached,
-	count(*) filter (where sla_status = 'Pending')::int as pending,
-	round(percentile_cont(0.5) within group (order by ack_seconds))::int as mtta_p50,
-	round(percentile_cont(0.9) within group (order by ack_seconds))::int as mtta_p90,
-	round(percentile_cont(0.5) within group (order by mttr_seconds))::int as mttr_p50,
-	round(percentile_cont(0.9) within group (order by mttr_seconds))::int as mttr_p90`;
+/** Units read per statement when many changed (or none is kept yet). */
+const FETCH_UNITS = 8;
 
-const BY_PRIORITY = `count(*) filter (where priority = 'P1')::int as p1,
-	count(*) filter (where priority = 'P2')::int as p2,
-	count(*) filter (where priority = 'P3')::int as p3,
-	count(*) filter (where priority = 'P4')::int as p4`;
+/** Backend rows of analytics_changes in a window above which a read folds them into slot 0. */
+const MERGE_ABOVE = 64;
 
-// tickets_created_idx answers the window; every query reads only the incidents in it.
-const IN_WINDOW = 'created_at >= $1 and created_at < $2';
-
-type Row = Record<string, number | null>;
-
-function sla(r: Row): SlaCounts {
-	const met = Number(r.met ?? 0);
-	const breached = Number(r.breached ?? 0);
-	return {
-		met,
-		breached,
-		pending: Number(r.pending ?? 0),
-		compliance: met + breached > 0 ? met / (met + breached) : null
-	};
+interface KeptUnit {
+	generation: string;
+	unit: Unit;
 }
 
-const pct = (p50: unknown, p90: unknown) => ({
-	p50: (p50 as number | null) ?? null,
-	p90: (p90 as number | null) ?? null
-});
-
-interface Cached {
-	from: number;
-	generation: string;
+interface KeptWindow {
+	/** The window's start and every unit's change count, joined. */
+	key: string;
 	value: AnalyticsDto;
 }
 
-/** Per pool (one per database), per range: the last figures and what they were computed from. */
-const computed = new WeakMap<Pool, Map<AnalyticsRange, Cached>>();
-
 /**
- * How many ticket rows have been written in a column the analytics read, ever (the counters'
- * `changes`, kept by triggers on tickets in the same transactions as the writes). Unchanged
- * means every figure computed since is still exact, whichever instance or script wrote last.
+ * Per pool (one per database): each hour's and day's figures with the change count they were
+ * computed at, and each range's last answer with the counts of its units.
  */
-async function generation(pool: Pool): Promise<string> {
-	const r = await pool.query(`select coalesce(sum(changes), 0)::text as g from ticket_counters`);
-	return r.rows[0].g as string;
+const kept = new WeakMap<
+	Pool,
+	{ units: Record<UnitKind, Map<number, KeptUnit>>; windows: Map<AnalyticsRange, KeptWindow> }
+>();
+
+function keptFor(pool: Pool) {
+	let k = kept.get(pool);
+	if (!k) kept.set(pool, (k = { units: { hour: new Map(), day: new Map() }, windows: new Map() }));
+	return k;
 }
 
 /**
  * Everything the analytics page charts for one time range. A 90-day range at a year's volume
- * aggregates a quarter of a million tickets (percentiles included), so the figures over the
- * window's tickets are kept and served again while the window is the same and no ticket
- * changed in between; the Jira status times are read every time.
+ * is a quarter of a million tickets (percentiles included), so the figures of each hour or day
+ * are kept and only the units a ticket change fell in since are read again (analytics_changes
+ * says which, whoever changed them); the window's figures are combined from the units exactly,
+ * as one query over its tickets would give them. The Jira status times are read every time.
  */
 export async function analytics(
 	pool: Pool,
 	range: AnalyticsRange,
 	now = new Date()
 ): Promise<AnalyticsDto> {
-	const from = rangeWindow(range, now).from.getTime();
-	const [g, statuses] = await Promise.all([generation(pool), jiraStatusTimes(pool, range, now)]);
-	let byRange = computed.get(pool);
-	const hit = byRange?.get(range);
-	let value: AnalyticsDto;
-	if (hit && hit.from === from && hit.generation === g) value = hit.value;
-	else {
-		// Computed after the generation was read: at least as new as it, never older.
-		value = await compute(pool, range, now);
-		if (!byRange) computed.set(pool, (byRange = new Map()));
-		byRange.set(range, { from, generation: g, value });
+	const w = rangeWindow(range, now);
+	const [generations, statuses] = await Promise.all([
+		unitGenerations(pool, w.unit, w.from, w.to),
+		jiraStatusTimes(pool, range, now)
+	]);
+	if (generations.unmerged > MERGE_ABOVE)
+		mergeAnalyticsChanges(pool).catch((err: unknown) =>
+			log.warn({ err }, 'merging analytics change counts failed')
+		);
+	const k = keptFor(pool);
+	const gens = w.starts.map((s) => generations.byStart.get(s) ?? '0');
+	const key = `${w.from.getTime()}:${gens.join(',')}`;
+	let value = k.windows.get(range)?.key === key ? k.windows.get(range)!.value : undefined;
+	if (!value) {
+		value = await compute(pool, range, w, await currentUnits(pool, w, gens));
+		k.windows.set(range, { key, value });
 	}
 	const answer = structuredClone(value);
 	answer.jira.statuses = statuses;
 	return answer;
+}
+
+/**
+ * The window's units, each read again only when its change count moved since it was kept.
+ * Read after the counts: a unit is at least as new as its count, never older.
+ */
+async function currentUnits(
+	pool: Pool,
+	w: ReturnType<typeof rangeWindow>,
+	gens: string[]
+): Promise<Unit[]> {
+	const units = keptFor(pool).units[w.unit];
+	const stale = w.starts.flatMap((s, i) =>
+		units.get(s)?.generation === gens[i] ? [] : [{ start: s, generation: gens[i]! }]
+	);
+	// A few units per statement, each kept as soon as it is read: the first call after a start
+	// reads the whole window (a quarter of a million tickets for 90 days at a year's volume),
+	// which in one statement could outlast the statement timeout, and then every retry would too.
+	for (let i = 0; i < stale.length; i += FETCH_UNITS) {
+		const chunk = stale.slice(i, i + FETCH_UNITS);
+		const fresh = await fetchUnits(
+			pool,
+			w.unit,
+			chunk.map((c) => c.start)
+		);
+		for (const c of chunk)
+			units.set(c.start, { generation: c.generation, unit: fresh.get(c.start)! });
+	}
+	const window = w.starts.map((s) => units.get(s)!.unit);
+	// Kept: the longest range's units back from this window's end, none after it.
+	const oldest = w.to.getTime() - (w.unit === 'day' ? 90 : 24) * UNIT_MS[w.unit];
+	for (const s of units.keys()) if (s < oldest || s >= w.to.getTime()) units.delete(s);
+	return window;
 }
 
 /**
@@ -169,97 +183,54 @@ async function jiraStatusTimes(
 	return r.rows as JiraStatusTime[];
 }
 
-/** The index-bounded queries over the window's tickets behind the analytics of one range. */
-async function compute(pool: Pool, range: AnalyticsRange, now: Date): Promise<AnalyticsDto> {
-	const w = rangeWindow(range, now);
-	const window = [w.from, w.to];
-	const [summary, buckets, pipelines, teams, jiraTeams] = await Promise.all([
-		pool.query(
-			`select ${AGGREGATES}, count(*) filter (where priority = 'P1')::int as p1,
-				count(*) filter (where status <> 'closed')::int as unresolved
-			from tickets where ${IN_WINDOW}`,
-			window
-		),
-		pool.query(
-			`select extract(epoch from date_trunc($3, created_at, 'UTC'))::bigint * 1000 as start,
-				${AGGREGATES}, ${BY_PRIORITY}
-			from tickets where ${IN_WINDOW} group by 1`,
-			[...window, w.unit]
-		),
-		pool.query(
-			`select pipeline, count(*)::int as incidents, sum(occurrences)::int as failures,
-				count(*) filter (where sla_status = 'Breached')::int as breached, max(created_at) as last_at
-			from tickets where ${IN_WINDOW}
-			group by pipeline order by incidents desc, failures desc, pipeline limit 10`,
-			window
-		),
-		pool.query(
-			`select team, ${AGGREGATES}
-			from tickets where ${IN_WINDOW}
-			group by team order by incidents desc, team nulls last limit 20`,
-			window
-		),
-		pool.query(
-			`select team, count(*)::int as resolved,
-				round(avg(jira_time_to_resolve_seconds))::int as avg_seconds,
-				round(percentile_cont(0.5) within group (order by jira_time_to_resolve_seconds))::int as p50_seconds
-			from tickets where ${IN_WINDOW} and jira_time_to_resolve_seconds is not null
-			group by team order by resolved desc, team nulls last limit 20`,
-			window
-		)
-	]);
-	const byStart = new Map(buckets.rows.map((r) => [Number(r.start), r as Row]));
+/** The window's figures from its units, each ranked list put in order by the database. */
+async function compute(
+	pool: Pool,
+	range: AnalyticsRange,
+	w: ReturnType<typeof rangeWindow>,
+	units: Unit[]
+): Promise<AnalyticsDto> {
+	const f = combineUnits(units);
+	const [pipelines, teams, jiraTeams] = await ranked(pool, [f.pipelines, f.teams, f.jiraTeams]);
 	return {
 		range,
 		unit: w.unit,
 		from: w.from.toISOString(),
 		to: w.to.toISOString(),
-		summary: toSummary(summary.rows[0] as Row),
-		buckets: w.starts.map((start) => toBucket(start, byStart.get(start) ?? {})),
-		pipelines: pipelines.rows.map((r): PipelineCount => ({
-			pipeline: r.pipeline,
-			incidents: r.incidents,
-			failures: r.failures,
-			breached: r.breached,
-			last_at: (r.last_at as Date).toISOString()
-		})),
-		teams: teams.rows.map((r): TeamCount => ({
-			team: r.team,
-			incidents: r.incidents,
-			...sla(r),
-			mtta_p50: r.mtta_p50
-		})),
+		summary: f.summary,
+		buckets: f.buckets,
+		pipelines: pipelines!.map((i) => f.pipelines.rows[i]!),
+		teams: teams!.map((i) => f.teams.rows[i]!),
 		jira: {
 			// Filled in by analytics() on every call: an open interval grows with the clock.
 			statuses: [],
-			teams: jiraTeams.rows as JiraTeamResolution[]
+			teams: jiraTeams!.map((i) => f.jiraTeams.rows[i]!)
 		}
 	};
 }
 
-function toSummary(r: Row): AnalyticsSummary {
-	return {
-		incidents: Number(r.incidents ?? 0),
-		unresolved: Number(r.unresolved ?? 0),
-		p1: Number(r.p1 ?? 0),
-		...sla(r),
-		mtta: pct(r.mtta_p50, r.mtta_p90),
-		mttr: pct(r.mttr_p50, r.mttr_p90)
-	};
-}
-
-function toBucket(start: number, r: Row): AnalyticsBucket {
-	return {
-		start: new Date(start).toISOString(),
-		incidents: Number(r.incidents ?? 0),
-		by_priority: {
-			P1: Number(r.p1 ?? 0),
-			P2: Number(r.p2 ?? 0),
-			P3: Number(r.p3 ?? 0),
-			P4: Number(r.p4 ?? 0)
-		},
-		...sla(r),
-		mtta: pct(r.mtta_p50, r.mtta_p90),
-		mttr: pct(r.mttr_p50, r.mttr_p90)
-	};
+/**
+ * Each list's first `limit` rows (as indexes) by its keys, descending, then its name in the
+ * database's collation, null last: the order the full queries' `order by …, name` gave.
+ */
+async function ranked(pool: Pool, lists: Omit<Ranked<unknown>, 'rows'>[]): Promise<number[][]> {
+	const out: number[][] = lists.map(() => []);
+	const flat = lists.flatMap((l, list) => l.keys.map((k, i) => ({ list, i, k })));
+	if (flat.length === 0) return out;
+	const r = await pool.query<{ list: number; i: number }>(
+		`select list, i from (
+			select list, i, row_number() over (partition by list order by a desc, b desc, name) as n
+			from unnest($1::int[], $2::int[], $3::text[], $4::bigint[], $5::bigint[]) as x(list, i, name, a, b)
+		) as y where n <= ($6::int[])[list + 1] order by list, n`,
+		[
+			flat.map((f) => f.list),
+			flat.map((f) => f.i),
+			flat.map((f) => f.k[2]),
+			flat.map((f) => f.k[0]),
+			flat.map((f) => f.k[1]),
+			lists.map((l) => l.limit)
+		]
+	);
+	for (const { list, i } of r.rows) out[list]!.push(i);
+	return out;
 }
