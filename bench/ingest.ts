@@ -11,6 +11,7 @@ import { createPlainTable, PLAIN_TABLE } from './lib/baselines.ts';
 import { captureIngest, MIRROR_QUEUES, startBenchBoss } from './lib/capture.ts';
 import { installCleanupHandlers, removeTempDirs } from './lib/cleanup.ts';
 import { benchPool, databaseFacts, startDatabase, type BenchDatabase } from './lib/database.ts';
+import { withAiConnection } from './lib/ai-switch.ts';
 import { runLight, runRounds, type PhaseContext } from './lib/phases.ts';
 import { formatReport, type Report } from './lib/report.ts';
 import { ensureBuild, startServer, type RunningServer } from './lib/server.ts';
@@ -70,7 +71,9 @@ async function main(db: BenchDatabase, held: Held): Promise<void> {
 		loop: { concurrency: CONCURRENCY, warmupMs: WARMUP_SECONDS * 1000, durationMs: SECONDS * 1000 }
 	};
 	// First, while the queue is empty: later phases leave nothing behind, but this must see no backlog at all.
-	const light = await runLight(ctx, LIGHT);
+	const light = await withAiConnection({ baseUrl: server.baseUrl, pool, apiKey: INGEST_KEY }, () =>
+		runLight(ctx, LIGHT)
+	);
 	const { rounds, loadDelays } = await runRounds(ctx, captured, ROUNDS);
 	let backlog: BacklogOutcome | null = null;
 	if (BACKLOG > 0) {
