@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyOffline } from './classifier.ts';
 import { lookup } from './catalogue/index.ts';
+import { categoryFromCodeName } from './code-names.ts';
 import type { Category, TriageInput, TriageResult } from './types.ts';
 
 function classify(errorMessage: string, source: TriageInput['source'] = 'generic'): TriageResult {
@@ -308,5 +309,143 @@ describe('phrasing without a code', () => {
 		const result = classify(message);
 		expect(result.category).toBe(category);
 		expect(result.evidence.length).toBeGreaterThan(0);
+	});
+});
+
+describe('messages that name their cause in words the catalogues do not list', () => {
+	it.each<[string, string, Category]>([
+		[
+			'a dbt env_var that is not set',
+			"Env var required but not provided: 'DBT_SNOWFLAKE_ROLE'",
+			'configuration'
+		],
+		[
+			'ADF 2103, a required property without a value',
+			'{"errorCode": "2103", "message": "Please provide value for the required property \'sqlReaderQuery\'.", "failureType": "UserError"}',
+			'configuration'
+		],
+		[
+			'an Airflow Variable that does not exist',
+			"KeyError: 'Variable etl_start_date does not exist'",
+			'configuration'
+		],
+		[
+			'a script called with arguments it does not know',
+			'error: unrecognized arguments: --run-date 2024-01-01',
+			'configuration'
+		],
+		[
+			'a Parquet column whose type changed',
+			'Parquet column cannot be converted in file abfss://raw@lake.dfs.core.windows.net/orders/part-0001.parquet. Column: [amount], Expected: decimal(18,2), Found: BINARY',
+			'schema_mismatch'
+		],
+		[
+			'a SqlBulkCopy column mapping that matches nothing',
+			'The given ColumnMapping does not match up with any column in the source or destination.',
+			'schema_mismatch'
+		],
+		[
+			'SQL Server 213 without its number',
+			'Column name or number of supplied values does not match table definition.',
+			'schema_mismatch'
+		],
+		[
+			'a Snowflake insert with one value too few',
+			'Insert value list does not match column list expecting 12 but got 11',
+			'schema_mismatch'
+		],
+		[
+			'a BigQuery load into a table whose field changed type',
+			'google.api_core.exceptions.BadRequest: 400 Provided Schema does not match Table project:dataset.orders. Field amount has changed type from NUMERIC to STRING',
+			'schema_mismatch'
+		],
+		[
+			'a BigQuery query over a column that is not there',
+			'BigQuery error in query operation: Unrecognized name: customer_idd at [3:8]',
+			'schema_mismatch'
+		],
+		[
+			'a Delta write whose metadata differs',
+			'[DELTA_METADATA_MISMATCH] A metadata mismatch was detected when writing to the Delta table. SQLSTATE: 42KDG',
+			'schema_mismatch'
+		],
+		[
+			'a JVM library built against another Spark',
+			"java.lang.NoSuchMethodError: 'scala.collection.immutable.Seq org.apache.spark.sql.types.StructType.toAttributes()'",
+			'dependency'
+		],
+		[
+			'a pinned version pip cannot find',
+			'ERROR: No matching distribution found for great-expectations==0.99.0',
+			'dependency'
+		],
+		[
+			'a Maven package Ivy cannot resolve',
+			'unresolved dependency: com.microsoft.azure#spark-mssql-connector_2.12;1.4.0: not found',
+			'dependency'
+		],
+		[
+			'a module attribute removed in a newer version',
+			"AttributeError: module 'numpy' has no attribute 'bool'",
+			'dependency'
+		],
+		[
+			'a host name that does not resolve',
+			'java.net.UnknownHostException: myworkspace.cloud.databricks.com',
+			'connectivity'
+		],
+		[
+			'DNS failing in Python',
+			'socket.gaierror: [Errno -3] Temporary failure in name resolution',
+			'connectivity'
+		],
+		[
+			'a connection dropped while writing',
+			'java.net.SocketException: Broken pipe (Write failed)',
+			'connectivity'
+		],
+		['no route to the host', 'OSError: [Errno 113] No route to host', 'connectivity'],
+		[
+			'a value the code cannot parse',
+			"ValueError: could not convert string to float: 'N/A'",
+			'data_quality'
+		]
+	])('%s', (_name, message, category) => {
+		expect(classify(message).category).toBe(category);
+	});
+});
+
+describe('codes no catalogue row knows, read from their names', () => {
+	it.each<[string, Category | null]>([
+		['UserErrorSinkTableNotExist', 'source_missing'],
+		['UserErrorInvalidCredential', 'authentication'],
+		['UserErrorConnectionStringInvalid', 'configuration'],
+		['UserErrorColumnTypeNotSupported', 'schema_mismatch'],
+		['UserErrorTypeConversionFailed', 'data_quality'],
+		['UserErrorJreNotFound', 'dependency'],
+		['UserErrorFailedFileOperation', null],
+		['SqlOperationFailed', null],
+		['2200', null]
+	])('%s → %s', (code, category) => {
+		expect(categoryFromCodeName(code)).toBe(category);
+	});
+
+	it('answers such a code with Medium confidence and says the category comes from its name', () => {
+		const result = classify(
+			"Operation on target Copy_Orders failed: Failure happened on 'Sink' side. ErrorCode=UserErrorSinkTableNotExist,'Type=Microsoft.DataTransfer.Common.Shared.HybridDeliveryException,Message=Detail unavailable.,Source=Microsoft.DataTransfer.ClientLibrary,'",
+			'adf'
+		);
+		expect(result.category).toBe('source_missing');
+		expect(result.confidence).toBe('Medium');
+		expect(result.evidence.join('\n')).toMatch(/name/);
+	});
+
+	it('never answers a wrapper code alone with High confidence', () => {
+		const result = classify(
+			"Operation on target Copy_Orders failed: Failure happened on 'Sink' side. ErrorCode=SqlOperationFailed,'Type=Microsoft.DataTransfer.Common.Shared.HybridDeliveryException,Message=A database operation failed. Please search error to get more details.,Source=Microsoft.DataTransfer.ClientLibrary,'",
+			'adf'
+		);
+		expect(isHigh(result)).toBe(false);
+		expect(result.evidence.some((line) => line.startsWith('not certain: '))).toBe(true);
 	});
 });

@@ -23,6 +23,7 @@ import {
 	type CatalogueEntry
 } from './catalogue/index.ts';
 import { PHRASES, type Phrase } from './phrases.ts';
+import { categoryFromCodeName } from './code-names.ts';
 import { layers } from './unwrap.ts';
 import {
 	clusterId,
@@ -142,7 +143,42 @@ export function classifyOffline(input: TriageInput): TriageResult {
 				return fromEntry(hit.entry, hit.code, input, text);
 		}
 	}
-	return fallback(input, text, codes, strong);
+	return fromCodeName(input, text, codes) ?? fallback(input, text, codes, strong);
+}
+
+/**
+ * A code no row knows, named after its cause (ErrorCode=UserErrorSinkTableNotExist): the name
+ * is the only evidence, so the answer is Medium and says so.
+ */
+function fromCodeName(
+	input: TriageInput,
+	text: string,
+	codes: readonly CodeHit[]
+): TriageResult | null {
+	for (const { code, from } of codes) {
+		if (from !== 'message' && from !== 'field') continue;
+		if (lookup(code) || WEAK_CODES.has(code.toLowerCase())) continue;
+		const category = categoryFromCodeName(code);
+		if (!category) continue;
+		return {
+			rootCause: capitalise(
+				`pipeline ${input.pipeline} failed with ${code}; its name points to ${category.replace('_', ' ')}.`
+			),
+			errorType: code,
+			category,
+			affectedEntity: tableName(text) ?? fallbackEntity(input),
+			severity: 'Medium',
+			priority: PRIORITY_BY_SEVERITY.Medium,
+			confidence: 'Medium',
+			recommendations: [...STEPS_BY_CATEGORY[category]],
+			autoHealPossible: category === 'throttling' || category === 'timeout',
+			evidence: [
+				`error code ${code} (in the message), which no catalogue row describes`,
+				`category read from the words of the code's name → ${category}`
+			]
+		};
+	}
+	return null;
 }
 
 /**
@@ -322,13 +358,19 @@ function fromEntry(
 		affectedEntity: entity ?? fallbackEntity(input),
 		severity: entry.severity,
 		priority: PRIORITY_BY_SEVERITY[entry.severity],
-		confidence: entry.ambiguous ? 'Medium' : 'High',
+		// A wrapper code (SqlOperationFailed, 250001) only says where it failed: never High alone.
+		confidence: entry.ambiguous || WEAK_CODES.has(code.toLowerCase()) ? 'Medium' : 'High',
 		recommendations: [...(entry.steps ?? STEPS_BY_CATEGORY[entry.category])],
 		autoHealPossible: entry.category === 'throttling' || entry.category === 'timeout',
 		evidence: [
 			`error code ${code} (in the message)`,
 			`catalogue: ${entry.system} ${entry.code} → ${entry.category}, severity ${entry.severity} (${entry.title})`,
 			...(entry.ambiguous ? [`not certain: ${entry.ambiguous}`] : []),
+			...(WEAK_CODES.has(code.toLowerCase())
+				? [
+						'not certain: this code wraps the real error; the inner message, when present, is more precise'
+					]
+				: []),
 			`known pattern: ${entry.source}`
 		]
 	};

@@ -38,6 +38,13 @@ const SNOWFLAKE_PANDAS =
 const GX =
 	'https://docs.greatexpectations.io/docs/core/trigger_actions_based_on_results/create_a_checkpoint_with_actions';
 const SPARK_CONDITIONS = 'https://spark.apache.org/docs/latest/sql-error-conditions.html';
+const SPARK_PARQUET = 'https://kb.databricks.com/scala/spark-job-fail-parquet-column-convert';
+const ADF_MAPPING =
+	'https://learn.microsoft.com/azure/data-factory/copy-activity-schema-and-type-mapping';
+const BIGQUERY_STREAMING = 'https://cloud.google.com/bigquery/docs/streaming-data-into-bigquery';
+const SNOWFLAKE_ERRORS = 'https://docs.snowflake.com/en/sql-reference/sql/insert';
+const DBT_ENV = 'https://docs.getdbt.com/reference/dbt-jinja-functions/env_var';
+const JAVA_LINKAGE = 'https://docs.oracle.com/javase/8/docs/api/java/lang/LinkageError.html';
 
 type Row = [
 	id: string,
@@ -83,6 +90,39 @@ const ROWS: Row[] = [
 		false,
 		KB
 	],
+	// The data and the table (or the mapping) disagree on columns or types: schema, not data.
+	[
+		'ParquetColumnConvert',
+		/Parquet column cannot be converted/i,
+		'schema_mismatch',
+		'High',
+		false,
+		SPARK_PARQUET
+	],
+	[
+		'ColumnMappingMismatch',
+		/The given ColumnMapping does not match up with any column|Column name or number of supplied values does not match table definition/i,
+		'schema_mismatch',
+		'High',
+		false,
+		ADF_MAPPING
+	],
+	[
+		'InsertColumnListMismatch',
+		/Insert value list does not match column list/i,
+		'schema_mismatch',
+		'High',
+		false,
+		SNOWFLAKE_ERRORS
+	],
+	[
+		'BigQuerySchemaMismatch',
+		/Provided Schema does not match Table|Field \S+ has changed type from|\bno such field:? [`'"]?\w|Unrecognized name: \w/i,
+		'schema_mismatch',
+		'High',
+		false,
+		BIGQUERY_STREAMING
+	],
 	// Snowflake's own words for 001003 (a syntax error) and 100080 (file and table columns differ).
 	[
 		'SqlSyntaxError',
@@ -124,6 +164,15 @@ const ROWS: Row[] = [
 		'Medium',
 		false,
 		SQL
+	],
+	// A value the job reads from its environment or scheduler is not set.
+	[
+		'SettingNotProvided',
+		/Env var required but not provided|Variable \S+ does not exist|unrecognized arguments:|No such option:|Please provide value for the required property/i,
+		'configuration',
+		'Medium',
+		false,
+		DBT_ENV
 	],
 	// `format("")`: Spark looked up a data source with no name, so no format was configured.
 	[
@@ -195,6 +244,15 @@ const ROWS: Row[] = [
 		false,
 		SNOWFLAKE_PANDAS
 	],
+	// A library built against another version (JVM linkage), or a version pip/Ivy cannot resolve.
+	[
+		'LibraryVersionConflict',
+		/NoSuchMethodError|NoSuchFieldError|AbstractMethodError|IncompatibleClassChangeError|No matching distribution found|unresolved dependency: \S+|AttributeError: module '[\w.]+' has no attribute/i,
+		'dependency',
+		'High',
+		false,
+		JAVA_LINKAGE
+	],
 	[
 		'DbtTestFailure',
 		/Failure in test \S+|Got \d+ results?, configured to (?:fail|warn) if|expectations failed|Validation failed for suite/i,
@@ -254,7 +312,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'LibraryMissing',
-		/ModuleNotFoundError|No module named|ImportError|Library installation failed|Failed to (?:find|load class for) data source|Could not find a version that satisfies|ClassNotFoundException|NoClassDefFoundError|init script .* failed/i,
+		/ModuleNotFoundError|No module named|JreNotFound|Java Runtime Environment cannot be found|ImportError|Library installation failed|Failed to (?:find|load class for) data source|Could not find a version that satisfies|ClassNotFoundException|NoClassDefFoundError|init script .* failed/i,
 		'dependency',
 		'High',
 		false,
@@ -351,7 +409,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'ConnectionFailed',
-		/ECONNREFUSED|ENOTFOUND|ECONNRESET|Connection refused|could not connect|Unable to connect|Failed to connect|connection (?:was )?(?:reset|closed|forcibly closed)|Name or service not known|remote name could not be resolved|network-related|SSL|CERTIFICATE_VERIFY_FAILED|integration runtime .* (?:offline|not available|unavailable)|\b50[234]\b|Service Unavailable|Failed to get the response|cannot connect to server|is not currently available\. Please retry the connection later/i,
+		/ECONNREFUSED|ENOTFOUND|ECONNRESET|Connection refused|could not connect|Unable to connect|Failed to connect|connection (?:was )?(?:reset|closed|forcibly closed)|Name or service not known|remote name could not be resolved|network-related|SSL|CERTIFICATE_VERIFY_FAILED|integration runtime .* (?:offline|not available|unavailable)|\b50[234]\b|Service Unavailable|Failed to get the response|cannot connect to server|is not currently available\. Please retry the connection later|UnknownHostException|Temporary failure in name resolution|getaddrinfo failed|nodename nor servname|No route to host|Network is unreachable|Broken pipe|transport-level error/i,
 		'connectivity',
 		'High',
 		true,

@@ -775,6 +775,22 @@ const ADF_ROWS: [string, Row[]][] = [
 				"ErrorCode=2906,'Message=Package execution failed.'"
 			],
 			[
+				'2103',
+				'configuration',
+				'Medium',
+				null,
+				'A required activity property has no value',
+				"ErrorCode=2103,'Message=Please provide value for the required property '<property>'.'"
+			],
+			[
+				'2104',
+				'configuration',
+				'Medium',
+				null,
+				'An activity property has the wrong type',
+				"ErrorCode=2104,'Message=The type of the property '<property>' is incorrect.'"
+			],
+			[
 				'2105',
 				'configuration',
 				'Medium',

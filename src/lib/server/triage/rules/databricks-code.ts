@@ -218,6 +218,17 @@ export const DATABRICKS_CODE_RULES: readonly Rule[] = [
 			/^(?:ZeroDivisionError|KeyError|ValueError|TypeError|IndexError|AttributeError|NameError|AssertionError)\b/m
 		],
 		name: pythonExceptionName,
+		// Some exceptions name a cause outside the code: a scheduler variable that is not set, or a
+		// module whose installed version no longer has the attribute the code uses.
+		adjust: (text) =>
+			/KeyError: ['"]Variable \S+ does not exist/.test(text)
+				? { category: 'configuration', severity: 'Medium' }
+				: /AttributeError: module '[\w.]+' has no attribute/.test(text)
+					? { category: 'dependency' }
+					: // The code met a value it cannot parse: the row is bad, not the code.
+						/ValueError: (?:could not convert string to|invalid literal for)/.test(text)
+						? { category: 'data_quality' }
+						: null,
 		category: 'code_error',
 		severity: 'High',
 		autoHealPossible: false,
