@@ -110,17 +110,16 @@ export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\
 const quoted = (word: string): string => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 const lexeme = (word: string): string => `${quoted(word)}:*`;
 
-/** Words shorter than this, followed by more of the term, are matched whole (see below). */
-const SHORT_WORD = 4;
-
 /**
  * A prefix tsquery (cast with ::tsquery, so no parser runs on it) for what the
  * user typed: each blank-separated term must match, either as its words
  * (`pl_load` → pl & load:*) or whole, because the text-search parser keeps
  * hyphenated ids like `adf-20250126t143522-abc123` as one lexeme too.
- * A short word that the term goes on after is complete and matched whole: as a
- * prefix, `adf` would stand for every ticket id of that source (one lexeme each),
- * and reading them all made searching one ticket id take 170 ms at 1M tickets.
+ * Only the last word of a term is a prefix: the ones the term goes on after are
+ * complete, so they are matched whole. As prefixes, `adf` stood for every ticket
+ * id of that source (one lexeme each) and `pipeline` in `pipeline_317` for every
+ * pipeline's name: the index read every ticket's entry (170 ms and ~1 s at 1M
+ * tickets) where a whole word is skipped through beside the rare one.
  * Null when nothing searchable is left.
  */
 export function prefixTsquery(q: string): string | null {
@@ -128,9 +127,7 @@ export function prefixTsquery(q: string): string | null {
 	for (const term of q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 16)) {
 		const words = term.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 		if (words.length === 0) continue;
-		const byWords = words
-			.map((w, i) => (i < words.length - 1 && w.length < SHORT_WORD ? quoted(w) : lexeme(w)))
-			.join(' & ');
+		const byWords = words.map((w, i) => (i < words.length - 1 ? quoted(w) : lexeme(w))).join(' & ');
 		terms.push(
 			words.length === 1 && words[0] === term ? byWords : `((${byWords}) | ${lexeme(term)})`
 		);
@@ -199,10 +196,18 @@ export const parseTicketFilters = (params: URLSearchParams): TicketQuery =>
  */
 export function ticketListSql(
 	f: TicketQuery,
-	columns: string = TICKET_COLUMNS
+	columns: string = TICKET_COLUMNS,
+	slice?: Slice
 ): { text: string; values: unknown[] } {
 	const { values, add } = sqlParams();
 	const where: string[] = [];
+	if (slice) {
+		const since = (days: number) =>
+			`${add(slice.anchor)}::timestamptz - ${add(days)} * interval '1 day'`;
+		if (slice.newerThanDays !== undefined)
+			where.push(`created_at >= ${since(slice.newerThanDays)}`);
+		if (slice.olderThanDays !== undefined) where.push(`created_at < ${since(slice.olderThanDays)}`);
+	}
 	if (f.status) where.push(inList('status', f.status, add));
 	if (f.severity) where.push(inList('severity', f.severity, add));
 	if (f.priority) where.push(inList('priority', f.priority, add));
@@ -247,7 +252,7 @@ export function ticketListSql(
 	}
 	const text = `select ${columns}, ${at}
 	from tickets ${where.length ? `where ${where.join(' and ')}` : ''}
-	order by ${order} limit ${add(f.limit + 1)}`;
+	order by ${order} limit ${add(slice?.take ?? f.limit + 1)}`;
 	return { text, values };
 }
 
@@ -256,14 +261,60 @@ const wrongCursor = () =>
 		{ field: 'cursor', message: 'cursor is invalid: it belongs to another sort order' }
 	]);
 
+/**
+ * A band of creation times, days back from an anchor (the cursor's time, or now), and how
+ * many rows to take from it.
+ */
+export interface Slice {
+	anchor: string;
+	newerThanDays?: number;
+	olderThanDays?: number;
+	take: number;
+}
+
+/** Bands a search reads newest first, in days back from its anchor; the last one is open-ended. */
+const SEARCH_BANDS = [7, 63];
+
+/**
+ * A search newest first, a band of days at a time until the page is full. Within a recent
+ * band the text index and the creation-time index are ANDed, so only the band's matches are
+ * read; over the whole table the planner has to choose between every match (thousands of
+ * rows for a pipeline's name at 1M tickets, each sorted by time) and reading the newest
+ * tickets until enough match (tens of thousands for the same name). A common word fills the
+ * page from the first band; a rare one reads a few bands, each cheap.
+ */
+async function searchRows(
+	pool: Pool,
+	f: TicketQuery,
+	columns: string
+): Promise<Record<string, unknown>[]> {
+	const cursor = f.cursor ? decodeCursor(f.cursor, TicketCursor) : null;
+	const anchor = cursor?.at ?? new Date().toISOString();
+	const rows: Record<string, unknown>[] = [];
+	for (let band = 0; band <= SEARCH_BANDS.length && rows.length <= f.limit; band++) {
+		const { text, values } = ticketListSql(f, columns, {
+			anchor,
+			newerThanDays: SEARCH_BANDS[band],
+			olderThanDays: SEARCH_BANDS[band - 1],
+			take: f.limit + 1 - rows.length
+		});
+		rows.push(...(await pool.query(text, values)).rows);
+	}
+	return rows;
+}
+
 /** One page of raw rows in list order, and the cursor of the next one. */
 export async function ticketRowsPage(
 	pool: Pool,
 	f: TicketQuery,
 	columns: string = TICKET_COLUMNS
 ): Promise<Page<Record<string, unknown>>> {
-	const { text, values } = ticketListSql(f, columns);
-	const rows = (await pool.query(text, values)).rows;
+	let rows: Record<string, unknown>[];
+	if (f.q && f.sort !== 'urgency') rows = await searchRows(pool, f, columns);
+	else {
+		const { text, values } = ticketListSql(f, columns);
+		rows = (await pool.query(text, values)).rows;
+	}
 	const more = rows.length > f.limit;
 	const page = more ? rows.slice(0, f.limit) : rows;
 	const last = page.at(-1);
