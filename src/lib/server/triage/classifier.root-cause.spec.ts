@@ -423,6 +423,8 @@ describe('codes no catalogue row knows, read from their names', () => {
 		['UserErrorColumnTypeNotSupported', 'schema_mismatch'],
 		['UserErrorTypeConversionFailed', 'data_quality'],
 		['UserErrorJreNotFound', 'dependency'],
+		['DELTA_MISSING_TRANSACTION_LOG', 'source_missing'],
+		['INTERNAL_ERROR', null],
 		['UserErrorFailedFileOperation', null],
 		['SqlOperationFailed', null],
 		['2200', null]
@@ -447,5 +449,92 @@ describe('codes no catalogue row knows, read from their names', () => {
 		);
 		expect(isHigh(result)).toBe(false);
 		expect(result.evidence.some((line) => line.startsWith('not certain: '))).toBe(true);
+	});
+});
+
+describe('more causes in words: Delta, dbt, SQL Server, Snowflake, BigQuery, ABFS', () => {
+	it.each<[string, string, Category]>([
+		[
+			'a Delta path without a transaction log (a condition newer than the catalogue, read from its name)',
+			'org.apache.spark.sql.delta.DeltaAnalysisException: [DELTA_MISSING_TRANSACTION_LOG] You are trying to read from `abfss://bronze@lake.dfs.core.windows.net/orders` using Delta, but there is no transaction log present.',
+			'source_missing'
+		],
+		[
+			'time travel to a vacuumed version',
+			'org.apache.spark.sql.delta.VersionNotFoundException: Cannot time travel Delta table to version 5. Available versions: [10, 20].',
+			'source_missing'
+		],
+		[
+			'a path that holds no Delta table',
+			'org.apache.spark.sql.AnalysisException: `abfss://silver@lake.dfs.core.windows.net/customers` is not a Delta table.',
+			'source_missing'
+		],
+		[
+			'a dbt adapter that is not installed',
+			'Runtime Error\n  Could not find adapter type snowflake!',
+			'dependency'
+		],
+		[
+			'two dbt models with one name',
+			'Compilation Error\n  dbt found two models with the name "orders".',
+			'configuration'
+		],
+		[
+			'a dbt profile missing a field',
+			'Runtime Error\n  Credentials in profile "default", target "dev" invalid: \'database\' is a required property',
+			'configuration'
+		],
+		[
+			'a SQL Server foreign key conflict',
+			'The INSERT statement conflicted with the FOREIGN KEY constraint "FK_orders_customers". The conflict occurred in database "sales", table "dbo.customers", column \'id\'.',
+			'data_quality'
+		],
+		[
+			'a SQL Server numeric overflow',
+			'Arithmetic overflow error converting numeric to data type numeric.',
+			'data_quality'
+		],
+		[
+			'a Snowflake session without a database',
+			"090106 (22000): Cannot perform SELECT. This session does not have a current database. Call 'USE DATABASE', or use a qualified name.",
+			'configuration'
+		],
+		[
+			'a BigQuery syntax error',
+			'Syntax error: Expected end of input but got keyword SELECT at [3:1]',
+			'code_error'
+		],
+		[
+			'a BigQuery operator over mismatched types',
+			'No matching signature for operator = for argument types: STRING, INT64. Supported signature: ANY = ANY at [5:9]',
+			'code_error'
+		],
+		[
+			'a BigQuery timestamp that does not parse',
+			'Invalid timestamp string "2024-13-01 00:00:00"',
+			'data_quality'
+		],
+		[
+			'a BigQuery result too large to return',
+			'Response too large to return. Consider specifying a destination table in your job configuration.',
+			'resource_exhausted'
+		],
+		[
+			'an ABFS account key that is not configured',
+			'Failure to initialize configuration for storage account lake.dfs.core.windows.net: Invalid configuration value detected for fs.azure.account.key',
+			'configuration'
+		],
+		[
+			'an ABFS host that does not resolve ("error code: null" is no code)',
+			'AbfsRestOperationException: Status code: -1 error code: null error message: Cannot resolve hostname: lake.dfs.core.windows.net',
+			'connectivity'
+		],
+		[
+			'Azure SQL 40197, a transient service error',
+			'The service has encountered an error processing your request. Please try again. Error code 40197.',
+			'connectivity'
+		]
+	])('%s', (_name, message, category) => {
+		expect(classify(message).category).toBe(category);
 	});
 });

@@ -441,7 +441,13 @@ function candidateCodes(input: TriageInput, text: string): CodeHit[] {
 	const hits: CodeHit[] = [];
 	const add = (code: string | null | undefined, from: CodeHit['from']) => {
 		const trimmed = code?.trim();
-		if (trimmed && !hits.some((hit) => same(hit.code, trimmed))) hits.push({ code: trimmed, from });
+		// "error code: null" (the ABFS driver with no service answer) names no code.
+		if (
+			trimmed &&
+			!/^(?:null|none|undefined)$/i.test(trimmed) &&
+			!hits.some((hit) => same(hit.code, trimmed))
+		)
+			hits.push({ code: trimmed, from });
 	};
 	add(input.errorCode, 'field');
 	for (const [, adfCode, errorClass, dataFlowCode, token] of text.matchAll(CODE_IN_TEXT)) {

@@ -28,9 +28,13 @@ const BY_WORDS: readonly [RegExp, Category][] = [
 
 /** The category a code's name points to, or null when its words name no cause. */
 export function categoryFromCodeName(code: string): Category | null {
+	// Spark and Delta conditions (DELTA_MISSING_TRANSACTION_LOG) read as their CamelCase words.
+	const name = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(code)
+		? code.toLowerCase().replace(/(?:^|_)(\w)/g, (_m, c: string) => c.toUpperCase())
+		: code;
 	// Only CamelCase names of some length: numbers and short tokens carry no words.
-	if (!/^[A-Z][A-Za-z]{7,}$/.test(code) || !/[a-z][A-Z]/.test(code)) return null;
-	const words = code.replace(/^UserError/, '');
+	if (!/^[A-Z][A-Za-z0-9]{7,}$/.test(name) || !/[a-z][A-Z]/.test(name)) return null;
+	const words = name.replace(/^UserError/, '');
 	for (const [pattern, category] of BY_WORDS) if (pattern.test(words)) return category;
 	return null;
 }

@@ -177,7 +177,7 @@ const ROWS: Row[] = [
 	// `format("")`: Spark looked up a data source with no name, so no format was configured.
 	[
 		'DataSourceFormatMissing',
-		/Failed to find data source: \.(?:\s|$)|requires a single-part namespace/i,
+		/Failed to find data source: \.(?:\s|$)|requires a single-part namespace|Failure to initialize configuration|Invalid configuration value detected for fs\.azure/i,
 		'configuration',
 		'Medium',
 		false,
@@ -263,7 +263,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'DbtMissingNode',
-		/depends on a node named '[^']+' which (?:was not found|is disabled)|Could not find profile named|no profile was specified for this dbt project|profile \S+ doesn't exist/i,
+		/depends on a node named '[^']+' which (?:was not found|is disabled)|Could not find profile named|no profile was specified for this dbt project|dbt found two \w+ with the name|Credentials in profile "[^"]+", target "[^"]+" invalid|profile \S+ doesn't exist/i,
 		'configuration',
 		'Medium',
 		false,
@@ -287,7 +287,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'OutOfMemory',
-		/OutOfMemory|out of memory|GC overhead limit exceeded|Java heap space|exceeding memory limits|Unable to acquire \d+ bytes of memory|MemoryError|Unable to allocate [\d.]+ \w+ for an array|driver has stopped unexpectedly|maxResultSize|insufficient system memory|Resources exceeded during query execution|could not be executed in the allotted memory/i,
+		/OutOfMemory|out of memory|GC overhead limit exceeded|Java heap space|exceeding memory limits|Unable to acquire \d+ bytes of memory|MemoryError|Unable to allocate [\d.]+ \w+ for an array|driver has stopped unexpectedly|maxResultSize|Response too large to return|insufficient system memory|Resources exceeded during query execution|could not be executed in the allotted memory/i,
 		'resource_exhausted',
 		'High',
 		true,
@@ -312,7 +312,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'LibraryMissing',
-		/ModuleNotFoundError|No module named|JreNotFound|Java Runtime Environment cannot be found|ImportError|Library installation failed|Failed to (?:find|load class for) data source|Could not find a version that satisfies|ClassNotFoundException|NoClassDefFoundError|init script .* failed/i,
+		/ModuleNotFoundError|No module named|Could not find adapter type|JreNotFound|Java Runtime Environment cannot be found|ImportError|Library installation failed|Failed to (?:find|load class for) data source|Could not find a version that satisfies|ClassNotFoundException|NoClassDefFoundError|init script .* failed/i,
 		'dependency',
 		'High',
 		false,
@@ -377,7 +377,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'ObjectMissing',
-		/Invalid object name|relation "[^"]+" does not exist|table or view (?:does not exist|not found)|(?:table|dataset|object|file|path|blob|container|key) .*(?:does not exist|was not found|not found)|(?:dbfs|abfss?|wasbs?|s3a?|gs):\/\S* doesn(?:'|&#39;)t exist|No such file or directory|FileNotFoundException|PathNotFound|NoSuchKey|\b404\b|Not Found/i,
+		/Invalid object name|relation "[^"]+" does not exist|table or view (?:does not exist|not found)|(?:table|dataset|object|file|path|blob|container|key) .*(?:does not exist|was not found|not found)|(?:dbfs|abfss?|wasbs?|s3a?|gs):\/\S* doesn(?:'|&#39;)t exist|No such file or directory|FileNotFoundException|PathNotFound|Cannot time travel Delta table to version|is not a Delta table|NoSuchKey|\b404\b|Not Found/i,
 		'source_missing',
 		'High',
 		false,
@@ -385,7 +385,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'DuplicateKey',
-		/duplicate key|UniqueViolation|Cannot insert duplicate|violates (?:unique|foreign key|check) constraint|PRIMARY KEY constraint/i,
+		/duplicate key|UniqueViolation|Cannot insert duplicate|violates (?:unique|foreign key|check) constraint|PRIMARY KEY constraint|conflicted with the (?:FOREIGN KEY|CHECK|REFERENCE) constraint/i,
 		'data_quality',
 		'High',
 		false,
@@ -393,7 +393,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'BadValue',
-		/could not convert string|invalid input syntax|Conversion failed|cannot be converted to type|Error converting data type|not recognized|would be truncated|malformed|Error tokenizing data|cannot be cast|value NULL|non-nullable|ParserError|NumberFormatException|Bulk load data was expected but not sent/i,
+		/could not convert string|invalid input syntax|Conversion failed|cannot be converted to type|Error converting data type|not recognized|would be truncated|malformed|Error tokenizing data|cannot be cast|value NULL|non-nullable|ParserError|NumberFormatException|Bulk load data was expected but not sent|Arithmetic overflow error|Invalid (?:timestamp|date|datetime) string/i,
 		'data_quality',
 		'High',
 		false,
@@ -409,7 +409,7 @@ const ROWS: Row[] = [
 	],
 	[
 		'ConnectionFailed',
-		/ECONNREFUSED|ENOTFOUND|ECONNRESET|Connection refused|could not connect|Unable to connect|Failed to connect|connection (?:was )?(?:reset|closed|forcibly closed)|Name or service not known|remote name could not be resolved|network-related|SSL|CERTIFICATE_VERIFY_FAILED|integration runtime .* (?:offline|not available|unavailable)|\b50[234]\b|Service Unavailable|Failed to get the response|cannot connect to server|is not currently available\. Please retry the connection later|UnknownHostException|Temporary failure in name resolution|getaddrinfo failed|nodename nor servname|No route to host|Network is unreachable|Broken pipe|transport-level error/i,
+		/ECONNREFUSED|ENOTFOUND|ECONNRESET|Connection refused|could not connect|Unable to connect|Failed to connect|connection (?:was )?(?:reset|closed|forcibly closed)|Name or service not known|remote name could not be resolved|network-related|SSL|CERTIFICATE_VERIFY_FAILED|integration runtime .* (?:offline|not available|unavailable)|\b50[234]\b|Service Unavailable|Failed to get the response|cannot connect to server|is not currently available\. Please retry the connection later|UnknownHostException|Cannot resolve hostname|Temporary failure in name resolution|The service has encountered an error processing your request|getaddrinfo failed|nodename nor servname|No route to host|Network is unreachable|Broken pipe|transport-level error/i,
 		'connectivity',
 		'High',
 		true,
@@ -417,11 +417,20 @@ const ROWS: Row[] = [
 	],
 	[
 		'NoWarehouse',
-		/No active warehouse|conn_id .* isn't defined|not defined|missing required field|Invalid Url/i,
+		/No active warehouse|does not have a current database|conn_id .* isn't defined|not defined|missing required field|Invalid Url/i,
 		'configuration',
 		'Medium',
 		false,
 		AIRFLOW
+	],
+	// BigQuery's analyser on the query text: the SQL is wrong, not the data.
+	[
+		'QuerySyntaxOrSignature',
+		/Syntax error: (?:Expected|Unexpected)|No matching signature for (?:operator|function)/i,
+		'code_error',
+		'Medium',
+		false,
+		BIGQUERY
 	],
 	[
 		'PythonBug',

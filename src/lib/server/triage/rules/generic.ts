@@ -146,7 +146,9 @@ export const GENERIC_RULES: readonly Rule[] = [
 		],
 		// A ref to a node that is missing or disabled is a project configuration problem.
 		adjust: (text) =>
-			/depends on (?:a node named )?'[^']+' which (?:was not found|is disabled)/.test(text)
+			/depends on (?:a node named )?'[^']+' which (?:was not found|is disabled)|dbt found two \w+ with the name/.test(
+				text
+			)
 				? { category: 'configuration', severity: 'Medium' }
 				: // A macro dispatched to an installed package that lacks it, or a package not installed.
 					/In dispatch: No macro named|install package dependencies with "dbt deps"/.test(text)
