@@ -16,7 +16,7 @@ import { measureFanout, type FanoutOptions, type FanoutSample } from './lib/fano
 import { fanoutRatios, formatFanoutReport, type FanoutReport } from './lib/fanout-report.ts';
 import { payload } from './lib/fixtures.ts';
 import {
-	BENCH_ADMIN,
+	signIn,
 	ensureBuild,
 	startHttpProcess,
 	startServer,
@@ -36,20 +36,6 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 interface Held {
 	servers: RunningServer[];
-}
-
-/** Signs in as the bench admin; the session cookie is what authenticates the sockets. */
-async function signIn(baseUrl: string): Promise<string> {
-	const res = await fetch(`${baseUrl}/api/auth/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(BENCH_ADMIN)
-	});
-	if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
-	return res.headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0])
-		.join('; ');
 }
 
 /**

@@ -16,6 +16,7 @@ import { startSocketClients } from './lib/run-socket-clients.ts';
 import type { Accepted } from './lib/sender.ts';
 import {
 	BENCH_ADMIN,
+	signIn,
 	ensureBuild,
 	ROOT,
 	startHttpProcess,
@@ -55,19 +56,6 @@ function startInstance(db: BenchDatabase, id: string): Promise<RunningServer> {
 			LOG_LEVEL: 'warn'
 		})
 	});
-}
-
-async function signIn(baseUrl: string): Promise<string> {
-	const res = await fetch(`${baseUrl}/api/auth/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(BENCH_ADMIN)
-	});
-	if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
-	return res.headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0])
-		.join('; ');
 }
 
 interface IngestFigures {

@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
 import { payload } from './fixtures.ts';
-import { BENCH_ADMIN } from './server.ts';
+import { signIn } from './server.ts';
 
 interface Switch {
 	baseUrl: string;
@@ -20,19 +20,6 @@ interface Switch {
 }
 
 let probeSeq = 0;
-
-async function signIn(baseUrl: string): Promise<string> {
-	const res = await fetch(`${baseUrl}/api/auth/login`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(BENCH_ADMIN)
-	});
-	if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
-	return res.headers
-		.getSetCookie()
-		.map((c) => c.split(';')[0])
-		.join('; ');
-}
 
 async function putGemini(s: Switch, cookie: string, body: Record<string, unknown>) {
 	const res = await fetch(`${s.baseUrl}/api/admin/connections/gemini`, {

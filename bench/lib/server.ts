@@ -58,6 +58,20 @@ export function ensureBuild(rebuild: boolean, log: (line: string) => void): void
 /** The admin the bench's Vigil is bootstrapped with (VIGIL_ADMIN_EMAIL / _PASSWORD). */
 export const BENCH_ADMIN = { email: 'bench@vigil.local', password: 'bench-admin-password-1' };
 
+/** Signs in as the bench admin: the session cookie, for admin calls and sockets. */
+export async function signIn(baseUrl: string): Promise<string> {
+	const res = await fetch(`${baseUrl}/api/auth/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(BENCH_ADMIN)
+	});
+	if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
+	return res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0])
+		.join('; ');
+}
+
 export interface HttpProcessOptions {
 	/** What the error messages call it. */
 	label: string;
