@@ -92,10 +92,10 @@ export async function analytics(
 	now = new Date()
 ): Promise<AnalyticsDto> {
 	const w = rangeWindow(range, now);
-	const [generations, statuses] = await Promise.all([
-		unitGenerations(pool, w.unit, w.from, w.to),
-		jiraStatusTimes(pool, range, now)
-	]);
+	// Read every time and meanwhile the rest: it overlaps the units' reads.
+	const statuses = jiraStatusTimes(pool, range, now);
+	statuses.catch(() => {});
+	const generations = await unitGenerations(pool, w.unit, w.from, w.to);
 	if (generations.unmerged > MERGE_ABOVE)
 		mergeAnalyticsChanges(pool).catch((err: unknown) =>
 			log.warn({ err }, 'merging analytics change counts failed')
@@ -109,7 +109,7 @@ export async function analytics(
 		k.windows.set(range, { key, value });
 	}
 	const answer = structuredClone(value);
-	answer.jira.statuses = statuses;
+	answer.jira.statuses = await statuses;
 	return answer;
 }
 
@@ -211,12 +211,27 @@ async function compute(
 
 /**
  * Each list's first `limit` rows (as indexes) by its keys, descending, then its name in the
- * database's collation, null last: the order the full queries' `order by …, name` gave.
+ * database's collation, null last: the order the full queries' `order by …, name` gave. Names
+ * decide only between equal keys, so without a tie no query is needed.
  */
 async function ranked(pool: Pool, lists: Omit<Ranked<unknown>, 'rows'>[]): Promise<number[][]> {
-	const out: number[][] = lists.map(() => []);
+	const byKeys = lists.map((l) =>
+		l.keys
+			.map((_, i) => i)
+			.sort((x, y) => l.keys[y]![0] - l.keys[x]![0] || l.keys[y]![1] - l.keys[x]![1])
+	);
+	const tied = (l: Omit<Ranked<unknown>, 'rows'>, order: number[]) =>
+		order.some((i, n) => {
+			const next = order[n + 1];
+			return (
+				next !== undefined &&
+				l.keys[i]![0] === l.keys[next]![0] &&
+				l.keys[i]![1] === l.keys[next]![1]
+			);
+		});
+	if (!lists.some((l, i) => tied(l, byKeys[i]!)))
+		return byKeys.map((order, i) => order.slice(0, lists[i]!.limit));
 	const flat = lists.flatMap((l, list) => l.keys.map((k, i) => ({ list, i, k })));
-	if (flat.length === 0) return out;
 	const r = await pool.query<{ list: number; i: number }>(
 		`select list, i from (
 			select list, i, row_number() over (partition by list order by a desc, b desc, name) as n
@@ -231,6 +246,7 @@ async function ranked(pool: Pool, lists: Omit<Ranked<unknown>, 'rows'>[]): Promi
 			lists.map((l) => l.limit)
 		]
 	);
+	const out: number[][] = lists.map(() => []);
 	for (const { list, i } of r.rows) out[list]!.push(i);
 	return out;
 }
