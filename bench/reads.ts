@@ -91,6 +91,11 @@ async function readsFor(pool: pg.Pool): Promise<Read[]> {
 		{ name: 'board: open (default view)', run: board('') },
 		{ name: 'board: closed, newest', run: board('status=closed') },
 		{ name: 'board: open, P1 + team', run: board(`priority=P1&team=${TEAMS[2]}`) },
+		{
+			name: 'board: closed, severity+source+sla',
+			run: board('status=closed&severity=Critical&source=adf&sla_status=Breached')
+		},
+		{ name: 'board: open, search pipeline_317', run: board('q=pipeline_317') },
 		{ name: 'api/tickets status=open', run: list({ status: 'open' }) },
 		{
 			name: 'api/tickets status=in_progress urgency',
@@ -104,6 +109,14 @@ async function readsFor(pool: pg.Pool): Promise<Read[]> {
 		{
 			name: 'api/tickets severity+source+sla',
 			run: list({ severity: 'Critical', source: 'adf', sla_status: 'Breached' })
+		},
+		{
+			name: 'api/tickets severity+source+sla urgency',
+			run: list({ severity: 'Critical', source: 'adf', sla_status: 'Breached', sort: 'urgency' })
+		},
+		{
+			name: 'api/tickets source+sla_status',
+			run: list({ source: 'databricks', sla_status: 'Breached' })
 		},
 		{ name: 'api/tickets q=ledger (common word)', run: list({ q: 'ledger' }) },
 		{ name: 'api/tickets q=pipeline_317 (rare)', run: list({ q: 'pipeline_317' }) },

@@ -24,6 +24,7 @@ import { Migration20261129060001_read_indexes } from './Migration20261129060001_
 import { Migration20261129040001_jira_intervals_entered } from './Migration20261129040001_jira_intervals_entered.ts';
 import { Migration20261130010000_user_preferences } from './Migration20261130010000_user_preferences.ts';
 import { Migration20261130020000_analytics_hours } from './Migration20261130020000_analytics_hours.ts';
+import { Migration20261130030000_filter_indexes } from './Migration20261130030000_filter_indexes.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -81,5 +82,6 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261130020000_analytics_hours',
 		class: Migration20261130020000_analytics_hours
-	}
+	},
+	{ name: 'Migration20261130030000_filter_indexes', class: Migration20261130030000_filter_indexes }
 ];
