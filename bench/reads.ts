@@ -96,6 +96,7 @@ async function readsFor(pool: pg.Pool): Promise<Read[]> {
 			run: board('status=closed&severity=Critical&source=adf&sla_status=Breached')
 		},
 		{ name: 'board: open, search pipeline_317', run: board('q=pipeline_317') },
+		{ name: 'board: open, SLA breached', run: board('sla_status=Breached') },
 		{ name: 'api/tickets status=open', run: list({ status: 'open' }) },
 		{
 			name: 'api/tickets status=in_progress urgency',

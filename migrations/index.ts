@@ -25,6 +25,7 @@ import { Migration20261129040001_jira_intervals_entered } from './Migration20261
 import { Migration20261130010000_user_preferences } from './Migration20261130010000_user_preferences.ts';
 import { Migration20261130020000_analytics_hours } from './Migration20261130020000_analytics_hours.ts';
 import { Migration20261130030000_filter_indexes } from './Migration20261130030000_filter_indexes.ts';
+import { Migration20261130040000_unresolved_reads } from './Migration20261130040000_unresolved_reads.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -83,5 +84,9 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261130020000_analytics_hours',
 		class: Migration20261130020000_analytics_hours
 	},
-	{ name: 'Migration20261130030000_filter_indexes', class: Migration20261130030000_filter_indexes }
+	{ name: 'Migration20261130030000_filter_indexes', class: Migration20261130030000_filter_indexes },
+	{
+		name: 'Migration20261130040000_unresolved_reads',
+		class: Migration20261130040000_unresolved_reads
+	}
 ];
