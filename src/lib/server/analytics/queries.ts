@@ -92,7 +92,7 @@ export async function analytics(
 	now = new Date()
 ): Promise<AnalyticsDto> {
 	const w = rangeWindow(range, now);
-	// Read every time and meanwhile the rest: it overlaps the units' reads.
+	// Read on every call (it moves with the clock), while the units are read.
 	const statuses = jiraStatusTimes(pool, range, now);
 	statuses.catch(() => {});
 	const generations = await unitGenerations(pool, w.unit, w.from, w.to);
