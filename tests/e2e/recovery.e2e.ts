@@ -58,6 +58,7 @@ async function expectRunLink(page: Page, scope: ReturnType<Page['locator']>, run
 
 test.afterAll(async ({ request }) => {
 	await setGenericMode(request, 'mark');
+	await request.put('/api/preferences', { data: { board_layout: 'cards' } });
 });
 
 test('a success at the source marks the card recovered live, with when and which run', async ({
@@ -91,6 +92,14 @@ test('a success at the source marks the card recovered live, with when and which
 	await expect(badge).toContainText('Recovered at source');
 	await expect(badge).toHaveAttribute('title', new RegExp(`^Run manual__${word} succeeded · `));
 	await expect(card.getByRole('button', { name: 'Acknowledge' })).toBeVisible();
+
+	// The compact table, one line a ticket, has the run link and the recovery too.
+	await page.getByTestId('layout-table').click();
+	const row = page.locator(`[data-testid="ticket-row"][data-ticket-id="${id}"]`);
+	await expectRunLink(page, row, runUrl);
+	await expect(row.getByTestId('recovered-badge')).toHaveCount(1);
+	await page.getByTestId('layout-cards').click();
+	await expect(card).toBeVisible();
 
 	// A success with nothing to match is answered, never a ticket.
 	const none = await post(request, {
