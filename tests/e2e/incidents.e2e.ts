@@ -6,10 +6,11 @@
  * links to its incident and splits out. Screenshots of the incident card and
  * both ticket pages at 1440 and 390 px, dark and light.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { startSlackStandin, type SlackCall, type SlackStandin } from '../support/slack-standin.ts';
 import { E2E } from './env.ts';
-import { hydrated, openLiveBoard, screenshotBoth, uniqueWord } from './support.ts';
+import { hydrated, openLiveBoard, readCsv, screenshotBoth, uniqueWord } from './support.ts';
 
 let slack: SlackStandin;
 const ir = uniqueWord('shir-storm-');
@@ -222,6 +223,65 @@ test('splitting a failure out makes it a standalone ticket, and the incident cou
 	await openLiveBoard(page, `/?q=${encodeURIComponent(ir)}`);
 	await expect(page.getByTestId('ticket-card')).toHaveCount(2);
 	await expect(page.getByTestId('incident-chip')).toHaveText('Incident · 199 failures');
+});
+
+test('acknowledging the incident on the board acknowledges its failures; the audit trail and the CSV say which incident and why', async ({
+	page,
+	request
+}) => {
+	test.setTimeout(120_000);
+	expect(incidentId, 'the storm test made the incident').toBeTruthy();
+	const reason = `grouped: resource ${ir}, category connectivity, within 10 min`;
+	await openLiveBoard(page, `/?q=${encodeURIComponent(ir)}`);
+	const card = page.locator(`[data-ticket-id="${incidentId}"]`);
+	await card.getByRole('button', { name: 'Acknowledge' }).click();
+	await expect(card).toHaveCount(0);
+
+	// Every failure still under the incident moved with it (the split one did not).
+	const children = async () => {
+		const res = await request.get(`/api/tickets?incident=${incidentId}&limit=200`);
+		return ((await res.json()) as { items: { id: string; status: string }[] }).items;
+	};
+	await expect
+		.poll(async () => (await children()).filter((c) => c.status !== 'in_progress').length, {
+			timeout: 30_000
+		})
+		.toBe(0);
+	const grouped = await children();
+	expect(grouped).toHaveLength(198);
+	const split = await request.get(`/api/tickets/${childId}`);
+	expect(((await split.json()) as { ticket: { status: string } }).ticket.status).toBe('open');
+
+	// The audit trail: why the incident opened, and each failure acknowledged through it.
+	await page.goto(`/audit?ticket_id=${encodeURIComponent(incidentId)}`);
+	await expect(page.getByRole('row', { name: /Incident Opened/ })).toContainText(reason);
+	await page.goto(`/audit?ticket_id=${encodeURIComponent(grouped[0]!.id)}`);
+	await expect(
+		page
+			.getByRole('row', { name: /Acknowledged/ })
+			.filter({ hasText: `With its incident ${incidentId}` })
+	).toHaveCount(1);
+
+	// The CSV of the In progress tab: the incident with its count and reason, each failure with its incident.
+	await openLiveBoard(page, `/?status=in_progress&q=${encodeURIComponent(ir)}`);
+	const downloading = page.waitForEvent('download');
+	await page.getByTestId('export-csv').click();
+	const download = await downloading;
+	const [header = [], ...rows] = readCsv(await readFile(await download.path(), 'utf8'));
+	const col = (name: string) => {
+		expect(header).toContain(name);
+		return header.indexOf(name);
+	};
+	const incidentRow = rows.find((r) => r[col('id')] === incidentId);
+	expect(incidentRow?.[col('incident_children')]).toBe('198');
+	expect(incidentRow?.[col('grouped_reason')]).toBe(reason);
+	expect(incidentRow?.[col('incident_id')]).toBe('');
+	const childRows = rows.filter((r) => r[col('id')] !== incidentId);
+	expect(childRows).toHaveLength(198);
+	for (const r of childRows) {
+		expect(r[col('incident_id')]).toBe(incidentId);
+		expect(r[col('grouped_reason')]).toBe(reason);
+	}
 });
 
 test('the admin sets grouping on a form checked by the API schema', async ({ page, request }) => {
