@@ -166,6 +166,8 @@ export interface ShotOptions {
 	element?: Locator;
 	/** Runs after each resize, before the shot (charts redraw). */
 	settle?: () => Promise<void>;
+	/** False: only what the screen shows (a board of hundreds of cards), not the whole page. */
+	fullPage?: boolean;
 }
 
 /**
@@ -176,7 +178,7 @@ export async function screenshotBoth(
 	page: Page,
 	name: string,
 	theme: string,
-	{ element, settle }: ShotOptions = {}
+	{ element, settle, fullPage = true }: ShotOptions = {}
 ): Promise<void> {
 	for (const viewport of [DESKTOP, PHONE]) {
 		await page.setViewportSize(viewport);
@@ -195,7 +197,7 @@ export async function screenshotBoth(
 			: undefined;
 		await page.screenshot({
 			path: `${SCREENSHOTS}/${name}-${viewport.width}-${theme}.png`,
-			fullPage: true,
+			fullPage,
 			clip,
 			animations: 'disabled'
 		});
