@@ -270,6 +270,21 @@ test('a compact table shows one line a ticket and is remembered for the user on 
 		// The header stays in view while scrolled.
 		await page.evaluate(() => window.scrollTo(0, 400));
 		await expect(page.getByTestId('board-header')).toBeInViewport();
+		// On a phone the long pipeline name is cut short inside its cell, never drawn under the next.
+		await page.setViewportSize({ width: 390, height: 844 });
+		const first = page.getByTestId('ticket-row').first();
+		const name = first.getByRole('link', { name: /first_with_a_rather_long/ });
+		const ack = first.getByRole('button', { name: /^Acknowledge/ });
+		await expect
+			.poll(async () => {
+				const [n, a] = [await name.boundingBox(), await ack.boundingBox()];
+				return n && a ? n.x + n.width <= a.x : false;
+			})
+			.toBe(true);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+			390
+		);
+		await page.setViewportSize({ width: 1920, height: 1080 });
 
 		// The same person on another machine: a session of its own, nothing shared but the account.
 		const signIn = await other.request.post('/api/auth/login', { data: E2E.admin });
