@@ -24,7 +24,10 @@ process.env.BODY_SIZE_LIMIT ??= String(1024 * 1024 + 64 * 1024);
 const STATIC_CSP =
 	"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const httpServer = createServer();
+// Behind a load balancer (several instances), a connection it keeps open must not be closed
+// by Vigil first: a request sent on it just as Node's 5 s idle timer fires is reset (the
+// balancer answers 502, a scheduler sees ECONNRESET). Longer than the common balancers' 60 s.
+const httpServer = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 });
 const io = attachSocketServer(httpServer);
 // Importing the handler runs SvelteKit's init hook: database, migrations, jobs.
 const { handler } = (await import(pathToFileURL(path.join(root, 'build/handler.js')).href)) as {

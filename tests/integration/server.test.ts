@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketDto } from '../../src/lib/contracts/tickets.ts';
@@ -62,6 +63,27 @@ describe('the running server', () => {
 		expect(tb!.id).toBe(ticket_id);
 		expect(ta!.pipeline).toBe('dag_marketing_spend.load_google_ads');
 	});
+
+	it("keeps an idle keep-alive connection open past Node's 5 s default, as a load balancer expects", async () => {
+		// A balancer reuses its connections for up to a minute; one Vigil closed first would
+		// reset the next request sent on it.
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const get = () =>
+			new Promise<{ status: number; reused: boolean }>((resolve, reject) => {
+				const req = http.get(`${server.url}/healthz`, { agent }, (res) => {
+					res.resume();
+					res.on('end', () => resolve({ status: res.statusCode!, reused: req.reusedSocket }));
+				});
+				req.on('error', reject);
+			});
+		try {
+			expect(await get()).toEqual({ status: 200, reused: false });
+			await new Promise((r) => setTimeout(r, 6000));
+			expect(await get()).toEqual({ status: 200, reused: true });
+		} finally {
+			agent.destroy();
+		}
+	}, 20_000);
 
 	it('refuses a socket without a session', async () => {
 		const s = socket({});
