@@ -6,7 +6,7 @@
  * reload. A server of this test's own, so the run's shared server stays up.
  */
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,9 @@ test('the ticket page survives a real server restart and catches up without a re
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
 	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vigil-e2e-restart-'));
+	// As start-server.ts: run as root, the embedded PostgreSQL runs as another user, which
+	// must reach its directory inside this one (mkdtemp makes it 0700).
+	await chmod(dataDir, 0o755);
 	const db = await freshDatabase(`vigil_e2e_restart_${process.pid}`);
 	const start = async () => {
 		const child = spawnVigil({ port, databaseUrl: db.url, dataDir });
