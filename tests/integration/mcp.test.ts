@@ -675,7 +675,8 @@ describe('MCP over Streamable HTTP', () => {
 		} finally {
 			await pool.end();
 		}
-		const left = await sql(`select id from mcp_calls where session_id = $1`, [session]);
+		// In id order: without one PostgreSQL returns the rows in whatever order it finds them.
+		const left = await sql(`select id from mcp_calls where session_id = $1 order by id`, [session]);
 		expect(left.rows.map((r) => r.id)).toEqual(rows.slice(1).map((r) => r.id));
 		const schedule = await sql(`select cron from pgboss.schedule where name = 'mcp.prune-calls'`);
 		expect(schedule.rows).toEqual([{ cron: '47 * * * *' }]);
