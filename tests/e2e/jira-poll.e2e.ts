@@ -73,8 +73,9 @@ test('an admin switches Jira to polling; an issue closed in Jira without a webho
 	browser,
 	request
 }) => {
-	// The first poll waits for the minute tick; an outage and its recovery take two intervals more.
-	test.setTimeout(240_000);
+	// The first poll goes when polling is saved, then one every 10 s; an outage and its
+	// recovery take a few intervals more (the retries back off).
+	test.setTimeout(180_000);
 
 	await page.goto('/admin/connections');
 	await hydrated(page);
@@ -99,7 +100,7 @@ test('an admin switches Jira to polling; an issue closed in Jira without a webho
 	const key = (await ticketOf(request, id)).jira_key!;
 	jira.transitionAs(STANDIN_PEOPLE.marco, key, 'Done');
 	await expect
-		.poll(async () => (await ticketOf(request, id)).status, { timeout: 90_000 })
+		.poll(async () => (await ticketOf(request, id)).status, { timeout: 30_000 })
 		.toBe('closed');
 	expect(jira.requestsTo('searchAndReconsileIssuesUsingJql').length).toBeGreaterThan(0);
 

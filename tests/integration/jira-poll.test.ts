@@ -2,6 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handleJiraWebhook } from '../../src/lib/server/http/jira-webhook.ts';
 import { JiraError } from '../../src/lib/server/jira/client.ts';
 import { pollJira, pollJob, pollState } from '../../src/lib/server/jira/poll.ts';
+import {
+	saveConnectionSettings,
+	type ConnectionBody
+} from '../../src/lib/server/connections/settings.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { startTestRuntime } from '../support/db.ts';
 import {
@@ -397,5 +401,42 @@ describe('an issue updated while a poll pages through the results', () => {
 			20_000
 		);
 		expect((await pollState(rt.pool))?.watermark?.getTime()).toBe(t0 + 600_000);
+	});
+});
+
+describe('switching polling on in the connection settings', () => {
+	let jira: JiraStandin;
+	let rt: Runtime;
+
+	beforeAll(async () => {
+		jira = await startJiraStandin({ mode: 'cloud', now: jiraNow });
+		rt = await start(jira, { schedulePolls: true });
+	});
+	afterAll(async () => {
+		await rt?.stop();
+		await jira?.close();
+	});
+
+	it('polls within seconds of the save, not at the next minute tick', async () => {
+		// Saved early in a minute, so the minute tick cannot be what polls within the wait below.
+		const second = new Date().getUTCSeconds();
+		if (second > 45) await new Promise((r) => setTimeout(r, (61 - second) * 1000));
+		const stored = await rt.pool.query(`select config from connections where kind = 'jira'`);
+		const config = stored.rows[0].config as Record<string, string>;
+		const savedAt = Date.now();
+		await saveConnectionSettings(rt, 'jira', {
+			...config,
+			syncMode: 'polling',
+			pollIntervalSeconds: '30'
+		} as ConnectionBody<'jira'>);
+		const state = await eventually(
+			() => pollState(rt.pool),
+			(s) => s?.finishedAt != null,
+			10_000
+		);
+		expect(state!.lastError).toBeNull();
+		expect(state!.finishedAt!.getTime() - savedAt).toBeLessThan(10_000);
+		expect(jira.requestsTo('searchAndReconsileIssuesUsingJql')).toHaveLength(1);
+		expect(jira.violations).toEqual([]);
 	});
 });

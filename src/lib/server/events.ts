@@ -18,6 +18,8 @@ export interface DomainEvents {
 	'auth:revoked': AuthRevoked;
 	/** A user's role changed: whatever they hold open re-authenticates with the new role. */
 	'auth:changed': { userId: string };
+	/** An admin saved a connection's settings (what is not secret: kind and config). */
+	'connection:saved': { kind: string; config: Record<string, string> };
 }
 export interface AuthRevoked {
 	/** Every credential of this user (deleted). */

@@ -10,6 +10,7 @@ import {
 import type { ConnectionKind } from './entities.ts';
 import type { Pool } from '../db/pool.ts';
 import { ApiError, invalidFields } from '../errors.ts';
+import { publish } from '../events.ts';
 
 /** What reading and saving settings needs: the pool and the key that seals secrets. */
 export interface ConnectionDeps {
@@ -308,6 +309,7 @@ export async function saveConnectionSettings<K extends ConnectionKind>(
 	if (problems.length > 0) throw invalidFields(problems);
 
 	await saveConnection(deps.pool, deps.secretKey, kind, { config, secrets }, { newSite: moved });
+	publish('connection:saved', { kind, config });
 	const views = await listConnections(deps);
 	return views.find((v) => v.kind === kind) as ConnectionView;
 }

@@ -151,6 +151,26 @@ export async function startJira(
 		if (opts.schedulePolls ?? true)
 			await boss.schedule('jira.poll', '* * * * *', {}, { singletonKey: 'jira' });
 	}
+	// Polling switched on (or its interval changed): the first poll goes now, not at the next
+	// minute's tick. A second later, so every instance has re-read the saved settings (NOTIFY);
+	// should one not have, the poll finds polling off and the tick starts the chain as before.
+	const offSaved =
+		opts.workers !== false && (opts.schedulePolls ?? true)
+			? subscribe('connection:saved', ({ kind, config }) => {
+					if (kind !== 'jira' || (config.syncMode ?? 'webhooks') === 'webhooks') return;
+					pool
+						.query(`update jira_poll_state set next_poll_at = null where kind = 'jira'`)
+						.then(() =>
+							send(
+								boss,
+								'jira.poll',
+								{},
+								{ startAfter: new Date(Date.now() + 1000), singletonKey: 'jira' }
+							)
+						)
+						.catch((err: unknown) => log.error({ err }, 'Jira: could not start polling'));
+				})
+			: () => {};
 	const dropEventSource = setJiraEventSource(() => eventMetrics(pool));
 
 	// Domain events fire after the commit, in this process; the job re-reads the trail
@@ -180,6 +200,7 @@ export async function startJira(
 		lookup,
 		stop() {
 			off();
+			offSaved();
 			dropEventSource();
 		}
 	};
