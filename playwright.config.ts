@@ -1,22 +1,54 @@
-import { defineConfig } from '@playwright/test';
-
-const PORT = Number(process.env.E2E_PORT ?? 3199);
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 
 /**
  * End-to-end tests in Debian's Chromium (never a downloaded browser), against
  * the production build served by server/index.ts on a fresh database.
+ *
+ * Two lanes run side by side, each with a server and a database of its own and one
+ * worker: most of a browser test's time is waiting (a socket, a timer, a stand-in's
+ * outage), so two halves on two cores take about half as long, and no test sees
+ * another lane's tickets or settings. Within a lane, files run one after another as
+ * before (they share the lane's Jira, Slack and SLA settings). Lane B takes the files
+ * listed here, chosen so both lanes take about as long; lane A takes the rest.
  */
+const BASE_PORT = Number(process.env.E2E_PORT ?? 3199);
+const LANE_B = ['alerts.e2e.ts', 'databricks-error.e2e.ts', 'incidents.e2e.ts', 'oncall.e2e.ts'];
+
+const lanes = [
+	{ name: 'a', port: BASE_PORT, testIgnore: LANE_B.map((f) => `**/${f}`) },
+	{ name: 'b', port: BASE_PORT + 1, testMatch: LANE_B.map((f) => `**/${f}`) }
+];
+
+const projects: PlaywrightTestConfig['projects'] = lanes.flatMap((lane) => {
+	const baseURL = `http://127.0.0.1:${lane.port}`;
+	const adminState = `test-results/e2e/.auth/admin-${lane.name}.json`;
+	return [
+		{
+			name: `setup-${lane.name}`,
+			testMatch: /auth\.setup\.ts/,
+			metadata: { adminState },
+			use: { baseURL }
+		},
+		{
+			name: `lane-${lane.name}`,
+			dependencies: [`setup-${lane.name}`],
+			testMatch: lane.testMatch ?? /.*\.e2e\.ts/,
+			testIgnore: lane.testIgnore,
+			workers: 1,
+			use: { baseURL, storageState: adminState }
+		}
+	];
+});
+
 export default defineConfig({
 	testDir: 'tests/e2e',
-	testMatch: /.*\.e2e\.ts/,
 	outputDir: 'test-results/e2e',
 	fullyParallel: false,
-	workers: 1,
+	workers: lanes.length,
 	retries: 0,
 	timeout: 60_000,
 	reporter: [['list']],
 	use: {
-		baseURL: `http://127.0.0.1:${PORT}`,
 		screenshot: 'only-on-failure',
 		trace: 'retain-on-failure',
 		launchOptions: {
@@ -33,23 +65,16 @@ export default defineConfig({
 			]
 		}
 	},
-	projects: [
-		{ name: 'setup', testMatch: /auth\.setup\.ts/ },
-		{
-			name: 'chromium',
-			dependencies: ['setup'],
-			use: { storageState: 'test-results/e2e/.auth/admin.json' }
-		}
-	],
-	webServer: {
+	projects,
+	webServer: lanes.map((lane) => ({
 		command: `node tests/e2e/start-server.ts`,
-		url: `http://127.0.0.1:${PORT}/healthz`,
-		env: { E2E_PORT: String(PORT) },
+		url: `http://127.0.0.1:${lane.port}/healthz`,
+		env: { E2E_PORT: String(lane.port) },
 		reuseExistingServer: false,
 		timeout: 120_000,
-		stdout: 'pipe',
-		stderr: 'pipe',
+		stdout: 'pipe' as const,
+		stderr: 'pipe' as const,
 		// The embedded database must be stopped cleanly, not killed.
-		gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 }
-	}
+		gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 15_000 }
+	}))
 });

@@ -1,7 +1,7 @@
 import { expect, test as setup } from '@playwright/test';
 import { E2E } from './env.ts';
 
-/** Signs in once through the real form; the other tests reuse the session. */
+/** Signs in once per lane through the real form; the lane's tests reuse the session. */
 setup('sign in as admin', async ({ page }) => {
 	await page.goto('/');
 	await expect(page).toHaveURL(/\/login/);
@@ -12,5 +12,6 @@ setup('sign in as admin', async ({ page }) => {
 	await expect(page.getByLabel('E-mail')).toHaveValue(E2E.admin.email);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page).toHaveURL(/\/$/);
-	await page.context().storageState({ path: 'test-results/e2e/.auth/admin.json' });
+	const { adminState } = setup.info().project.metadata as { adminState: string };
+	await page.context().storageState({ path: adminState });
 });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { E2E } from './env.ts';
 import {
-	ADMIN_STATE,
+	adminState,
 	countOf,
 	expectNotReloaded,
 	markDocument,
@@ -50,7 +50,7 @@ test('acknowledging in one browser moves the card live in another', async ({
 	// Browser B watches both tabs, each in its own page, and never reloads.
 	const other = await browser.newContext({
 		baseURL: test.info().project.use.baseURL,
-		storageState: ADMIN_STATE
+		storageState: adminState()
 	});
 	try {
 		const watchOpen = await other.newPage();

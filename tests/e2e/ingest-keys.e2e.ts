@@ -4,7 +4,7 @@
  * "off" lifts it. Screenshots of the keys page at 1440 and 390 px, dark and light.
  */
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { ADMIN_STATE, hydrated, uniqueWord } from './support.ts';
+import { adminState, hydrated, uniqueWord } from './support.ts';
 
 const OUT = 'test-results/screenshots';
 const PHONE = { width: 390, height: 844 };
@@ -25,7 +25,7 @@ async function send(request: APIRequestContext, key: string, runId: string) {
 async function eachTheme(browser: Browser, work: (page: Page, theme: string) => Promise<void>) {
 	const baseURL = test.info().project.use.baseURL!;
 	for (const theme of ['dark', 'light']) {
-		const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
+		const context = await browser.newContext({ baseURL, storageState: adminState() });
 		if (theme === 'light')
 			await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
 		try {

@@ -106,6 +106,8 @@ test('under the manual policy a drift waits as a conflict, and one click lets Ji
 	request
 }) => {
 	await page.goto('/admin/connections/jira/conflicts');
+	// Before hydration the radio is the server-rendered one: a click on it is undone by Svelte.
+	await hydrated(page);
 	await page.getByRole('radio', { name: /^Manual/ }).check();
 	await page.getByRole('button', { name: 'Save' }).click();
 	await expect(page.getByText('Saved: the next run uses it.')).toBeVisible();

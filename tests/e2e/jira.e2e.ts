@@ -16,7 +16,7 @@ import {
 	type JiraStandin
 } from '../support/jira-standin.ts';
 import {
-	ADMIN_STATE,
+	adminState,
 	expectNotReloaded,
 	markDocument,
 	openLiveBoard,
@@ -105,7 +105,7 @@ test('an Azure Monitor failure gets a Jira issue live, and Done in Jira closes t
 }) => {
 	const closedBoard = await browser.newContext({
 		baseURL: test.info().project.use.baseURL,
-		storageState: ADMIN_STATE
+		storageState: adminState()
 	});
 	try {
 		const closed = await closedBoard.newPage();

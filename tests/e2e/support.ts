@@ -8,8 +8,15 @@ import {
 } from '@playwright/test';
 import { E2E } from './env.ts';
 
-/** Where auth.setup.ts saved the admin session (playwright.config.ts reuses it). */
-export const ADMIN_STATE = 'test-results/e2e/.auth/admin.json';
+/**
+ * Where auth.setup.ts saved the admin session of this test's lane (each lane has its own
+ * server and database, so its own session; playwright.config.ts sets it per project).
+ */
+export function adminState(): string {
+	const state = test.info().project.use.storageState;
+	if (typeof state !== 'string') throw new Error('this project has no admin session file');
+	return state;
+}
 
 export type Endpoint = 'generic' | 'azure-monitor' | 'databricks';
 export type Action = 'acknowledge' | 'resolve' | 'reopen';
@@ -155,7 +162,7 @@ export const PHONE = { width: 390, height: 844 };
 /** A browser context signed in as the admin, in the dark or light theme. */
 export async function themedAdminContext(browser: Browser, theme: 'dark' | 'light') {
 	const baseURL = test.info().project.use.baseURL!;
-	const context = await browser.newContext({ baseURL, storageState: ADMIN_STATE });
+	const context = await browser.newContext({ baseURL, storageState: adminState() });
 	if (theme === 'light')
 		await context.addCookies([{ name: 'vigil_theme', value: 'light', url: baseURL }]);
 	return context;
