@@ -119,12 +119,15 @@ test('under the manual policy a drift waits as a conflict, and one click lets Ji
 	await page.getByRole('button', { name: 'Reconcile now' }).click();
 	await expect(page.getByText('Queued: the run starts in a moment')).toBeVisible();
 	const conflict = page.locator(`[data-conflict="${id}"]`);
+	// The conflict is stored while the run goes on; the run's summary when it ends.
 	await expect(async () => {
 		await page.reload();
 		await expect(conflict).toBeVisible({ timeout: 1000 });
+		await expect(page.getByTestId('reconcile-last-run')).toContainText('Conflicts', {
+			timeout: 1000
+		});
 	}).toPass({ timeout: 20_000 });
 	await expect(conflict).toContainText(`Vigil says open, ${key} is Done`);
-	await expect(page.getByTestId('reconcile-last-run')).toContainText('Conflicts');
 
 	await conflict.getByRole('button', { name: /Jira wins/ }).click();
 	await expect(page.getByText(`${id} now follows ${key} (Done)`)).toBeVisible();
