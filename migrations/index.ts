@@ -26,6 +26,7 @@ import { Migration20261130010000_user_preferences } from './Migration20261130010
 import { Migration20261130020000_analytics_hours } from './Migration20261130020000_analytics_hours.ts';
 import { Migration20261130030000_filter_indexes } from './Migration20261130030000_filter_indexes.ts';
 import { Migration20261130040000_unresolved_reads } from './Migration20261130040000_unresolved_reads.ts';
+import { Migration20261201010000_gin_pending_list } from './Migration20261201010000_gin_pending_list.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -88,5 +89,9 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261130040000_unresolved_reads',
 		class: Migration20261130040000_unresolved_reads
+	},
+	{
+		name: 'Migration20261201010000_gin_pending_list',
+		class: Migration20261201010000_gin_pending_list
 	}
 ];
