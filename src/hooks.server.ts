@@ -87,10 +87,11 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	event.locals.via = null;
 	event.locals.sessionToken = null;
 	event.locals.tokenId = null;
-	const em = runtime().em();
+	// A request without credentials (every webhook) needs no unit of work: forked only when used.
+	const em = () => runtime().em();
 	const header = event.request.headers.get('authorization');
 	if (header?.startsWith('Bearer ')) {
-		const principal = await tokenPrincipal(em, header.slice(7).trim());
+		const principal = await tokenPrincipal(em(), header.slice(7).trim());
 		if (principal) {
 			event.locals.user = principal.user;
 			event.locals.via = 'token';
@@ -98,7 +99,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 		}
 	} else {
 		const token = event.cookies.get(SESSION_COOKIE);
-		const session = token ? await validateSession(em, token) : null;
+		const session = token ? await validateSession(em(), token) : null;
 		if (session && token) {
 			event.locals.user = session.user;
 			event.locals.via = 'session';
