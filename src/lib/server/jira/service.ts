@@ -151,9 +151,11 @@ export async function startJira(
 		if (opts.schedulePolls ?? true)
 			await boss.schedule('jira.poll', '* * * * *', {}, { singletonKey: 'jira' });
 	}
-	// Polling switched on (or its interval changed): the first poll goes now, not at the next
-	// minute's tick. A second later, so every instance has re-read the saved settings (NOTIFY);
-	// should one not have, the poll finds polling off and the tick starts the chain as before.
+	// The connection saved with polling on (switched on, a new interval): the next poll goes
+	// now, not at the next minute's tick or after the old interval. A second later, so every
+	// instance has re-read the saved settings (NOTIFY); should one not have, the poll finds
+	// polling off and the tick starts the chain as before. A poll already queued (one per
+	// connection) is kept, and polls when it is due as it finds no next_poll_at.
 	const offSaved =
 		opts.workers !== false && (opts.schedulePolls ?? true)
 			? subscribe('connection:saved', ({ kind, config }) => {
