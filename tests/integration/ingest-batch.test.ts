@@ -8,7 +8,9 @@ import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import { createIngestBatcher, type NewFailure } from '../../src/lib/server/ingest/batch.ts';
 import { Sanitizer } from '../../src/lib/server/ingest/storable.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
+import { invalidateIngestSettings } from '../../src/lib/server/routing/cache.ts';
 import { startTestRuntime } from '../support/db.ts';
+import { eventually } from '../support/tickets.ts';
 import { fixture } from '../support/fixtures.ts';
 import { webhookRequest } from '../support/http.ts';
 
@@ -65,24 +67,36 @@ describe('concurrent webhooks committed together (group commit)', () => {
 			expect(e.outcome).toBe('created');
 			expect(JSON.parse(e.body).run_id).toBe(runOf.get(e.ticket_id));
 		}
+		// Born triaged (no AI, no enrichment): no job names a ticket, no triage job at all.
 		const jobs = await rt.pool.query(
-			`select name, count(*)::int as n, count(distinct data->>'ticketId')::int as tickets
-			from pgboss.job where data->>'ticketId' = any($1) group by name order by name`,
+			`select name from pgboss.job where data->>'ticketId' = any($1)`,
 			[ids]
 		);
-		// Born triaged (no AI, no enrichment): a breach timer each and no triage job.
-		expect(jobs.rows).toEqual([{ name: 'sla.check-breach', n: 200, tickets: 200 }]);
+		expect(jobs.rows).toEqual([]);
 		const triage = await rt.pool.query(
 			`select triage_status, count(*)::int as n from tickets where id = any($1) group by 1`,
 			[ids]
 		);
 		expect(triage.rows).toEqual([{ triage_status: 'offline_only', n: 200 }]);
+		// Every ticket's deadline has a breach timer at that instant: one per deadline of a
+		// batch, far fewer than one per ticket.
 		const timers = await rt.pool.query(
-			`select count(*)::int as n from pgboss.job j join tickets t on t.id = j.data->>'ticketId'
-			where j.name = 'sla.check-breach' and t.id = any($1) and j.start_after = t.sla_deadline`,
+			`select count(*) filter (where exists (
+					select 1 from pgboss.job j where j.name = 'sla.check-breach'
+						and j.data->>'ticketId' is null and j.start_after = t.sla_deadline))::int as covered,
+				count(distinct t.sla_deadline)::int as deadlines
+			from tickets t where t.id = any($1)`,
 			[ids]
 		);
-		expect(timers.rows[0].n).toBe(200);
+		expect(timers.rows[0].covered).toBe(200);
+		const armed = await rt.pool.query(
+			`select count(*)::int as n from pgboss.job
+			where name = 'sla.check-breach' and data->>'ticketId' is null
+				and start_after in (select sla_deadline from tickets where id = any($1))`,
+			[ids]
+		);
+		expect(armed.rows[0].n).toBeLessThan(200);
+		expect(armed.rows[0].n).toBeGreaterThanOrEqual(timers.rows[0].deadlines);
 	});
 
 	it('keeps deduplication exact when one run races among others in the same batches', async () => {
@@ -209,5 +223,58 @@ describe('key lookups of concurrent webhooks', () => {
 		);
 		expect(after).toEqual(Array(20).fill(null));
 		expect((await before).every((k) => k?.id === key.id)).toBe(true);
+	});
+});
+
+describe('the breach timers of a batch', () => {
+	let live: Runtime;
+	beforeAll(async () => {
+		live = await startTestRuntime({}, { poolSize: 10 });
+	});
+	afterAll(async () => live?.stop());
+
+	it('breach every ticket of a storm at its deadline, once, with one timer per deadline', async () => {
+		// Straight in SQL: the API allows one minute at the least.
+		await live.pool.query(`update sla_policies set seconds = 2`);
+		invalidateIngestSettings();
+		const answers = await Promise.all(
+			Array.from({ length: 40 }, (_, i) =>
+				handleWebhook(
+					live,
+					'generic',
+					webhookRequest('generic', generic(`batch-breach-${i}`)),
+					'req-breach'
+				).then((r) => r.json() as Promise<{ ticket_id: string }>)
+			)
+		);
+		const ids = answers.map((a) => a.ticket_id);
+		const armed = await live.pool.query(
+			`select count(*)::int as n from pgboss.job where name = 'sla.check-breach'`
+		);
+		expect(armed.rows[0].n).toBeLessThan(40);
+		const breached = await eventually(
+			async () =>
+				(
+					await live.pool.query(
+						`select id, sla_status, sla_deadline from tickets where id = any($1)`,
+						[ids]
+					)
+				).rows,
+			(rows) => rows.every((r) => r.sla_status === 'Breached'),
+			20_000
+		);
+		expect(breached).toHaveLength(40);
+		const audits = await live.pool.query(
+			`select ticket_id, count(*)::int as n, min(at) as at from audit_log
+			where action = 'SLA Breached' and ticket_id = any($1) group by ticket_id`,
+			[ids]
+		);
+		expect(audits.rows).toHaveLength(40);
+		const deadlineOf = new Map(breached.map((r) => [r.id, r.sla_deadline.getTime()]));
+		for (const a of audits.rows) {
+			expect(a.n).toBe(1);
+			// Not before its deadline.
+			expect(a.at.getTime()).toBeGreaterThanOrEqual(deadlineOf.get(a.ticket_id)!);
+		}
 	});
 });

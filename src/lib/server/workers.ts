@@ -4,8 +4,8 @@ import type { DatabricksClient } from './databricks/client.ts';
 import type { EnrichOptions } from './databricks/enrich.ts';
 import { runEnrichment } from './databricks/worker.ts';
 import type { Pool } from './db/pool.ts';
-import { work } from './jobs/boss.ts';
-import { markBreached } from './tickets/lifecycle.ts';
+import { send, work } from './jobs/boss.ts';
+import { markBreached, markDueBreached } from './tickets/lifecycle.ts';
 import { publish } from './events.ts';
 import { recountIncident } from './incidents/grouping.ts';
 import { log } from './log.ts';
@@ -80,11 +80,15 @@ export async function registerWorkers(deps: WorkerDeps): Promise<void> {
 			data.ticketId
 		)
 	);
-	// The durable breach timer: a job per ticket with `startAfter` at the deadline, stored in
-	// PostgreSQL, so it fires after restarts and on any instance. markBreached re-checks the
+	// The durable breach timer: a job with `startAfter` at the deadline, stored in PostgreSQL,
+	// so it fires after restarts and on any instance. A ticket's own, or an ingest batch's
+	// (one per deadline in the batch: every ticket due by then). markBreached re-checks each
 	// ticket, so a stale timer (acknowledged, or re-armed for a new priority) is harmless.
 	await work(boss, 'sla.check-breach', async (data) => {
-		await markBreached(pool, data.ticketId);
+		if (data.ticketId) await markBreached(pool, data.ticketId);
+		else if (await markDueBreached(pool))
+			// More were due than one run marks: the rest right away, in a job of their own.
+			await send(boss, 'sla.check-breach', { deadline: data.deadline });
 	});
 	// An incident's count and priority after failures joined it (incidents/grouping.ts).
 	await work(boss, 'incidents.recount', async (data) => {

@@ -5,7 +5,12 @@
 export interface QueuePayloads {
 	'triage.analyze': { ticketId: string };
 	'databricks.enrich-run': { ticketId: string };
-	'sla.check-breach': { ticketId: string; deadline: string };
+	/**
+	 * With a ticket: its own timer (a priority change, a split, a failure written alone).
+	 * Without: the timer of an ingest batch, one per deadline in it, which marks every ticket
+	 * on its own clock that is past its deadline by then.
+	 */
+	'sla.check-breach': { ticketId?: string; deadline: string };
 	/** An incident counts its grouped failures again (and takes the most urgent one's priority). */
 	'incidents.recount': { incidentId: string };
 	/** `rateLimited` counts the 429s this delivery has waited out so far. */

@@ -337,6 +337,26 @@ export function markBreached(pool: Pool, id: string): Promise<ChangeResult> {
 	});
 }
 
+/** Most tickets one run of a batch's breach timer marks; the rest go to the next run. */
+const DUE_PER_RUN = 500;
+
+/**
+ * The breach timer of an ingest batch: marks every open ticket on its own clock whose
+ * deadline has passed (each through markBreached, so each once, whoever gets there first).
+ * True when more may be due than this run marked.
+ */
+export async function markDueBreached(pool: Pool): Promise<boolean> {
+	const due = await pool.query<{ id: string }>(
+		`select id from tickets
+		where status = 'open' and sla_status = 'Pending' and incident_id is null
+			and sla_deadline <= $1
+		order by sla_deadline limit ${DUE_PER_RUN}`,
+		[new Date()]
+	);
+	for (const { id } of due.rows) await markBreached(pool, id);
+	return due.rows.length === DUE_PER_RUN;
+}
+
 /**
  * A priority change re-computes the deadline from the ticket's creation and
  * arms a new breach timer (the old one finds nothing to do when it fires).
