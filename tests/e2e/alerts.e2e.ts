@@ -17,7 +17,7 @@ import {
 	expectNotReloaded,
 	openLiveBoard,
 	postGeneric,
-	setSlaPolicy,
+	withSla,
 	ticketAction,
 	ticketCard,
 	uniqueWord
@@ -191,13 +191,9 @@ test('the tab title counts breached tickets, live', async ({ page, request }) =>
 	await openLiveBoard(page);
 	await markDocument(page);
 	const word = uniqueWord('late');
-	const previous = await setSlaPolicy(request, { P1: 60, P2: 60, P3: 60, P4: 60 });
-	let id: string;
-	try {
-		id = await post(request, `hr_${word}.sync_workday`, 'Task exited with return code 1');
-	} finally {
-		await setSlaPolicy(request, previous);
-	}
+	const id = await withSla(request, 60, () =>
+		post(request, `hr_${word}.sync_workday`, 'Task exited with return code 1')
+	);
 	/** The title says what the server counts now (and nothing about breaches at zero). */
 	const titleMatchesServer = async () => {
 		const n = await openBreached();

@@ -6,7 +6,7 @@ import {
 	expectNotReloaded,
 	markDocument,
 	openLiveBoard,
-	setSlaPolicy,
+	withSla,
 	tabCount,
 	ticketCard,
 	ticketLedger,
@@ -178,19 +178,8 @@ test('the Open tab lists what needs a human first: breached on top, live tickets
 	request
 }) => {
 	const word = uniqueWord('urgent');
-	const post = async (tag: string, seconds: number) => {
-		const previous = await setSlaPolicy(request, {
-			P1: seconds,
-			P2: seconds,
-			P3: seconds,
-			P4: seconds
-		});
-		try {
-			return await tickets.post(request, { pipeline: `ops_${word}.${tag}` });
-		} finally {
-			await setSlaPolicy(request, previous);
-		}
-	};
+	const post = (tag: string, seconds: number) =>
+		withSla(request, seconds, () => tickets.post(request, { pipeline: `ops_${word}.${tag}` }));
 	// Created in this order; due in the order soon (1 min), mid (10 min), late (1 h).
 	const soon = await post('soon', 60);
 	const late = await post('late', 3600);

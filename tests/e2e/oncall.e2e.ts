@@ -13,7 +13,7 @@ import {
 	openLiveBoard,
 	postGeneric,
 	screenshotBoth,
-	setSlaPolicy,
+	withSla,
 	themedAdminContext,
 	ticketCard,
 	uniqueWord
@@ -64,15 +64,12 @@ async function stormDelivery(request: APIRequestContext, i: number): Promise<str
 test.beforeAll(async ({ request }) => {
 	test.setTimeout(300_000);
 	// Five tickets with a one-minute SLA, a second apart: they breach in this order.
-	const previous = await setSlaPolicy(request, { P1: 60, P2: 60, P3: 60, P4: 60 });
-	try {
+	await withSla(request, 60, async () => {
 		for (let i = 0; i < 5; i++) {
 			breached.push(await post(request, `late_${word}.load_${i}`, ERRORS[i % ERRORS.length]!));
 			await new Promise((r) => setTimeout(r, 1000));
 		}
-	} finally {
-		await setSlaPolicy(request, previous);
-	}
+	});
 	// A few hundred more on the normal SLA, newer than the breached ones.
 	for (let batch = 0; batch < 12; batch++)
 		await Promise.all(
@@ -176,13 +173,9 @@ test('with 250 open tickets and a storm, the breached ones are the first cards, 
 		});
 	const before = await underMouse();
 	expect(before.id).toBeTruthy();
-	const previous = await setSlaPolicy(request, { P1: 120, P2: 120, P3: 120, P4: 120 });
-	let urgent: string;
-	try {
-		urgent = await post(request, `late_${word}.arrived_now`, 'Task exited with return code 1');
-	} finally {
-		await setSlaPolicy(request, previous);
-	}
+	const urgent = await withSla(request, 120, () =>
+		post(request, `late_${word}.arrived_now`, 'Task exited with return code 1')
+	);
 	await expect(ticketCard(page, urgent)).toHaveCount(1);
 	const header = page.getByTestId('board-header');
 	await expect(header).toBeInViewport();

@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { setSlaPolicy, ticketAction, ticketCard, ticketLedger, uniqueWord } from './support.ts';
+import { withSla, ticketAction, ticketCard, ticketLedger, uniqueWord } from './support.ts';
 
 const tickets = ticketLedger();
 test.afterAll(async ({ request }) => tickets.tidy(request));
@@ -21,13 +21,9 @@ test('the SLA timer ticks every second, turns yellow in the last 25 % of its SLA
 	request
 }) => {
 	// A three-minute SLA for this ticket only: tickets keep the deadline they were created with.
-	const previous = await setSlaPolicy(request, { P1: 180, P2: 180, P3: 180, P4: 180 });
-	let id: string;
-	try {
-		id = await tickets.post(request, { pipeline: `billing_${uniqueWord('sla')}.refresh_invoices` });
-	} finally {
-		await setSlaPolicy(request, previous);
-	}
+	const id = await withSla(request, 180, () =>
+		tickets.post(request, { pipeline: `billing_${uniqueWord('sla')}.refresh_invoices` })
+	);
 
 	// The browser's clock is fake; the server's clock, as the board measures it, moves with it.
 	let skipped = 0;

@@ -98,6 +98,28 @@ export async function setSlaPolicy(
 	return ((await before.json()) as { policy: SlaPolicy }).policy;
 }
 
+/**
+ * Runs `work` with every priority's SLA at `seconds`, then puts the policy back whatever
+ * happens: the tickets made meanwhile keep the deadline they were created with.
+ */
+export async function withSla<T>(
+	request: APIRequestContext,
+	seconds: number,
+	work: () => Promise<T>
+): Promise<T> {
+	const previous = await setSlaPolicy(request, {
+		P1: seconds,
+		P2: seconds,
+		P3: seconds,
+		P4: seconds
+	});
+	try {
+		return await work();
+	} finally {
+		await setSlaPolicy(request, previous);
+	}
+}
+
 export const ticketCard = (page: Page, id: string): Locator =>
 	page.locator(`[data-testid="ticket-card"][data-ticket-id="${id}"]`);
 
