@@ -119,6 +119,20 @@ async function readsFor(pool: pg.Pool): Promise<Read[]> {
 			name: 'api/tickets source+sla_status',
 			run: list({ source: 'databricks', sla_status: 'Breached' })
 		},
+		// Combinations the seed never makes (priority follows severity; Met only on resolved
+		// tickets): the list has to prove there is nothing, the slowest case for a filter.
+		{
+			name: 'api/tickets P4 + Critical (none)',
+			run: list({ priority: 'P4', severity: 'Critical' })
+		},
+		{
+			name: 'api/tickets open + Met (none)',
+			run: list({ status: 'open', sla_status: 'Met' })
+		},
+		{
+			name: 'board: P4 + Critical (none)',
+			run: board('priority=P4&severity=Critical')
+		},
 		{ name: 'api/tickets q=ledger (common word)', run: list({ q: 'ledger' }) },
 		{ name: 'api/tickets q=pipeline_317 (rare)', run: list({ q: 'pipeline_317' }) },
 		{ name: 'api/tickets q=ticket id prefix', run: () => list({ q: anyId().slice(0, 14) })(pool) },

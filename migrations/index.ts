@@ -27,6 +27,7 @@ import { Migration20261130020000_analytics_hours } from './Migration202611300200
 import { Migration20261130030000_filter_indexes } from './Migration20261130030000_filter_indexes.ts';
 import { Migration20261130040000_unresolved_reads } from './Migration20261130040000_unresolved_reads.ts';
 import { Migration20261201010000_gin_pending_list } from './Migration20261201010000_gin_pending_list.ts';
+import { Migration20261202010000_ticket_filters_idx } from './Migration20261202010000_ticket_filters_idx.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -93,5 +94,9 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261201010000_gin_pending_list',
 		class: Migration20261201010000_gin_pending_list
+	},
+	{
+		name: 'Migration20261202010000_ticket_filters_idx',
+		class: Migration20261202010000_ticket_filters_idx
 	}
 ];
