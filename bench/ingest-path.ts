@@ -23,6 +23,12 @@ const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const KEY = 'vik_bench_ingest_path_key_0123456789';
+/**
+ * BENCH_OUTLETS=1: Slack and Jira count as connected (a row each with secrets), so every
+ * failure born triaged also has its alert and its issue queued in its transaction. No
+ * worker runs here, so nothing is sent anywhere.
+ */
+const OUTLETS = env.BENCH_OUTLETS === '1';
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -96,6 +102,11 @@ async function run(): Promise<number> {
 		await migrate(orm);
 		boss = await startBoss(db.url);
 		await createIngestKey(orm.em.fork(), 'bench ingest path', null, KEY);
+		if (OUTLETS)
+			await pool.query(
+				`insert into connections (kind, secrets) values ('slack', 'bench'), ('jira', 'bench')
+				on conflict (kind) do update set secrets = excluded.secrets`
+			);
 		const facts = await databaseFacts(pool as unknown as pg.Pool);
 		if (facts.synchronousCommit !== 'on')
 			throw new Error(
@@ -119,7 +130,13 @@ async function run(): Promise<number> {
 		const ratio = (f: (s: Sample) => number) =>
 			median(rounds.map((r) => f(r.batched) / f(r.alone)));
 		const report = {
-			config: { concurrency: CONCURRENCY, seconds: SECONDS, rounds: ROUNDS, database: facts },
+			config: {
+				concurrency: CONCURRENCY,
+				seconds: SECONDS,
+				rounds: ROUNDS,
+				outlets: OUTLETS,
+				database: facts
+			},
 			rounds,
 			ratios: {
 				throughput: ratio((s) => s.opsPerSec),
@@ -131,7 +148,7 @@ async function run(): Promise<number> {
 		};
 		process.stdout.write(
 			[
-				`Ingest path in one process, ${CONCURRENCY} concurrent callers, ${SECONDS} s per sample, ${ROUNDS} rounds`,
+				`Ingest path in one process, ${CONCURRENCY} concurrent callers, ${SECONDS} s per sample, ${ROUNDS} rounds${OUTLETS ? ', Slack and Jira connected' : ''}`,
 				`Group commit / one transaction per webhook (median of same-round ratios):`,
 				`  throughput ${report.ratios.throughput.toFixed(2)}×   p50 ${report.ratios.p50.toFixed(2)}×   p99 ${report.ratios.p99.toFixed(2)}×   CPU per webhook ${report.ratios.cpuPerWebhook.toFixed(2)}×`,
 				`Non-201 answers: ${report.non201}`,

@@ -11,8 +11,13 @@ import { acknowledge, markBreached, resolve } from '../../src/lib/server/tickets
 import { ticketTag } from '../../src/lib/server/jira/format.ts';
 import { startTestRuntime, testConfig } from '../support/db.ts';
 import { webhookRequest } from '../support/http.ts';
-import { startJiraStandin, type JiraStandin } from '../support/jira-standin.ts';
-import { startSlackStandin, type SlackCall, type SlackStandin } from '../support/slack-standin.ts';
+import { jiraEnv, startJiraStandin, type JiraStandin } from '../support/jira-standin.ts';
+import {
+	slackEnv,
+	startSlackStandin,
+	type SlackCall,
+	type SlackStandin
+} from '../support/slack-standin.ts';
 import { auditActions, eventually, getTicket } from '../support/tickets.ts';
 
 const ORIGIN = 'https://vigil.contoso.example';
@@ -27,16 +32,8 @@ beforeAll(async () => {
 	jira = await startJiraStandin({ mode: 'cloud' });
 	rt = await startTestRuntime(
 		{
-			SLACK_BOT_TOKEN: slack.token,
-			SLACK_SIGNING_SECRET: 'slack-signing-secret-for-tests-0123456789',
-			SLACK_DEFAULT_CHANNEL: '#dataops-alerts',
-			SLACK_API_URL: slack.url,
-			JIRA_BASE_URL: jira.url,
-			JIRA_DEPLOYMENT: 'cloud',
-			JIRA_EMAIL: jira.email,
-			JIRA_API_TOKEN: jira.apiToken,
-			JIRA_PROJECT_KEY: 'OPS',
-			JIRA_ISSUE_TYPE: 'Bug',
+			...slackEnv(slack, 'slack-signing-secret-for-tests-0123456789'),
+			...jiraEnv(jira),
 			JIRA_WEBHOOK_SECRET: 'jira-webhook-secret-0123456789',
 			ORIGIN
 		},

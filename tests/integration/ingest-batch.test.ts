@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketDto } from '../../src/lib/contracts/tickets.ts';
 import {
 	createIngestKey,
 	revokeIngestKey,
 	verifyIngestKey
 } from '../../src/lib/server/auth/ingest-keys.ts';
+import { subscribe } from '../../src/lib/server/events.ts';
 import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
 import { createIngestBatcher, type NewFailure } from '../../src/lib/server/ingest/batch.ts';
 import { Sanitizer } from '../../src/lib/server/ingest/storable.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
 import { invalidateIngestSettings } from '../../src/lib/server/routing/cache.ts';
 import { startTestRuntime } from '../support/db.ts';
+import { jiraEnv, startJiraStandin, type JiraStandin } from '../support/jira-standin.ts';
+import { slackEnv, startSlackStandin, type SlackStandin } from '../support/slack-standin.ts';
 import { eventually } from '../support/tickets.ts';
 import { fixture } from '../support/fixtures.ts';
 import { webhookRequest } from '../support/http.ts';
@@ -275,6 +279,72 @@ describe('the breach timers of a batch', () => {
 			expect(a.n).toBe(1);
 			// Not before its deadline.
 			expect(a.at.getTime()).toBeGreaterThanOrEqual(deadlineOf.get(a.ticket_id)!);
+		}
+	});
+});
+
+describe('a batch born triaged, with Slack and Jira connected', () => {
+	let slack: SlackStandin;
+	let jira: JiraStandin;
+	let wired: Runtime;
+	beforeAll(async () => {
+		slack = await startSlackStandin();
+		jira = await startJiraStandin({ mode: 'cloud' });
+		// No workers: the jobs stay queued, to be counted.
+		wired = await startTestRuntime(
+			{ ...slackEnv(slack, 'batch-signing-secret'), ...jiraEnv(jira) },
+			{ workers: false, poolSize: 10 }
+		);
+	});
+	afterAll(async () => {
+		await wired?.stop();
+		await slack?.close();
+		await jira?.close();
+	});
+
+	it('queues each ticket its Slack alert and its Jira issue, once, in the transaction of its batch', async () => {
+		const announced = new Map<string, TicketDto>();
+		const off = subscribe('ticket:created', (t) => void announced.set(t.id, t));
+		const answers = await Promise.all(
+			Array.from({ length: 60 }, (_, i) =>
+				handleWebhook(
+					wired,
+					'generic',
+					webhookRequest('generic', generic(`batch-outlets-${i}`)),
+					'req-outlets'
+				).then(async (r) => ({ status: r.status, body: await r.json() }))
+			)
+		).finally(off);
+		expect(answers.map((a) => a.status)).toEqual(Array(60).fill(201));
+		const ids = answers.map((a) => a.body.ticket_id as string);
+		// The board is told of each ticket as it committed: both outlets pending.
+		for (const id of ids)
+			expect(announced.get(id), id).toMatchObject({
+				slack_status: 'pending',
+				jira_status: 'pending'
+			});
+		const tickets = await wired.pool.query(
+			`select id, slack_status, jira_status, xmin::text as tx from tickets where id = any($1)`,
+			[ids]
+		);
+		for (const t of tickets.rows)
+			expect(t).toMatchObject({ slack_status: 'pending', jira_status: 'pending' });
+		// Still committed together: many tickets per transaction.
+		expect(new Set(tickets.rows.map((t) => t.tx)).size).toBeLessThan(30);
+		const jobs = await wired.pool.query(
+			`select name, data->>'ticketId' as id, singleton_key, xmin::text as tx from pgboss.job
+			where name in ('slack.post-alert', 'jira.create-issue') and data->>'ticketId' = any($1)`,
+			[ids]
+		);
+		const txOf = new Map(tickets.rows.map((t) => [t.id, t.tx]));
+		for (const queue of ['slack.post-alert', 'jira.create-issue']) {
+			const mine = jobs.rows.filter((j) => j.name === queue);
+			expect(mine.map((j) => j.id).sort(), queue).toEqual([...ids].sort());
+			for (const j of mine) {
+				expect(j.singleton_key).toBe(j.id);
+				// Committed with its ticket: no ticket without its alert, no alert without its ticket.
+				expect(j.tx).toBe(txOf.get(j.id));
+			}
 		}
 	});
 });

@@ -19,7 +19,9 @@ import {
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
-	type JiraStandin
+	type JiraStandin,
+	jiraEnv,
+	FAST_JIRA_TUNING
 } from '../support/jira-standin.ts';
 import { serveRoute, type RouteServer } from '../support/route-server.ts';
 import { auditActions, createTicket, eventually, getTicket } from '../support/tickets.ts';
@@ -35,23 +37,13 @@ beforeAll(async () => {
 	jira = await startJiraStandin({ mode: 'cloud' });
 	rt = await startTestRuntime(
 		{
-			JIRA_BASE_URL: jira.url,
-			JIRA_DEPLOYMENT: 'cloud',
-			JIRA_EMAIL: jira.email,
-			JIRA_API_TOKEN: jira.apiToken,
-			JIRA_PROJECT_KEY: 'OPS',
-			JIRA_ISSUE_TYPE: 'Bug',
+			...jiraEnv(jira),
 			JIRA_WEBHOOK_SECRET: SECRET
 		},
 		{
 			poolSize: 10,
 			jira: {
-				tuning: {
-					timeoutMs: 1000,
-					ratePerSecond: 100,
-					breakerThreshold: 3,
-					breakerCooldownMs: 1500
-				},
+				tuning: FAST_JIRA_TUNING,
 				searchSettleMs: 300
 			},
 			rcaOptions: { maxAttempts: 1 }

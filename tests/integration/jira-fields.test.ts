@@ -13,7 +13,8 @@ import {
 	DEFAULT_PROJECT,
 	startJiraStandin,
 	type CustomFieldConfig,
-	type JiraStandin
+	type JiraStandin,
+	jiraEnv
 } from '../support/jira-standin.ts';
 import { createTicket, eventually, getTicket } from '../support/tickets.ts';
 
@@ -43,13 +44,7 @@ const BUG = '10004';
 async function start(jira: JiraStandin): Promise<Runtime> {
 	return startTestRuntime(
 		{
-			JIRA_BASE_URL: jira.url,
-			JIRA_DEPLOYMENT: jira.mode === 'cloud' ? 'cloud' : 'server',
-			...(jira.mode === 'cloud'
-				? { JIRA_EMAIL: jira.email, JIRA_API_TOKEN: jira.apiToken }
-				: { JIRA_PAT: jira.pat }),
-			JIRA_PROJECT_KEY: 'OPS',
-			JIRA_ISSUE_TYPE: 'Bug',
+			...jiraEnv(jira),
 			ORIGIN
 		},
 		{

@@ -13,7 +13,8 @@ import {
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
-	type JiraStandin
+	type JiraStandin,
+	jiraEnv
 } from '../support/jira-standin.ts';
 import { serveRoute, type RouteServer } from '../support/route-server.ts';
 import { createTicket, eventually, getTicket } from '../support/tickets.ts';
@@ -30,13 +31,7 @@ const later = (minutes: number) => {
 async function start(jira: JiraStandin): Promise<Runtime> {
 	return startTestRuntime(
 		{
-			JIRA_BASE_URL: jira.url,
-			JIRA_DEPLOYMENT: jira.mode === 'cloud' ? 'cloud' : 'server',
-			...(jira.mode === 'cloud'
-				? { JIRA_EMAIL: jira.email, JIRA_API_TOKEN: jira.apiToken }
-				: { JIRA_PAT: jira.pat }),
-			JIRA_PROJECT_KEY: 'OPS',
-			JIRA_ISSUE_TYPE: 'Bug',
+			...jiraEnv(jira),
 			JIRA_WEBHOOK_SECRET: SECRET
 		},
 		{

@@ -12,7 +12,9 @@ import {
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
-	type JiraStandin
+	type JiraStandin,
+	jiraEnv,
+	FAST_JIRA_TUNING
 } from '../support/jira-standin.ts';
 import { serveRoute, type RouteServer } from '../support/route-server.ts';
 import { auditActions, createTicket, eventually, getTicket } from '../support/tickets.ts';
@@ -34,25 +36,14 @@ async function start(
 ): Promise<Runtime> {
 	return startTestRuntime(
 		{
-			JIRA_BASE_URL: jira.url,
-			JIRA_DEPLOYMENT: jira.mode === 'cloud' ? 'cloud' : 'server',
-			...(jira.mode === 'cloud'
-				? { JIRA_EMAIL: jira.email, JIRA_API_TOKEN: jira.apiToken }
-				: { JIRA_PAT: jira.pat }),
-			JIRA_PROJECT_KEY: 'OPS',
-			JIRA_ISSUE_TYPE: 'Bug',
+			...jiraEnv(jira),
 			JIRA_WEBHOOK_SECRET: SECRET,
 			ORIGIN: 'https://vigil.contoso.example'
 		},
 		{
 			poolSize: 10,
 			jira: {
-				tuning: {
-					timeoutMs: 1000,
-					ratePerSecond: 100,
-					breakerThreshold: 3,
-					breakerCooldownMs: 1500
-				},
+				tuning: FAST_JIRA_TUNING,
 				searchSettleMs: 300,
 				schedulePolls: opts.schedulePolls ?? false,
 				// Reconciliation would repair the same drift on its own schedule: only polling here.

@@ -15,9 +15,11 @@ import { acknowledge, resolve } from '../../src/lib/server/tickets/lifecycle.ts'
 import { startTestRuntime } from '../support/db.ts';
 import {
 	DEFAULT_WORKFLOW,
+	jiraEnv,
 	STANDIN_PEOPLE,
 	startJiraStandin,
-	type JiraStandin
+	type JiraStandin,
+	FAST_JIRA_TUNING
 } from '../support/jira-standin.ts';
 import { createTicket, eventually, getTicket } from '../support/tickets.ts';
 
@@ -93,30 +95,15 @@ beforeAll(async () => {
 		mode: 'cloud',
 		projects: [{ key: 'OPS', id: '10010', name: 'Data Operations', workflow: WORKFLOW }]
 	});
-	rt = await startTestRuntime(
-		{
-			JIRA_BASE_URL: jira.url,
-			JIRA_DEPLOYMENT: 'cloud',
-			JIRA_EMAIL: jira.email,
-			JIRA_API_TOKEN: jira.apiToken,
-			JIRA_PROJECT_KEY: 'OPS',
-			JIRA_ISSUE_TYPE: 'Bug'
+	rt = await startTestRuntime(jiraEnv(jira), {
+		poolSize: 10,
+		jira: {
+			tuning: FAST_JIRA_TUNING,
+			searchSettleMs: 300,
+			reconcileSchedule: false
 		},
-		{
-			poolSize: 10,
-			jira: {
-				tuning: {
-					timeoutMs: 1000,
-					ratePerSecond: 100,
-					breakerThreshold: 3,
-					breakerCooldownMs: 1500
-				},
-				searchSettleMs: 300,
-				reconcileSchedule: false
-			},
-			rcaOptions: { maxAttempts: 1 }
-		}
-	);
+		rcaOptions: { maxAttempts: 1 }
+	});
 });
 afterAll(async () => {
 	await rt?.stop();

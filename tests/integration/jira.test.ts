@@ -14,7 +14,9 @@ import {
 	deliverWebhook,
 	STANDIN_PEOPLE,
 	startJiraStandin,
-	type JiraStandin
+	type JiraStandin,
+	jiraEnv,
+	FAST_JIRA_TUNING
 } from '../support/jira-standin.ts';
 import { startSlackStandin, type SlackStandin } from '../support/slack-standin.ts';
 import { auditActions, createTicket, eventually, getTicket } from '../support/tickets.ts';
@@ -31,25 +33,14 @@ const webhookServer = (rt: () => Runtime): Promise<RouteServer> =>
 async function start(jira: JiraStandin, env: Record<string, string> = {}): Promise<Runtime> {
 	return startTestRuntime(
 		{
-			JIRA_BASE_URL: jira.url,
-			JIRA_DEPLOYMENT: jira.mode === 'cloud' ? 'cloud' : 'server',
-			...(jira.mode === 'cloud'
-				? { JIRA_EMAIL: jira.email, JIRA_API_TOKEN: jira.apiToken }
-				: { JIRA_PAT: jira.pat }),
-			JIRA_PROJECT_KEY: 'OPS',
-			JIRA_ISSUE_TYPE: 'Bug',
+			...jiraEnv(jira),
 			JIRA_WEBHOOK_SECRET: SECRET,
 			ORIGIN,
 			...env
 		},
 		{
 			jira: {
-				tuning: {
-					timeoutMs: 1000,
-					ratePerSecond: 100,
-					breakerThreshold: 3,
-					breakerCooldownMs: 1500
-				},
+				tuning: FAST_JIRA_TUNING,
 				searchSettleMs: 300
 			},
 			rcaOptions: { maxAttempts: 1 }

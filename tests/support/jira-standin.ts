@@ -3890,3 +3890,24 @@ export async function deliverWebhook(
 		sentHeaders
 	};
 }
+
+/** The environment that connects a test runtime to a Jira stand-in (project OPS, issue type Bug). */
+export function jiraEnv(jira: JiraStandin): Record<string, string> {
+	return {
+		JIRA_BASE_URL: jira.url,
+		JIRA_DEPLOYMENT: jira.mode === 'cloud' ? 'cloud' : 'server',
+		...(jira.mode === 'cloud'
+			? { JIRA_EMAIL: jira.email, JIRA_API_TOKEN: jira.apiToken }
+			: { JIRA_PAT: jira.pat }),
+		JIRA_PROJECT_KEY: 'OPS',
+		JIRA_ISSUE_TYPE: 'Bug'
+	};
+}
+
+/** Jira client tuning for tests: a short timeout, no rate limit in the way, a breaker that opens and heals in seconds. */
+export const FAST_JIRA_TUNING = {
+	timeoutMs: 1000,
+	ratePerSecond: 100,
+	breakerThreshold: 3,
+	breakerCooldownMs: 1500
+};

@@ -315,3 +315,13 @@ export async function startSlackStandin(opts: { token?: string } = {}): Promise<
 		}
 	};
 }
+
+/** The environment that connects a test runtime to a Slack stand-in, alerts to #dataops-alerts. */
+export function slackEnv(slack: SlackStandin, signingSecret: string): Record<string, string> {
+	return {
+		SLACK_BOT_TOKEN: slack.token,
+		SLACK_SIGNING_SECRET: signingSecret,
+		SLACK_DEFAULT_CHANNEL: '#dataops-alerts',
+		SLACK_API_URL: slack.url
+	};
+}

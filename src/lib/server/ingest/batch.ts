@@ -4,7 +4,7 @@ import { asDatabaseUnavailable } from '../db/errors.ts';
 import { inTransaction, type Pool } from '../db/pool.ts';
 import { sendMany } from '../jobs/boss.ts';
 import { log } from '../log.ts';
-import { enqueueAfterTriageMany } from '../tickets/after-triage.ts';
+import { bornTriagedOutlets, configuredOutlets, queueOutletJobs } from '../tickets/after-triage.ts';
 import { appendAudits, SYSTEM } from '../tickets/audit.ts';
 import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
 import { storeEvents } from './raw-events.ts';
@@ -167,13 +167,28 @@ async function writeBatch(
 		.map((f, i) => ({ f, i }))
 		.map((o) => ({ ...o, key: `${o.f.columns.source}\u0000${o.f.columns.dedup_key}` }))
 		.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-	const names = Object.keys(failures[0]!.columns);
-	const rows = order.map(
-		(_, r) => `(${names.map((_, c) => `$${r * names.length + c + 1}`).join(', ')})`
-	);
-	const values = order.flatMap(({ f }) => names.map((n) => f.columns[n] ?? null));
-
 	return inTransaction(deps.pool, async (tx) => {
+		// Born triaged, a failure goes on to its Slack alert and Jira issue at once: it is
+		// inserted pending for each configured outlet (read in this transaction), and one job
+		// INSERT per queue below starts them all. An UPDATE and a job per ticket and outlet
+		// held a storm with Slack and Jira connected to ~300 webhooks/s (bench/README.md).
+		const outlets = failures.some((f) => f.firstJob === null)
+			? await configuredOutlets(tx)
+			: new Set<string>();
+		const untold = bornTriagedOutlets(new Set());
+		const told = bornTriagedOutlets(outlets);
+		const columnsOf = (f: NewFailure) => ({
+			...f.columns,
+			...(f.firstJob === null ? told : untold)
+		});
+		const names = Object.keys(columnsOf(failures[0]!));
+		const rows = order.map(
+			(_, r) => `(${names.map((_, c) => `$${r * names.length + c + 1}`).join(', ')})`
+		);
+		const values = order.flatMap(({ f }) => {
+			const columns = columnsOf(f);
+			return names.map((n) => columns[n as keyof typeof columns] ?? null);
+		});
 		// A run has one ticket (dedup key and run key unique per source): a failure whose run
 		// already has one, committed or earlier in this statement, inserts nothing and is
 		// answered as a redelivery or a new attempt by the single-webhook path.
@@ -186,11 +201,16 @@ async function writeBatch(
 		const tickets = new Map<string, TicketDto>();
 		for (const row of inserted.rows) tickets.set(row.id, toTicketDto(row));
 		const created = failures.filter((f) => tickets.has(f.columns.id as string));
-		const triaged = created
-			.filter((f) => f.firstJob === null)
-			.map((f) => tickets.get(f.columns.id as string)!);
-		for (const t of await enqueueAfterTriageMany(tx, deps.boss, triaged)) tickets.set(t.id, t);
 		const ticketOf = (f: NewFailure) => tickets.get(f.columns.id as string)!;
+		const pending = (status: 'slack_status' | 'jira_status') =>
+			created
+				.map(ticketOf)
+				.filter((t) => t[status] === 'pending')
+				.map((t) => t.id);
+		await queueOutletJobs(tx, deps.boss, {
+			slack: pending('slack_status'),
+			jira: pending('jira_status')
+		});
 
 		const audits = await appendAudits(
 			tx,

@@ -82,13 +82,17 @@ export async function send<Q extends QueueName>(
 export async function sendMany<Q extends QueueName>(
 	boss: PgBoss,
 	queue: Q,
-	jobs: { data: QueuePayloads[Q]; startAfter?: Date }[],
+	jobs: { data: QueuePayloads[Q]; startAfter?: Date; singletonKey?: string }[],
 	opts: { tx: PoolClient }
 ): Promise<void> {
 	if (jobs.length === 0) return;
 	await boss.insert(
 		queue,
-		jobs.map((j) => ({ data: j.data, ...(j.startAfter ? { startAfter: j.startAfter } : {}) })),
+		jobs.map((j) => ({
+			data: j.data,
+			...(j.startAfter ? { startAfter: j.startAfter } : {}),
+			...(j.singletonKey ? { singletonKey: j.singletonKey } : {})
+		})),
 		{ db: bossDb(opts.tx) }
 	);
 }
