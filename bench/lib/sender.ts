@@ -3,6 +3,7 @@
  * the senders' never compete. Reads a SenderConfig (JSON) from argv[2] and
  * prints one JSON line (SenderResult) on stdout when done.
  */
+import http from 'node:http';
 import { epochNow, closedLoop, type LoopResult } from './loop.ts';
 import { payload } from './fixtures.ts';
 import type { IngestEndpoint } from '#lib/server/ingest/types.ts';
@@ -31,14 +32,54 @@ export interface Accepted {
 export type SenderResult =
 	{ load: LoopResult } | { paced: { accepted: Accepted[]; failures: Record<string, number> } };
 
-async function post(cfg: SenderConfig, seq: number): Promise<{ status: number; text: string }> {
-	const p = payload(seq, cfg.endpoint);
-	const res = await fetch(`${cfg.baseUrl}/api/webhooks/${p.endpoint}`, {
+/**
+ * node:http on keep-alive connections, not fetch: the senders share the machine's two cores
+ * with Vigil and PostgreSQL, and undici's fetch cost 0.26 ms of CPU per webhook (Headers,
+ * Request and web streams) against 0.08 ms here, CPU the server under test then lacked
+ * (bench/README.md, "The senders"). Same requests, same bodies, same closed loop.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+/** BENCH_SENDER=fetch: the client this bench used before, to compare figures across that change. */
+const USE_FETCH = process.env.BENCH_SENDER === 'fetch';
+
+async function fetchPost(url: string, apiKey: string, body: string) {
+	const res = await fetch(url, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', 'x-api-key': cfg.apiKey },
-		body: p.body
+		headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+		body
 	});
 	return { status: res.status, text: await res.text() };
+}
+
+function post(cfg: SenderConfig, seq: number): Promise<{ status: number; text: string }> {
+	const p = payload(seq, cfg.endpoint);
+	if (USE_FETCH) return fetchPost(`${cfg.baseUrl}/api/webhooks/${p.endpoint}`, cfg.apiKey, p.body);
+	const body = Buffer.from(p.body);
+	return new Promise((resolve, reject) => {
+		const req = http.request(
+			`${cfg.baseUrl}/api/webhooks/${p.endpoint}`,
+			{
+				method: 'POST',
+				agent,
+				headers: {
+					'content-type': 'application/json',
+					'content-length': body.length,
+					'x-api-key': cfg.apiKey
+				}
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () =>
+					resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })
+				);
+				res.on('error', reject);
+			}
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
 }
 
 async function load(cfg: SenderConfig): Promise<LoopResult> {
