@@ -51,7 +51,7 @@ async function pagesRead(params: Record<string, string>): Promise<number> {
 
 describe('filters that match nothing, or almost nothing, at 100,000 tickets', () => {
 	it('answers an empty combination without reading what each filter matches', async () => {
-		const none = [
+		const none: Record<string, string>[] = [
 			{ priority: 'P4', severity: 'High' }, // 20,000 P4 and 20,000 High tickets, none both
 			{ status: 'open', sla_status: 'Met' }, // 4,000 open tickets, 84,000 Met
 			{ status: 'in_progress', sla_status: 'Breached', source: 'adf' },
