@@ -348,3 +348,33 @@ describe('a batch born triaged, with Slack and Jira connected', () => {
 		}
 	});
 });
+
+describe('a ticket id drawn twice', () => {
+	it('draws again: the second failure gets a ticket of its own and its raw event, not a 500', async () => {
+		const taken = 'GEN-20991231T235959-aaaaaa';
+		const fresh = 'GEN-20991231T235959-bbbbbb';
+		const draws = [taken, taken, fresh];
+		const deps = { ...rt, newTicketId: () => draws.shift() ?? 'GEN-20991231T235959-cccccc' };
+		const send = (runId: string) =>
+			handleWebhook(
+				deps,
+				'generic',
+				webhookRequest('generic', generic(runId)),
+				'req-id-twice'
+			).then(async (r) => ({ status: r.status, body: await r.json() }));
+		const first = await send('id-drawn-twice-1');
+		expect(first).toMatchObject({ status: 201, body: { ticket_id: taken } });
+		// Through the batch (whose insert skips the taken id) and then on its own.
+		const second = await send('id-drawn-twice-2');
+		expect(second).toMatchObject({ status: 201, body: { ticket_id: fresh } });
+		const rows = await rt.pool.query(
+			`select t.id, t.run_id, e.outcome from tickets t join webhook_events e on e.ticket_id = t.id
+			where t.id = any($1) order by t.id`,
+			[[taken, fresh]]
+		);
+		expect(rows.rows).toEqual([
+			{ id: taken, run_id: 'id-drawn-twice-1', outcome: 'created' },
+			{ id: fresh, run_id: 'id-drawn-twice-2', outcome: 'created' }
+		]);
+	});
+});

@@ -9,7 +9,7 @@ import { jsonError } from '../errors.ts';
 import type { Admission } from '../ingest/admission.ts';
 import type { IngestBatcher } from '../ingest/batch.ts';
 import type { IngestRateLimits, RateGate } from '../ingest/rate-limit.ts';
-import { ingest, recordRejected, ticketForRun } from '../ingest/ingest.ts';
+import { ingest, recordRejected, ticketForRun, type IngestDeps } from '../ingest/ingest.ts';
 import { escapeUnstorable, type SanitizeNote } from '../ingest/storable.ts';
 import type { IngestEndpoint, IngestRequest, ReceivedBody } from '../ingest/types.ts';
 import { log } from '../log.ts';
@@ -29,6 +29,8 @@ export interface WebhookDeps {
 	ingestAdmission?: Admission;
 	/** Per-key rate limits, shared by every instance (ingest/rate-limit.ts). */
 	ingestLimits?: IngestRateLimits;
+	/** Names new tickets; tickets/ids.ts unless a test passes its own. */
+	newTicketId?: IngestDeps['newTicketId'];
 }
 
 /** The documented limit, on the wire and once decompressed (server/index.ts sets adapter-node's a bit above). */
@@ -234,7 +236,8 @@ async function receiveWebhook(
 			aiEnabled: () => rt.hasConnection('gemini'),
 			databricksHost: async () =>
 				rt.databricksHost ? rt.databricksHost() : databricksHost(rt.pool),
-			batcher: rt.ingestBatcher
+			batcher: rt.ingestBatcher,
+			newTicketId: rt.newTicketId
 		},
 		req
 	);

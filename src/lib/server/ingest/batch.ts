@@ -175,11 +175,11 @@ async function writeBatch(
 		const outlets = failures.some((f) => f.firstJob === null)
 			? await configuredOutlets(tx)
 			: new Set<string>();
-		const untold = bornTriagedOutlets(new Set());
-		const told = bornTriagedOutlets(outlets);
+		const triagedNow = bornTriagedOutlets(outlets);
+		const triagedLater = bornTriagedOutlets(new Set()); // its triage job will start them
 		const columnsOf = (f: NewFailure) => ({
 			...f.columns,
-			...(f.firstJob === null ? told : untold)
+			...(f.firstJob === null ? triagedNow : triagedLater)
 		});
 		const names = Object.keys(columnsOf(failures[0]!));
 		const rows = order.map(

@@ -70,7 +70,12 @@ export interface IngestDeps {
 	databricksHost?: () => Promise<string | null>;
 	/** Group commit of concurrent new failures; without it each webhook has its own transaction. */
 	batcher?: IngestBatcher;
+	/** Names a new ticket (tickets/ids.ts by default; a test passes one that repeats itself). */
+	newTicketId?: typeof newTicketId;
 }
+
+/** Ids a failure may draw before a still-taken one is an error (each retry: 1 in 2·10⁹). */
+const ID_DRAWS = 4;
 
 /**
  * Records a request Vigil refused before parsing (too large, wrong media type or
@@ -155,7 +160,7 @@ async function ingestBody(deps: IngestDeps, req: IngestRequest): Promise<IngestA
 	});
 	const routed = route(settings.rules, { pipeline: alert.pipeline, resource: alert.resource });
 	const deadline = slaDeadline(now, triage.priority, settings.sla);
-	const id = newTicketId(alert.source, now);
+	const id = (deps.newTicketId ?? newTicketId)(alert.source, now);
 	const keys = groupKeys(alert);
 	const enrich =
 		alert.source === 'databricks' && alert.databricks !== null && deps.databricksEnabled();
@@ -285,21 +290,23 @@ async function writeAlone(
 	return inTransaction(deps.pool, async (tx) => {
 		// A failure sharing its cause with an open incident joins it (incidents/grouping.ts).
 		const match = await findMatch(tx);
-		const insertColumns = match
+		let insertColumns = match
 			? { ...f.columns, incident_id: match.incident.id, grouped_reason: match.reason }
 			: f.columns;
-		// A run has one ticket: the dedup key and the run key are both unique per source, so
-		// the first delivery of a run inserts and every later one (a redelivery, a retry, the
-		// loser of a race) finds that ticket, waiting only while its insert commits.
-		const inserted = await tx.query(
-			`insert into tickets (${Object.keys(insertColumns).join(', ')})
-			values (${Object.keys(insertColumns).map((_, i) => `$${i + 1}`)})
-			on conflict do nothing
-			returning ${TICKET_COLUMNS}`,
-			Object.values(insertColumns)
-		);
-		const row = inserted.rows[0];
-		if (!row) {
+		let row: Record<string, unknown> | undefined;
+		for (let draw = 1; !row; draw++) {
+			// A run has one ticket: the dedup key and the run key are both unique per source, so
+			// the first delivery of a run inserts and every later one (a redelivery, a retry, the
+			// loser of a race) finds that ticket, waiting only while its insert commits.
+			const inserted = await tx.query(
+				`insert into tickets (${Object.keys(insertColumns).join(', ')})
+				values (${Object.keys(insertColumns).map((_, i) => `$${i + 1}`)})
+				on conflict do nothing
+				returning ${TICKET_COLUMNS}`,
+				Object.values(insertColumns)
+			);
+			row = inserted.rows[0];
+			if (row) break;
 			// Locked, so two deliveries of one new attempt count it once.
 			const same = await tx.query(
 				`select ${TICKET_COLUMNS}, dedup_key, attempt_keys from tickets
@@ -308,12 +315,19 @@ async function writeAlone(
 				[alert.source, alert.dedupKey, alert.runKey]
 			);
 			const run = same.rows[0];
-			if (!run)
-				throw new Error(
-					`ticket id ${String(f.columns.id)} was taken: the insert conflicted on its id`
-				);
-			const seen = run.dedup_key === alert.dedupKey || run.attempt_keys.includes(alert.dedupKey);
-			return seen ? duplicate(tx, req, run.id, s) : attempt(tx, req, toTicketDto(run), alert, s);
+			if (run) {
+				const seen = run.dedup_key === alert.dedupKey || run.attempt_keys.includes(alert.dedupKey);
+				return seen ? duplicate(tx, req, run.id, s) : attempt(tx, req, toTicketDto(run), alert, s);
+			}
+			// No ticket of this run: the id was taken. Ids are random per source and second, and
+			// at 1,000 tickets a second two collide about once an hour; the failure draws again
+			// rather than being answered 500 with its raw event unstored.
+			if (draw >= ID_DRAWS)
+				throw new Error(`ticket ids ${String(insertColumns.id)} and ${draw - 1} before were taken`);
+			insertColumns = {
+				...insertColumns,
+				id: (deps.newTicketId ?? newTicketId)(alert.source, new Date())
+			};
 		}
 		const ticket = toTicketDto(row);
 		const audit = await appendAudit(tx, ticket, {
