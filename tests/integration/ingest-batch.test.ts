@@ -6,7 +6,7 @@ import {
 	verifyIngestKey
 } from '../../src/lib/server/auth/ingest-keys.ts';
 import { subscribe } from '../../src/lib/server/events.ts';
-import { handleWebhook } from '../../src/lib/server/http/webhooks.ts';
+import { handleWebhook, type WebhookDeps } from '../../src/lib/server/http/webhooks.ts';
 import { createIngestBatcher, type NewFailure } from '../../src/lib/server/ingest/batch.ts';
 import { Sanitizer } from '../../src/lib/server/ingest/storable.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
@@ -30,16 +30,19 @@ const generic = (runId: string, extra: Record<string, unknown> = {}) => ({
 	...extra
 });
 
-async function post(body: unknown) {
-	const res = await handleWebhook(rt, 'generic', webhookRequest('generic', body), 'req-batch');
+/** A generic webhook to `deps` (the shared runtime unless given), answered with status and body. */
+async function post(body: unknown, deps: WebhookDeps = rt) {
+	const res = await handleWebhook(deps, 'generic', webhookRequest('generic', body), 'req-batch');
 	return { status: res.status, body: await res.json() };
 }
 
+/** `n` webhooks of runs `${prefix}-0` … at once, as a storm sends them. */
+const storm = (deps: WebhookDeps, prefix: string, n: number) =>
+	Promise.all(Array.from({ length: n }, (_, i) => post(generic(`${prefix}-${i}`), deps)));
+
 describe('concurrent webhooks committed together (group commit)', () => {
 	it('gives each of 200 concurrent failures its ticket, audit entry, jobs and raw event, in far fewer transactions', async () => {
-		const answers = await Promise.all(
-			Array.from({ length: 200 }, (_, i) => post(generic(`batch-distinct-${i}`)))
-		);
+		const answers = await storm(rt, 'batch-distinct', 200);
 		expect(answers.map((a) => a.status)).toEqual(Array(200).fill(201));
 		const ids = answers.map((a) => a.body.ticket_id as string);
 		expect(new Set(ids).size).toBe(200);
@@ -241,17 +244,8 @@ describe('the breach timers of a batch', () => {
 		// Straight in SQL: the API allows one minute at the least.
 		await live.pool.query(`update sla_policies set seconds = 2`);
 		invalidateIngestSettings();
-		const answers = await Promise.all(
-			Array.from({ length: 40 }, (_, i) =>
-				handleWebhook(
-					live,
-					'generic',
-					webhookRequest('generic', generic(`batch-breach-${i}`)),
-					'req-breach'
-				).then((r) => r.json() as Promise<{ ticket_id: string }>)
-			)
-		);
-		const ids = answers.map((a) => a.ticket_id);
+		const answers = await storm(live, 'batch-breach', 40);
+		const ids = answers.map((a) => a.body.ticket_id as string);
 		const armed = await live.pool.query(
 			`select count(*)::int as n from pgboss.job where name = 'sla.check-breach'`
 		);
@@ -305,16 +299,7 @@ describe('a batch born triaged, with Slack and Jira connected', () => {
 	it('queues each ticket its Slack alert and its Jira issue, once, in the transaction of its batch', async () => {
 		const announced = new Map<string, TicketDto>();
 		const off = subscribe('ticket:created', (t) => void announced.set(t.id, t));
-		const answers = await Promise.all(
-			Array.from({ length: 60 }, (_, i) =>
-				handleWebhook(
-					wired,
-					'generic',
-					webhookRequest('generic', generic(`batch-outlets-${i}`)),
-					'req-outlets'
-				).then(async (r) => ({ status: r.status, body: await r.json() }))
-			)
-		).finally(off);
+		const answers = await storm(wired, 'batch-outlets', 60).finally(off);
 		expect(answers.map((a) => a.status)).toEqual(Array(60).fill(201));
 		const ids = answers.map((a) => a.body.ticket_id as string);
 		// The board is told of each ticket as it committed: both outlets pending.
@@ -355,13 +340,7 @@ describe('a ticket id drawn twice', () => {
 		const fresh = 'GEN-20991231T235959-bbbbbb';
 		const draws = [taken, taken, fresh];
 		const deps = { ...rt, newTicketId: () => draws.shift() ?? 'GEN-20991231T235959-cccccc' };
-		const send = (runId: string) =>
-			handleWebhook(
-				deps,
-				'generic',
-				webhookRequest('generic', generic(runId)),
-				'req-id-twice'
-			).then(async (r) => ({ status: r.status, body: await r.json() }));
+		const send = (runId: string) => post(generic(runId), deps);
 		const first = await send('id-drawn-twice-1');
 		expect(first).toMatchObject({ status: 201, body: { ticket_id: taken } });
 		// Through the batch (whose insert skips the taken id) and then on its own.
