@@ -7,6 +7,7 @@ import {
 } from '../../src/lib/server/auth/ingest-keys.ts';
 import { subscribe } from '../../src/lib/server/events.ts';
 import { handleWebhook, type WebhookDeps } from '../../src/lib/server/http/webhooks.ts';
+import { createPool, DB_TIMEOUTS, type Pool } from '../../src/lib/server/db/pool.ts';
 import { createIngestBatcher, type NewFailure } from '../../src/lib/server/ingest/batch.ts';
 import { Sanitizer } from '../../src/lib/server/ingest/storable.ts';
 import type { Runtime } from '../../src/lib/server/runtime.ts';
@@ -17,12 +18,25 @@ import { slackEnv, startSlackStandin, type SlackStandin } from '../support/slack
 import { eventually } from '../support/tickets.ts';
 import { fixture } from '../support/fixtures.ts';
 import { webhookRequest } from '../support/http.ts';
+import { countWrites } from '../support/pg-writes.ts';
 
 let rt: Runtime;
+/** A pool like the runtime's for its batches (pipelined), whose socket writes are counted. */
+let pipelined: Pool;
+let writes = 0;
 beforeAll(async () => {
 	rt = await startTestRuntime({}, { workers: false, poolSize: 10 });
+	pipelined = createPool(rt.databaseUrl, 2, DB_TIMEOUTS, { pipeline: true });
+	countWrites(pipelined, () => writes++);
+	// Both connections open before anything is counted: their startup is not a batch's.
+	const [a, b] = [await pipelined.connect(), await pipelined.connect()];
+	a.release();
+	b.release();
 });
-afterAll(async () => rt?.stop());
+afterAll(async () => {
+	await pipelined?.end();
+	await rt?.stop();
+});
 
 const generic = (runId: string, extra: Record<string, unknown> = {}) => ({
 	...fixture<Record<string, unknown>>('generic/airflow-task-failed.json'),
@@ -152,57 +166,80 @@ describe('concurrent webhooks committed together (group commit)', () => {
 		expect(t.rows).toEqual([{ attempts: 2 }]);
 	});
 
-	it('writes nothing of a batch PostgreSQL refuses, and hands each failure back to be written alone', async () => {
-		const batcher = createIngestBatcher({ pool: rt.pool, boss: rt.boss });
-		const failure = (n: number, slaSeconds: unknown): NewFailure => {
-			const now = new Date();
-			return {
-				req: {
-					endpoint: 'generic',
-					rawBody: JSON.stringify({ n }),
-					headers: {},
-					keyId: null,
-					requestId: null
-				},
-				columns: {
-					id: `GEN-20261126T000000-poison${n}`,
-					source: 'generic',
-					dedup_key: `batch-poison-${n}`,
-					run_key: `batch-poison-${n}`,
-					format: 'generic',
-					pipeline: 'p',
-					run_id: `batch-poison-${n}`,
-					severity: 'Low',
-					priority: 'P4',
-					category: 'unknown',
-					error_type: 'Unknown',
-					error_message: 'e',
-					root_cause: 'r',
-					confidence: 'Low',
-					sla_seconds: slaSeconds,
-					sla_deadline: now,
-					created_at: now,
-					updated_at: now
-				},
-				details: {},
-				firstJob: 'triage.analyze',
-				deadline: now,
-				s: new Sanitizer()
+	it.each([
+		['pipelined, as the runtime makes it', () => pipelined],
+		['one statement at a time', () => rt.pool]
+	])(
+		'writes nothing of a batch PostgreSQL refuses, and hands each failure back to be written alone (%s)',
+		async (_name, pool) => {
+			const batcher = createIngestBatcher({ pool: pool(), boss: rt.boss });
+			const failure = (n: number, slaSeconds: unknown): NewFailure => {
+				const now = new Date();
+				return {
+					req: {
+						endpoint: 'generic',
+						rawBody: JSON.stringify({ n }),
+						headers: {},
+						keyId: null,
+						requestId: null
+					},
+					columns: {
+						id: `GEN-20261126T000000-poison${n}`,
+						source: 'generic',
+						dedup_key: `batch-poison-${n}`,
+						run_key: `batch-poison-${n}`,
+						format: 'generic',
+						pipeline: 'p',
+						run_id: `batch-poison-${n}`,
+						severity: 'Low',
+						priority: 'P4',
+						category: 'unknown',
+						error_type: 'Unknown',
+						error_message: 'e',
+						root_cause: 'r',
+						confidence: 'Low',
+						sla_seconds: slaSeconds,
+						sla_deadline: now,
+						created_at: now,
+						updated_at: now
+					},
+					details: {},
+					firstJob: 'triage.analyze',
+					deadline: now,
+					s: new Sanitizer()
+				};
 			};
-		};
-		const outcomes = await Promise.all([
-			batcher.submit(failure(1, 3600)),
-			batcher.submit(failure(2, 'not a number')),
-			batcher.submit(failure(3, 3600))
-		]);
-		expect(outcomes).toEqual([{ kind: 'alone' }, { kind: 'alone' }, { kind: 'alone' }]);
-		const left = await rt.pool.query(
-			`select count(*)::int as n from tickets where dedup_key like 'batch-poison-%'`
+			const outcomes = await Promise.all([
+				batcher.submit(failure(1, 3600)),
+				batcher.submit(failure(2, 'not a number')),
+				batcher.submit(failure(3, 3600))
+			]);
+			expect(outcomes).toEqual([{ kind: 'alone' }, { kind: 'alone' }, { kind: 'alone' }]);
+			const left = await rt.pool.query(
+				`select count(*)::int as n from tickets where dedup_key like 'batch-poison-%'`
+			);
+			expect(left.rows[0].n).toBe(0);
+			// The same failure with a good value is written: the refused value was the cause.
+			const good = await batcher.submit(failure(2, 3600));
+			expect(good).toMatchObject({
+				kind: 'created',
+				ticket: { id: 'GEN-20261126T000000-poison2' }
+			});
+			await rt.pool.query(`delete from tickets where dedup_key like 'batch-poison-%'`);
+		}
+	);
+
+	it('writes a batch in two round trips to PostgreSQL, whatever its size', async () => {
+		writes = 0;
+		const deps = { ...rt, ingestBatcher: createIngestBatcher({ pool: pipelined, boss: rt.boss }) };
+		const answers = await storm(deps, 'batch-round-trips', 80);
+		expect(answers.map((a) => a.status)).toEqual(Array(80).fill(201));
+		const tx = await rt.pool.query(
+			`select count(distinct xmin::text)::int as n from tickets where run_id like 'batch-round-trips-%'`
 		);
-		expect(left.rows[0].n).toBe(0);
-		// The same failure with a good value is written: the refused value was the cause.
-		const good = await batcher.submit(failure(2, 3600));
-		expect(good).toMatchObject({ kind: 'created', ticket: { id: 'GEN-20261126T000000-poison2' } });
+		const transactions = tx.rows[0].n as number;
+		expect(transactions).toBeLessThan(40);
+		expect(writes).toBe(2 * transactions);
 	});
 });
 
@@ -354,6 +391,16 @@ describe('a ticket id drawn twice', () => {
 		expect(rows.rows).toEqual([
 			{ id: taken, run_id: 'id-drawn-twice-1', outcome: 'created' },
 			{ id: fresh, run_id: 'id-drawn-twice-2', outcome: 'created' }
+		]);
+		// The batch wrote its audit entry and raw event for the tickets it inserted only: none
+		// went to the ticket that already had the id.
+		const audit = await rt.pool.query(
+			`select ticket_id, run_id from audit_log where ticket_id = any($1) order by ticket_id`,
+			[[taken, fresh]]
+		);
+		expect(audit.rows).toEqual([
+			{ ticket_id: taken, run_id: 'id-drawn-twice-1' },
+			{ ticket_id: fresh, run_id: 'id-drawn-twice-2' }
 		]);
 	});
 });

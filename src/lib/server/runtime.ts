@@ -20,11 +20,15 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { withStartupLock } from './db/lock.ts';
 import { CACHE_CHANNEL, listen } from './db/notify.ts';
-import { createPool, type Pool } from './db/pool.ts';
+import { createPool, DB_TIMEOUTS, type Pool } from './db/pool.ts';
 import { ENTITIES } from './entities.ts';
 import { startBoss } from './jobs/boss.ts';
 import { createAdmission, type Admission } from './ingest/admission.ts';
-import { createIngestBatcher, type IngestBatcher } from './ingest/batch.ts';
+import {
+	createIngestBatcher,
+	INGEST_BATCHES_IN_FLIGHT,
+	type IngestBatcher
+} from './ingest/batch.ts';
 import { createIngestRateLimits, type IngestRateLimits } from './ingest/rate-limit.ts';
 import { log } from './log.ts';
 import { createMcpEndpoint, type McpEndpoint } from './mcp/server.ts';
@@ -138,6 +142,9 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	// Sized for bursts of concurrent webhooks: commits queue on the WAL flush, and more
 	// sessions in flight let PostgreSQL group them (bench/ingest).
 	const pool = createPool(url, opts.poolSize ?? 40);
+	// Ingest's batches send their statements pipelined (sendTogether): a pool of their own, one
+	// connection per batch in flight, as pipeline mode refuses the cursors other reads use.
+	const batchPool = createPool(url, INGEST_BATCHES_IN_FLIGHT, DB_TIMEOUTS, { pipeline: true });
 	// Instances started together take turns: the first migrates and creates the admin, the
 	// webhook key and the queues; the next ones find them there.
 	const { boss, secretKey, generated } = await withStartupLock(url, async () => {
@@ -236,7 +243,10 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		em: () => orm.em.fork(),
 		authenticate: async (auth) => (await principal(auth))?.user ?? null,
 		limits,
-		ingestBatcher: createIngestBatcher({ pool, boss }),
+		ingestBatcher: createIngestBatcher(
+			{ pool: batchPool, boss },
+			{ maxInFlight: INGEST_BATCHES_IN_FLIGHT }
+		),
 		ingestAdmission: createAdmission(config.VIGIL_INGEST_CONCURRENCY, config.VIGIL_INGEST_QUEUE),
 		ingestLimits,
 		async geminiModel() {
@@ -298,6 +308,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			await boss
 				.stop({ graceful: true, timeout: 5000 })
 				.catch((err) => log.warn({ err }, 'boss stop'));
+			await batchPool.end().catch(() => {});
 			await pool.end().catch(() => {});
 			await orm.close(true).catch(() => {});
 			if (embedded) await embedded.stop().catch((err) => log.warn({ err }, 'embedded stop'));

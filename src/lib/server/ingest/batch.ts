@@ -1,13 +1,13 @@
 import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
 import { asDatabaseUnavailable } from '../db/errors.ts';
-import { inTransaction, type Pool } from '../db/pool.ts';
-import { sendMany } from '../jobs/boss.ts';
+import { inTransactionTogether, type Pool, type Statement } from '../db/pool.ts';
+import { jobsStatement } from '../jobs/boss.ts';
 import { log } from '../log.ts';
-import { bornTriagedOutlets, configuredOutlets, queueOutletJobs } from '../tickets/after-triage.ts';
-import { appendAudits, SYSTEM } from '../tickets/audit.ts';
-import { TICKET_COLUMNS, toTicketDto } from '../tickets/rows.ts';
-import { storeEvents } from './raw-events.ts';
+import { outletJobStatements } from '../tickets/after-triage.ts';
+import { auditsOfInsertedTickets, SYSTEM } from '../tickets/audit.ts';
+import { TICKET_COLUMNS, toAuditDto, toTicketDto } from '../tickets/rows.ts';
+import { eventsOfInsertedTickets } from './raw-events.ts';
 import type { Sanitizer } from './storable.ts';
 import type { IngestRequest } from './types.ts';
 
@@ -53,6 +53,9 @@ export interface BatcherOptions {
 	maxInFlight?: number;
 }
 
+/** BatcherOptions.maxInFlight's default; the runtime sizes the batches' pool by it. */
+export const INGEST_BATCHES_IN_FLIGHT = 2;
+
 interface Entry {
 	failure: NewFailure;
 	bytes: number;
@@ -74,7 +77,7 @@ export function createIngestBatcher(
 ): IngestBatcher {
 	const maxBatch = opts.maxBatch ?? 64;
 	const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
-	const maxInFlight = opts.maxInFlight ?? 2;
+	const maxInFlight = opts.maxInFlight ?? INGEST_BATCHES_IN_FLIGHT;
 	let pending: Entry[] = [];
 	let inFlight = 0;
 	let scheduled = false;
@@ -156,7 +159,22 @@ async function commit(
 	}
 }
 
-/** Answers in the order of `failures`. */
+/** The outlets configured now, read inside the batch's INSERT (see writeBatch). */
+const OUTLETS = `with outlets as (
+	select bool_or(kind = 'slack') as slack, bool_or(kind = 'jira') as jira
+	from connections where kind in ('slack', 'jira') and secrets is not null
+)`;
+const PENDING_IF = (outlet: 'slack' | 'jira') =>
+	`(select case when ${outlet} then 'pending' end from outlets)`;
+
+/**
+ * Answers in the order of `failures`, in two round trips whatever the batch's size
+ * (inTransactionTogether, on the batcher's pipelined pool): BEGIN goes with the tickets, their
+ * audit entries, raw events and breach timers; COMMIT with the jobs that need to know which
+ * tickets were inserted. One statement after the other they were seven, and on these machines
+ * each round trip to a backend waiting for its next statement cost more CPU than the statement
+ * (bench/README.md, "Round trips").
+ */
 async function writeBatch(
 	deps: { pool: Pool; boss: PgBoss },
 	failures: NewFailure[]
@@ -167,39 +185,58 @@ async function writeBatch(
 		.map((f, i) => ({ f, i }))
 		.map((o) => ({ ...o, key: `${o.f.columns.source}\u0000${o.f.columns.dedup_key}` }))
 		.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-	return inTransaction(deps.pool, async (tx) => {
-		// Born triaged, a failure goes on to its Slack alert and Jira issue at once: it is
-		// inserted pending for each configured outlet (read in this transaction), and one job
-		// INSERT per queue below starts them all. An UPDATE and a job per ticket and outlet
-		// held a storm with Slack and Jira connected to ~300 webhooks/s (bench/README.md).
-		const outlets = failures.some((f) => f.firstJob === null)
-			? await configuredOutlets(tx)
-			: new Set<string>();
-		const triagedNow = bornTriagedOutlets(outlets);
-		const triagedLater = bornTriagedOutlets(new Set()); // its triage job will start them
-		const columnsOf = (f: NewFailure) => ({
-			...f.columns,
-			...(f.firstJob === null ? triagedNow : triagedLater)
-		});
-		const names = Object.keys(columnsOf(failures[0]!));
-		const rows = order.map(
-			(_, r) => `(${names.map((_, c) => `$${r * names.length + c + 1}`).join(', ')})`
-		);
-		const values = order.flatMap(({ f }) => {
-			const columns = columnsOf(f);
-			return names.map((n) => columns[n as keyof typeof columns] ?? null);
-		});
-		// A run has one ticket (dedup key and run key unique per source): a failure whose run
-		// already has one, committed or earlier in this statement, inserts nothing and is
-		// answered as a redelivery or a new attempt by the single-webhook path.
-		const inserted = await tx.query(
-			`insert into tickets (${names.join(', ')}) values ${rows.join(', ')}
+	const names = Object.keys(failures[0]!.columns);
+	let p = 0;
+	// Born triaged, a failure goes on to its Slack alert and Jira issue at once: it is inserted
+	// pending for each outlet configured (read by the INSERT itself), and one job INSERT per
+	// queue below starts them all. A failure that is triaged later starts them from its triage.
+	const rows = order.map(({ f }) => {
+		const outlets =
+			f.firstJob === null ? [PENDING_IF('slack'), PENDING_IF('jira')] : ['null', 'null'];
+		return `(${[...names.map(() => `$${++p}`), ...outlets].join(', ')})`;
+	});
+	const values = order.flatMap(({ f }) => names.map((n) => f.columns[n] ?? null));
+	// One breach timer per deadline in the batch, not per ticket: each marks every ticket due
+	// by then. A job row per ticket cost a storm ~13 % of its throughput (bench/README). Taken
+	// from every failure, not only those inserted, so it goes with the INSERT: a timer for a
+	// failure answered as a redelivery finds nothing more to mark than without it.
+	const deadlines = [...new Set(failures.map((f) => f.deadline.toISOString()))];
+	const timers = await jobsStatement(
+		deps.boss,
+		'sla.check-breach',
+		deadlines.map((deadline) => ({ data: { deadline }, startAfter: new Date(deadline) }))
+	);
+	// A run has one ticket (dedup key and run key unique per source): a failure whose run
+	// already has one, committed or earlier in this statement, inserts nothing and is
+	// answered as a redelivery or a new attempt by the single-webhook path. The audit entries
+	// and raw events that go with the INSERT are written for the tickets it inserted only.
+	const opening: Statement[] = [
+		{
+			text: `${OUTLETS}
+			insert into tickets (${names.join(', ')}, slack_status, jira_status) values ${rows.join(', ')}
 			on conflict do nothing
 			returning ${TICKET_COLUMNS}`,
 			values
-		);
+		},
+		auditsOfInsertedTickets(
+			{ action: 'Ticket Created', actor: SYSTEM },
+			failures.map((f) => ({ ticketId: f.columns.id as string, details: f.details }))
+		),
+		eventsOfInsertedTickets(
+			failures.map((f) => ({
+				req: f.req,
+				outcome: 'created' as const,
+				ticketId: f.columns.id as string,
+				error: null,
+				s: f.s
+			}))
+		),
+		...(timers ? [timers] : [])
+	];
+	return inTransactionTogether(deps.pool, opening, async (_tx, [inserted, audited]) => {
 		const tickets = new Map<string, TicketDto>();
-		for (const row of inserted.rows) tickets.set(row.id, toTicketDto(row));
+		for (const row of inserted!.rows) tickets.set(row.id, toTicketDto(row));
+		const auditOf = new Map(audited!.rows.map((row) => [row.ticket_id as string, toAuditDto(row)]));
 		const created = failures.filter((f) => tickets.has(f.columns.id as string));
 		const ticketOf = (f: NewFailure) => tickets.get(f.columns.id as string)!;
 		const pending = (status: 'slack_status' | 'jira_status') =>
@@ -207,53 +244,31 @@ async function writeBatch(
 				.map(ticketOf)
 				.filter((t) => t[status] === 'pending')
 				.map((t) => t.id);
-		await queueOutletJobs(tx, deps.boss, {
-			slack: pending('slack_status'),
-			jira: pending('jira_status')
-		});
-
-		const audits = await appendAudits(
-			tx,
-			created.map((f) => ({
-				ticket: ticketOf(f),
-				input: { action: 'Ticket Created', actor: SYSTEM, details: f.details }
-			}))
-		);
-		const auditOf = new Map(audits.map((a) => [a.ticket_id, a]));
-		// The jobs commit with the tickets or not at all: no ticket without its triage and timer.
-		for (const queue of ['triage.analyze', 'databricks.enrich-run'] as const)
-			await sendMany(
-				deps.boss,
-				queue,
-				created
-					.filter((f) => f.firstJob === queue)
-					.map((f) => ({ data: { ticketId: ticketOf(f).id } })),
-				{ tx }
-			);
-		// One breach timer per deadline in the batch, not per ticket: each marks every ticket
-		// due by then. A job row per ticket cost a storm ~13 % of its throughput (bench/README).
-		const deadlines = [...new Set(created.map((f) => f.deadline.toISOString()))];
-		await sendMany(
-			deps.boss,
-			'sla.check-breach',
-			deadlines.map((deadline) => ({ data: { deadline }, startAfter: new Date(deadline) })),
-			{ tx }
-		);
-		await storeEvents(
-			tx,
-			created.map((f) => ({
-				req: f.req,
-				outcome: 'created' as const,
-				ticketId: ticketOf(f).id,
-				error: null,
-				s: f.s
-			}))
-		);
-		return failures.map((f): BatchOutcome => {
-			const ticket = tickets.get(f.columns.id as string);
-			return ticket
-				? { kind: 'created', ticket, audit: auditOf.get(ticket.id)! }
-				: { kind: 'conflict' };
-		});
+		// The jobs commit with the tickets or not at all: no ticket without its triage, alert
+		// and issue. These name tickets, so they wait for the INSERT's answer and go with COMMIT.
+		const [outlets, ...firstJobs] = await Promise.all([
+			outletJobStatements(deps.boss, {
+				slack: pending('slack_status'),
+				jira: pending('jira_status')
+			}),
+			...(['triage.analyze', 'databricks.enrich-run'] as const).map((queue) =>
+				jobsStatement(
+					deps.boss,
+					queue,
+					created
+						.filter((f) => f.firstJob === queue)
+						.map((f) => ({ data: { ticketId: ticketOf(f).id } }))
+				)
+			)
+		]);
+		return {
+			result: failures.map((f): BatchOutcome => {
+				const ticket = tickets.get(f.columns.id as string);
+				return ticket
+					? { kind: 'created', ticket, audit: auditOf.get(ticket.id)! }
+					: { kind: 'conflict' };
+			}),
+			closing: [...outlets, ...firstJobs.filter((s) => s !== null)]
+		};
 	});
 }

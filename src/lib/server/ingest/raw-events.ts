@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from '../db/pool.ts';
+import type { Pool, PoolClient, Statement } from '../db/pool.ts';
+import { INSERTED_HERE } from '../tickets/audit.ts';
 import { escapeUnstorable, type Sanitizer } from './storable.ts';
 import type { IngestRequest } from './types.ts';
 
@@ -49,6 +50,39 @@ function values({ req, outcome, ticketId, error, s }: RawEvent): unknown[] {
 
 export async function storeEvent(db: Pool | PoolClient, event: RawEvent): Promise<void> {
 	await storeEvents(db, [event]);
+}
+
+/** COLUMNS' types: VALUES in a SELECT gets none from the table it is inserted into. */
+const TYPES = [
+	'text',
+	'text',
+	'uuid',
+	'jsonb',
+	'text',
+	'text',
+	'text',
+	'jsonb',
+	'int8',
+	'text',
+	'bool',
+	'text[]'
+];
+
+/**
+ * The raw events of the tickets this transaction inserted among `events` (each with its
+ * ticketId), as one statement that does not need the INSERT's answer (ingest's batch sends
+ * them together): a failure whose ticket was not inserted is stored by the path that answers it.
+ */
+export function eventsOfInsertedTickets(events: RawEvent[]): Statement {
+	const rows = events.map(
+		(_, i) => `(${TYPES.map((type, j) => `$${i * WIDTH + j + 1}::${type}`).join(', ')})`
+	);
+	return {
+		text: `insert into webhook_events (${COLUMNS})
+			select e.* from (values ${rows.join(', ')}) as e(${COLUMNS})
+			join tickets t on t.id = e.ticket_id and t.${INSERTED_HERE}`,
+		values: events.flatMap(values)
+	};
 }
 
 /** Many raw events in one INSERT (a batch of webhooks committed together). */

@@ -1,6 +1,6 @@
 import { PgBoss, type Job } from 'pg-boss';
 import { isConnectionError } from '../db/errors.ts';
-import type { PoolClient } from '../db/pool.ts';
+import type { PoolClient, Statement } from '../db/pool.ts';
 import { bossDb, DB_TIMEOUTS } from '../db/pool.ts';
 import { log } from '../log.ts';
 import { QUEUES, type QueueName, type QueuePayloads } from './queues.ts';
@@ -75,6 +75,19 @@ export async function send<Q extends QueueName>(
 	});
 }
 
+type JobInput<Q extends QueueName> = {
+	data: QueuePayloads[Q];
+	startAfter?: Date;
+	singletonKey?: string;
+};
+
+const insertable = <Q extends QueueName>(jobs: JobInput<Q>[]) =>
+	jobs.map((j) => ({
+		data: j.data,
+		...(j.startAfter ? { startAfter: j.startAfter } : {}),
+		...(j.singletonKey ? { singletonKey: j.singletonKey } : {})
+	}));
+
 /**
  * Enqueues many jobs of one queue in one statement inside `tx` (pg-boss `insert`): a batch
  * of webhooks committed together costs one INSERT and one NOTIFY per queue, not one per job.
@@ -82,19 +95,37 @@ export async function send<Q extends QueueName>(
 export async function sendMany<Q extends QueueName>(
 	boss: PgBoss,
 	queue: Q,
-	jobs: { data: QueuePayloads[Q]; startAfter?: Date; singletonKey?: string }[],
+	jobs: JobInput<Q>[],
 	opts: { tx: PoolClient }
 ): Promise<void> {
 	if (jobs.length === 0) return;
-	await boss.insert(
-		queue,
-		jobs.map((j) => ({
-			data: j.data,
-			...(j.startAfter ? { startAfter: j.startAfter } : {}),
-			...(j.singletonKey ? { singletonKey: j.singletonKey } : {})
-		})),
-		{ db: bossDb(opts.tx) }
-	);
+	await boss.insert(queue, insertable(jobs), { db: bossDb(opts.tx) });
+}
+
+/**
+ * sendMany's statement, not sent: pg-boss writes its INSERT (and NOTIFY) for these jobs, and
+ * the caller sends it in its own transaction together with other statements (sendTogether),
+ * so the jobs cost no round trip of their own. Null for no jobs.
+ */
+export async function jobsStatement<Q extends QueueName>(
+	boss: PgBoss,
+	queue: Q,
+	jobs: JobInput<Q>[]
+): Promise<Statement | null> {
+	if (jobs.length === 0) return null;
+	const sent: Statement[] = [];
+	await boss.insert(queue, insertable(jobs), {
+		db: {
+			executeSql: async (text: string, values?: unknown[]) => {
+				sent.push({ text, values: values ?? [] });
+				// What a plain insert answers: its rows only carry ids when they are asked for.
+				return { rows: [] };
+			}
+		}
+	});
+	// pg-boss's insert is one statement; anything else is a pg-boss this code does not know.
+	if (sent.length !== 1) throw new Error(`pg-boss insert wrote ${sent.length} statements`);
+	return sent[0]!;
 }
 
 export interface WorkOptions {

@@ -1,7 +1,7 @@
 import type { TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
-import type { PoolClient } from '../db/pool.ts';
-import { sendMany } from '../jobs/boss.ts';
+import { sendTogether, type PoolClient, type Statement } from '../db/pool.ts';
+import { jobsStatement } from '../jobs/boss.ts';
 import { TICKET_COLUMNS, toTicketDto } from './rows.ts';
 
 /** Which of the outlets that follow triage have a connection configured ('slack', 'jira'). */
@@ -50,30 +50,26 @@ export async function enqueueAfterTriageMany(
 	return tickets.map((t) => now.get(t.id) ?? t);
 }
 
-/**
- * A failure born triaged (ingest's offline triage) starts where enqueueAfterTriage would take
- * it: pending for each configured outlet. Written in its INSERT, it needs no UPDATE after, a
- * second version of every row of the batch; queueOutletJobs then starts what is pending.
- */
-export function bornTriagedOutlets(outlets: ReadonlySet<string>): {
-	slack_status: 'pending' | null;
-	jira_status: 'pending' | null;
-} {
-	return {
-		slack_status: outlets.has('slack') ? 'pending' : null,
-		jira_status: outlets.has('jira') ? 'pending' : null
-	};
-}
-
 /** The Slack alerts and Jira issues of tickets marked pending: one job INSERT per queue. */
 export async function queueOutletJobs(
 	tx: PoolClient,
 	boss: PgBoss,
 	ids: { slack: string[]; jira: string[] }
 ): Promise<void> {
+	await sendTogether(tx, await outletJobStatements(boss, ids));
+}
+
+/** queueOutletJobs' statements, for a caller that sends them with others (sendTogether). */
+export async function outletJobStatements(
+	boss: PgBoss,
+	ids: { slack: string[]; jira: string[] }
+): Promise<Statement[]> {
 	const job = (id: string) => ({ data: { ticketId: id }, singletonKey: id });
-	await sendMany(boss, 'slack.post-alert', ids.slack.map(job), { tx });
-	await sendMany(boss, 'jira.create-issue', ids.jira.map(job), { tx });
+	const statements = await Promise.all([
+		jobsStatement(boss, 'slack.post-alert', ids.slack.map(job)),
+		jobsStatement(boss, 'jira.create-issue', ids.jira.map(job))
+	]);
+	return statements.filter((s) => s !== null);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ActorSource, AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
-import type { PoolClient } from '../db/pool.ts';
+import type { PoolClient, Statement } from '../db/pool.ts';
 import { AUDIT_COLUMNS, toAuditDto } from './rows.ts';
 
 export interface Actor {
@@ -64,6 +64,43 @@ export async function appendAudit(
 ): Promise<AuditEntryDto> {
 	const [entry] = await appendAudits(db, [{ ticket, input }]);
 	return entry!;
+}
+
+/**
+ * Rows of `tickets` that the current transaction inserted. A statement sent with the INSERT
+ * (sendTogether) cannot be told which rows it wrote: ON CONFLICT DO NOTHING skips a run that
+ * already has a ticket, and a ticket id can exist already (ids are random per second), so
+ * neither the id alone nor the batch says it. The row's xmin does.
+ */
+export const INSERTED_HERE = 'xmin = pg_current_xact_id()::xid';
+
+/**
+ * The same entry for every ticket this transaction inserted among `entries`, as one statement
+ * that does not need the INSERT's answer (ingest's batch sends them together). The ticket's
+ * context is read from its row, as appendAudits copies it; answers in the order given, like
+ * appendAudits, leaving out the ids whose ticket was not inserted.
+ */
+export function auditsOfInsertedTickets(
+	input: Omit<AuditInput, 'details'>,
+	entries: { ticketId: string; details: Record<string, unknown> }[]
+): Statement {
+	return {
+		text: `${AUDIT_INSERT}
+			select t.id, t.pipeline, t.run_id, $1, $2, $3, $4, t.mttr_seconds, t.sla_status,
+				left(t.root_cause, 200), t.team, t.owner, t.jira_key, e.details
+			from unnest($5::text[], $6::jsonb[]) with ordinality as e(ticket_id, details, n)
+			join tickets t on t.id = e.ticket_id and t.${INSERTED_HERE}
+			order by e.n
+			returning ${AUDIT_COLUMNS}`,
+		values: [
+			input.action,
+			input.actor.name,
+			input.actor.source,
+			input.timeTakenSeconds ?? null,
+			entries.map((e) => e.ticketId),
+			entries.map((e) => JSON.stringify(e.details))
+		]
+	};
 }
 
 /** Several entries in one statement, answered in the order given. */
