@@ -118,7 +118,8 @@ export async function captureIngest(
 							rows: r.rows.length
 						});
 						if (/^\s*insert into tickets/i.test(text)) ticketRow = r.rows[0];
-						return r;
+						// Answered as the COMMIT it replaces: inTransaction refuses one that ended otherwise.
+						return text === 'commit' ? { ...r, command: 'COMMIT' } : r;
 					},
 					// inTransaction watches the connection for errors and hands a broken one back.
 					on: (event: 'error', fn: (err: Error) => void) => client.on(event, fn),
