@@ -9,10 +9,10 @@ import os from 'node:os';
 import pg from 'pg';
 import { createIngestKey } from '#lib/server/auth/ingest-keys.ts';
 import { createOrm, migrate } from '#lib/server/db/orm.ts';
-import { createPool } from '#lib/server/db/pool.ts';
+import { createPool, DB_TIMEOUTS } from '#lib/server/db/pool.ts';
 import { ENTITIES } from '#lib/server/entities.ts';
 import { handleWebhook, type WebhookDeps } from '#lib/server/http/webhooks.ts';
-import { createIngestBatcher } from '#lib/server/ingest/batch.ts';
+import { createIngestBatcher, INGEST_BATCHES_IN_FLIGHT } from '#lib/server/ingest/batch.ts';
 import { startBoss } from '#lib/server/jobs/boss.ts';
 import { installCleanupHandlers, removeTempDirs } from './lib/cleanup.ts';
 import { databaseFacts, startDatabase } from './lib/database.ts';
@@ -97,6 +97,8 @@ async function run(): Promise<number> {
 	const db = await startDatabase(env.BENCH_DATABASE_URL || undefined);
 	const orm = await createOrm(db.url, ENTITIES);
 	const pool = createPool(db.url, 40);
+	// As the runtime makes it: the batches on a pipelined pool of their own (sendTogether).
+	const batchPool = createPool(db.url, INGEST_BATCHES_IN_FLIGHT, DB_TIMEOUTS, { pipeline: true });
 	let boss: Awaited<ReturnType<typeof startBoss>> | null = null;
 	try {
 		await migrate(orm);
@@ -113,7 +115,10 @@ async function run(): Promise<number> {
 				`synchronous_commit is ${facts.synchronousCommit}; the benchmark needs it on`
 			);
 		const base = { pool, boss, hasConnection: () => false, databricksHost: () => null };
-		const batched: WebhookDeps = { ...base, ingestBatcher: createIngestBatcher({ pool, boss }) };
+		const batched: WebhookDeps = {
+			...base,
+			ingestBatcher: createIngestBatcher({ pool: batchPool, boss })
+		};
 		log(`PostgreSQL ${facts.version} (${db.kind}), ${os.cpus().length} CPUs; warming up`);
 		await sample(batched);
 		const rounds: { batched: Sample; alone: Sample }[] = [];
@@ -161,6 +166,7 @@ async function run(): Promise<number> {
 		return 1;
 	} finally {
 		await boss?.stop({ graceful: false, close: true }).catch(() => {});
+		await batchPool.end().catch(() => {});
 		await pool.end().catch(() => {});
 		await orm.close().catch(() => {});
 		await db.stop().catch(() => {});

@@ -7,16 +7,18 @@ import {
 	sendTogether,
 	type Pool
 } from '../../src/lib/server/db/pool.ts';
+import { DatabaseUnavailableError } from '../../src/lib/server/db/errors.ts';
 import { createTestDatabase } from '../support/db.ts';
 import { countWrites } from '../support/pg-writes.ts';
 
+let url: string;
 let pipelined: Pool;
 let plain: Pool;
 /** Writes each pipelined connection made to its socket: one per round trip it started. */
 let writes = 0;
 
 beforeAll(async () => {
-	const url = await createTestDatabase();
+	url = await createTestDatabase();
 	pipelined = createPool(url, 2, DB_TIMEOUTS, { pipeline: true });
 	plain = createPool(url, 2);
 	countWrites(pipelined, () => writes++);
@@ -86,6 +88,34 @@ describe('statements sent together (pg pipeline mode)', () => {
 			expect((await pool().query('select 2 as v')).rows[0].v).toBe(2);
 		}
 	);
+
+	it('gives each statement of a flight the connection’s query timeout, not the flight as a whole', async () => {
+		// 400 ms a query; three statements of 250 ms each take 750 ms together.
+		const timed = createPool(
+			url,
+			1,
+			{ connectMs: 3000, queryMs: 400, statementMs: 10_000 },
+			{
+				pipeline: true
+			}
+		);
+		try {
+			const slow = { text: 'select pg_sleep(0.25)' };
+			await expect(
+				inTransactionTogether(timed, [slow, slow, slow], async () => ({ result: 'done' }))
+			).resolves.toBe('done');
+			// One statement past it still fails the flight, as the database were frozen, at once.
+			const stuck = inTransactionTogether(
+				timed,
+				[{ text: 'select pg_sleep(2)' }, { text: 'select 1' }],
+				async () => ({ result: 'done' })
+			);
+			await expect(stuck).rejects.toBeInstanceOf(DatabaseUnavailableError);
+			expect((await timed.query('select 3 as v')).rows[0].v).toBe(3);
+		} finally {
+			await timed.end();
+		}
+	});
 
 	it('does not call it committed when PostgreSQL answers COMMIT with ROLLBACK', async () => {
 		// A statement that failed and was caught leaves the transaction aborted: PostgreSQL then

@@ -92,8 +92,12 @@ export function createPool(
 		...(opts.pipeline ? { pipeline: true } : {})
 	});
 	guardPoolClients(pool, 'vigil');
+	pool.on('connect', (client) => queryTimeouts.set(client, timeouts.queryMs));
 	return pool;
 }
+
+/** Each connection's `query_timeout` (createPool's), which sendTogether spreads over a flight. */
+const queryTimeouts = new WeakMap<pg.ClientBase, number>();
 
 export interface Statement {
 	text: string;
@@ -119,13 +123,24 @@ export async function sendTogether(
 		for (const s of statements) results.push(await client.query(s.text, s.values));
 		return results;
 	}
+	// pg times a pipelined query from when it is sent, not from when PostgreSQL starts it: the
+	// k-th statement gets k times the connection's timeout, as many as it would have had one
+	// after the other. A frozen server still fails the first at the usual bound (and with it
+	// the connection, so the rest at once); a busy one may take each statement's full time.
+	const queryMs = queryTimeouts.get(client) ?? DB_TIMEOUTS.queryMs;
 	// Each query corks the socket for its own messages; corked around them all, they go in
 	// one write. pg writes a pipelined query at once (query() is synchronous up to the write).
 	const stream = client.connection.stream;
 	stream.cork();
 	let sent: Promise<pg.QueryResult>[];
 	try {
-		sent = statements.map((s) => client.query(s.text, s.values));
+		sent = statements.map((s, i) =>
+			client.query({
+				text: s.text,
+				values: s.values,
+				query_timeout: (i + 1) * queryMs
+			} as pg.QueryConfig)
+		);
 	} finally {
 		stream.uncork();
 	}
