@@ -11,11 +11,15 @@ import { log } from '#lib/server/log.ts';
 import { ensureRuntime, runtime } from '#lib/server/runtime.ts';
 import { printGenerated, registerShutdown } from '#lib/server/lifecycle-process.ts';
 import { setSessionCookie } from '#lib/server/http/session-cookie.ts';
+import { publishDirectWebhooks } from '#lib/server/http/direct-seam.ts';
+import { serveDirectWebhook } from '#lib/server/http/direct-webhooks.ts';
 
 export const init: ServerInit = async () => {
 	const rt = await ensureRuntime(parseConfig(process.env));
 	printGenerated(rt);
 	registerShutdown(rt);
+	// server/index.ts answers the plain webhooks itself from now on (http/direct-webhooks.ts).
+	publishDirectWebhooks((req, res) => serveDirectWebhook(runtime, req, res));
 };
 
 /** A CSP for everything that is not a page: nothing may run, load or frame it. */
