@@ -1,7 +1,8 @@
 /**
  * Production entry: one HTTP server for SvelteKit and Socket.IO. Transport
  * only; the domain runtime starts inside the SvelteKit bundle (its init hook)
- * and receives the Socket.IO server through the seam.
+ * and receives the Socket.IO server through the seam. The plain webhooks are
+ * handed to the bundle's own handler before SvelteKit (http/direct-seam.ts).
  */
 import { createServer } from 'node:http';
 import path from 'node:path';

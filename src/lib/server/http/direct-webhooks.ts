@@ -9,7 +9,8 @@ import { handleWebhook, MAX_BODY_BYTES, type WebhookDeps } from './webhooks.ts';
  *
  * Under a storm SvelteKit's path cost a fifth of the server's CPU per webhook: the request
  * turned into a web Request with a streamed body, nine hooks, routing, and the Response
- * streamed back (0.91-1.10 against 0.74-0.76 ms, bench/README.md "SvelteKit's path").
+ * streamed back (0.91-1.10 against 0.74-0.76 ms; bench/README.md, "Round trips, then
+ * SvelteKit's path").
  * Only the plain case is taken here, and answered by the same handleWebhook: a POST to
  * exactly /api/webhooks/{generic,azure-monitor,databricks}, no query string, a
  * Content-Length within the limit and no Content-Encoding. Anything else (gzip, chunked,

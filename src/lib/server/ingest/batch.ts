@@ -182,8 +182,7 @@ async function writeBatch(
 	// Keys in one order in every batch, so two batches inserting the same runs (two
 	// instances, or two batches in flight) wait on each other instead of deadlocking.
 	const order = failures
-		.map((f, i) => ({ f, i }))
-		.map((o) => ({ ...o, key: `${o.f.columns.source}\u0000${o.f.columns.dedup_key}` }))
+		.map((f) => ({ f, key: `${f.columns.source}\u0000${f.columns.dedup_key}` }))
 		.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 	const names = Object.keys(failures[0]!.columns);
 	let p = 0;

@@ -3,9 +3,9 @@ import type { Server } from 'socket.io';
 /**
  * The custom server and the SvelteKit bundle are two module graphs; the
  * Socket.IO server crosses from one to the other through this slot on
- * globalThis (the only other crossing is server/index.ts stopping the runtime
- * at shutdown, through runtime.ts's slot). The runtime waits for it with
- * `onSocketServer()`.
+ * globalThis (the others: server/index.ts stopping the runtime at shutdown,
+ * through runtime.ts's slot, and handing it the plain webhooks, through
+ * http/direct-seam.ts). The runtime waits for it with `onSocketServer()`.
  */
 const SLOT = Symbol.for('vigil.socket-server');
 
