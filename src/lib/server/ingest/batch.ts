@@ -45,16 +45,19 @@ export interface BatcherOptions {
 	/** Most body bytes in one transaction: a few 1 MiB bodies fill a batch on their own. */
 	maxBytes?: number;
 	/**
-	 * Batches committing at once: while they wait for the WAL flush, the next one fills.
-	 * Fewer means larger batches (fewer statements a webhook) and more waiting behind one:
-	 * with 50 senders, 2 took 1.09x the webhooks of 4 per second with 0.91x the server CPU
-	 * each, 1 took 1.15x; 2 keeps a second batch going while one waits on a slow commit.
+	 * Batches committing at once: while one is out, the next fills. Fewer means larger
+	 * batches (fewer statements a webhook) and more waiting behind one. Since a batch takes
+	 * two round trips, one at a time did best at every load measured (bench/README.md,
+	 * "One batch at a time"): with 50 senders 1.02-1.25x the webhooks of two per second,
+	 * a quarter less PostgreSQL CPU each (two batches inserting side by side contend for
+	 * the same index pages) and a lower p99; ahead at 10 and 200 senders too. A second
+	 * batch did not help through a slow WAL flush either: both wait on the same flush.
 	 */
 	maxInFlight?: number;
 }
 
 /** BatcherOptions.maxInFlight's default; the runtime sizes the batches' pool by it. */
-export const INGEST_BATCHES_IN_FLIGHT = 2;
+export const INGEST_BATCHES_IN_FLIGHT = 1;
 
 interface Entry {
 	failure: NewFailure;
