@@ -4,7 +4,11 @@ import { asDatabaseUnavailable } from '../db/errors.ts';
 import { inTransactionTogether, type Pool, type Statement } from '../db/pool.ts';
 import { jobsStatement } from '../jobs/boss.ts';
 import { log } from '../log.ts';
-import { outletJobStatements } from '../tickets/after-triage.ts';
+import {
+	outletJobStatements,
+	OUTLETS_CTE,
+	PENDING_IF_CONFIGURED
+} from '../tickets/after-triage.ts';
 import { auditsOfInsertedTickets, SYSTEM } from '../tickets/audit.ts';
 import { TICKET_COLUMNS, toAuditDto, toTicketDto } from '../tickets/rows.ts';
 import { eventsOfInsertedTickets } from './raw-events.ts';
@@ -162,14 +166,6 @@ async function commit(
 	}
 }
 
-/** The outlets configured now, read inside the batch's INSERT (see writeBatch). */
-const OUTLETS = `with outlets as (
-	select bool_or(kind = 'slack') as slack, bool_or(kind = 'jira') as jira
-	from connections where kind in ('slack', 'jira') and secrets is not null
-)`;
-const PENDING_IF = (outlet: 'slack' | 'jira') =>
-	`(select case when ${outlet} then 'pending' end from outlets)`;
-
 /**
  * Answers in the order of `failures`, in two round trips whatever the batch's size
  * (inTransactionTogether, on the batcher's pipelined pool): BEGIN goes with the tickets, their
@@ -194,7 +190,9 @@ async function writeBatch(
 	// queue below starts them all. A failure that is triaged later starts them from its triage.
 	const rows = order.map(({ f }) => {
 		const outlets =
-			f.firstJob === null ? [PENDING_IF('slack'), PENDING_IF('jira')] : ['null', 'null'];
+			f.firstJob === null
+				? [PENDING_IF_CONFIGURED('slack'), PENDING_IF_CONFIGURED('jira')]
+				: ['null', 'null'];
 		return `(${[...names.map(() => `$${++p}`), ...outlets].join(', ')})`;
 	});
 	const values = order.flatMap(({ f }) => names.map((n) => f.columns[n] ?? null));
@@ -214,7 +212,7 @@ async function writeBatch(
 	// and raw events that go with the INSERT are written for the tickets it inserted only.
 	const opening: Statement[] = [
 		{
-			text: `${OUTLETS}
+			text: `${OUTLETS_CTE}
 			insert into tickets (${names.join(', ')}, slack_status, jira_status) values ${rows.join(', ')}
 			on conflict do nothing
 			returning ${TICKET_COLUMNS}`,

@@ -4,13 +4,25 @@ import { sendTogether, type PoolClient, type Statement } from '../db/pool.ts';
 import { jobsStatement } from '../jobs/boss.ts';
 import { TICKET_COLUMNS, toTicketDto } from './rows.ts';
 
+/** The connections of the outlets that follow triage ('slack', 'jira') that are configured. */
+const CONFIGURED_OUTLETS = `from connections where kind in ('slack', 'jira') and secrets is not null`;
+
 /** Which of the outlets that follow triage have a connection configured ('slack', 'jira'). */
 export async function configuredOutlets(tx: PoolClient): Promise<ReadonlySet<string>> {
-	const r = await tx.query(
-		`select kind from connections where kind in ('slack', 'jira') and secrets is not null`
-	);
+	const r = await tx.query(`select kind ${CONFIGURED_OUTLETS}`);
 	return new Set(r.rows.map((row) => row.kind as string));
 }
+
+/**
+ * configuredOutlets read by a statement itself (ingest's batch INSERT, which cannot wait for
+ * an answer first): put OUTLETS_CTE in front of it, and PENDING_IF_CONFIGURED as the value of
+ * slack_status / jira_status, 'pending' when that outlet is configured, else null.
+ */
+export const OUTLETS_CTE = `with outlets as (
+	select bool_or(kind = 'slack') as slack, bool_or(kind = 'jira') as jira ${CONFIGURED_OUTLETS}
+)`;
+export const PENDING_IF_CONFIGURED = (outlet: 'slack' | 'jira') =>
+	`(select case when ${outlet} then 'pending' end from outlets)`;
 
 /**
  * enqueueAfterTriage for many tickets finished in one transaction (an ingest batch's failures
