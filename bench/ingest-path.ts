@@ -12,6 +12,7 @@ import { createOrm, migrate } from '#lib/server/db/orm.ts';
 import { createPool, DB_TIMEOUTS } from '#lib/server/db/pool.ts';
 import { ENTITIES } from '#lib/server/entities.ts';
 import { handleWebhook, type WebhookDeps } from '#lib/server/http/webhooks.ts';
+import { createGinMerger } from '#lib/server/db/gin-merges.ts';
 import { createIngestBatcher, INGEST_BATCHES_IN_FLIGHT } from '#lib/server/ingest/batch.ts';
 import { startBoss } from '#lib/server/jobs/boss.ts';
 import { installCleanupHandlers, removeTempDirs } from './lib/cleanup.ts';
@@ -99,6 +100,7 @@ async function run(): Promise<number> {
 	const pool = createPool(db.url, 40);
 	// As the runtime makes it: the batches on a pipelined pool of their own (sendTogether).
 	const batchPool = createPool(db.url, INGEST_BATCHES_IN_FLIGHT, DB_TIMEOUTS, { pipeline: true });
+	const ginMerger = createGinMerger(pool);
 	let boss: Awaited<ReturnType<typeof startBoss>> | null = null;
 	try {
 		await migrate(orm);
@@ -117,7 +119,7 @@ async function run(): Promise<number> {
 		const base = { pool, boss, hasConnection: () => false, databricksHost: () => null };
 		const batched: WebhookDeps = {
 			...base,
-			ingestBatcher: createIngestBatcher({ pool: batchPool, boss })
+			ingestBatcher: createIngestBatcher({ pool: batchPool, boss, ginMerger })
 		};
 		log(`PostgreSQL ${facts.version} (${db.kind}), ${os.cpus().length} CPUs; warming up`);
 		await sample(batched);
@@ -166,6 +168,7 @@ async function run(): Promise<number> {
 		return 1;
 	} finally {
 		await boss?.stop({ graceful: false, close: true }).catch(() => {});
+		await ginMerger.stop();
 		await batchPool.end().catch(() => {});
 		await pool.end().catch(() => {});
 		await orm.close().catch(() => {});

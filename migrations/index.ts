@@ -28,6 +28,7 @@ import { Migration20261130030000_filter_indexes } from './Migration2026113003000
 import { Migration20261130040000_unresolved_reads } from './Migration20261130040000_unresolved_reads.ts';
 import { Migration20261201010000_gin_pending_list } from './Migration20261201010000_gin_pending_list.ts';
 import { Migration20261202010000_ticket_filters_idx } from './Migration20261202010000_ticket_filters_idx.ts';
+import { Migration20261203010000_gin_merges_beside } from './Migration20261203010000_gin_merges_beside.ts';
 
 /** Listed statically so the built app finds them without a folder scan. */
 export const migrationsList: MigrationObject[] = [
@@ -98,5 +99,9 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261202010000_ticket_filters_idx',
 		class: Migration20261202010000_ticket_filters_idx
+	},
+	{
+		name: 'Migration20261203010000_gin_merges_beside',
+		class: Migration20261203010000_gin_merges_beside
 	}
 ];

@@ -74,6 +74,12 @@ export const metrics = {
 			if (snapshot?.lagP95Seconds != null) this.set({ quantile: '0.95' }, snapshot.lagP95Seconds);
 		}
 	}),
+	ginMerges: new Counter({
+		name: 'vigil_gin_merges_total',
+		help: "Merges of the text indexes' pending lists beside ingest, by outcome (merged; skipped: another instance was merging; failed)",
+		labelNames: ['outcome'] as const,
+		registers: [registry]
+	}),
 	ingestSeconds: new Histogram({
 		name: 'vigil_ingest_seconds',
 		help: 'Time to store, parse, dedup and create a ticket',

@@ -20,6 +20,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { createOrm, migrate, type Orm } from './db/orm.ts';
 import { withStartupLock } from './db/lock.ts';
 import { CACHE_CHANNEL, listen } from './db/notify.ts';
+import { createGinMerger } from './db/gin-merges.ts';
 import { createPool, DB_TIMEOUTS, type Pool } from './db/pool.ts';
 import { ENTITIES } from './entities.ts';
 import { startBoss } from './jobs/boss.ts';
@@ -145,6 +146,8 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 	// Ingest's batches send their statements pipelined (sendTogether): a pool of their own, one
 	// connection per batch in flight, as pipeline mode refuses the cursors other reads use.
 	const batchPool = createPool(url, INGEST_BATCHES_IN_FLIGHT, DB_TIMEOUTS, { pipeline: true });
+	// The text indexes' pending lists, merged beside the batches rather than inside one.
+	const ginMerger = createGinMerger(pool);
 	// Instances started together take turns: the first migrates and creates the admin, the
 	// webhook key and the queues; the next ones find them there.
 	const { boss, secretKey, generated } = await withStartupLock(url, async () => {
@@ -244,7 +247,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 		authenticate: async (auth) => (await principal(auth))?.user ?? null,
 		limits,
 		ingestBatcher: createIngestBatcher(
-			{ pool: batchPool, boss },
+			{ pool: batchPool, boss, ginMerger },
 			{ maxInFlight: INGEST_BATCHES_IN_FLIGHT }
 		),
 		ingestAdmission: createAdmission(config.VIGIL_INGEST_CONCURRENCY, config.VIGIL_INGEST_QUEUE),
@@ -308,6 +311,7 @@ export async function startRuntime(config: Config, opts: RuntimeOptions = {}): P
 			await boss
 				.stop({ graceful: true, timeout: 5000 })
 				.catch((err) => log.warn({ err }, 'boss stop'));
+			await ginMerger.stop();
 			await batchPool.end().catch(() => {});
 			await pool.end().catch(() => {});
 			await orm.close(true).catch(() => {});

@@ -1,6 +1,7 @@
 import type { AuditEntryDto, TicketDto } from '#lib/contracts/tickets.ts';
 import type { PgBoss } from 'pg-boss';
 import { asDatabaseUnavailable } from '../db/errors.ts';
+import type { GinMerger } from '../db/gin-merges.ts';
 import { inTransactionTogether, type Pool, type Statement } from '../db/pool.ts';
 import { jobsStatement } from '../jobs/boss.ts';
 import { log } from '../log.ts';
@@ -63,6 +64,14 @@ export interface BatcherOptions {
 /** BatcherOptions.maxInFlight's default; the runtime sizes the batches' pool by it. */
 export const INGEST_BATCHES_IN_FLIGHT = 1;
 
+export interface BatcherDeps {
+	/** The batches' own pool, pipelined (createPool's `pipeline`). */
+	pool: Pool;
+	boss: PgBoss;
+	/** Told after each batch commits: its text-index entries are merged beside, not in, the next INSERT. */
+	ginMerger?: GinMerger;
+}
+
 interface Entry {
 	failure: NewFailure;
 	bytes: number;
@@ -78,10 +87,7 @@ interface Entry {
  * maxInFlight are committing, and whatever arrives meanwhile waits for the next one, so a
  * lone webhook is not delayed and a storm fills batches by itself.
  */
-export function createIngestBatcher(
-	deps: { pool: Pool; boss: PgBoss },
-	opts: BatcherOptions = {}
-): IngestBatcher {
+export function createIngestBatcher(deps: BatcherDeps, opts: BatcherOptions = {}): IngestBatcher {
 	const maxBatch = opts.maxBatch ?? 64;
 	const maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
 	const maxInFlight = opts.maxInFlight ?? INGEST_BATCHES_IN_FLIGHT;
@@ -127,7 +133,7 @@ export function createIngestBatcher(
 }
 
 async function commit(
-	deps: { pool: Pool; boss: PgBoss },
+	deps: BatcherDeps,
 	batch: Entry[],
 	failPending: (err: unknown) => void
 ): Promise<void> {
@@ -148,6 +154,7 @@ async function commit(
 			together.map((e) => e.failure)
 		);
 		together.forEach((e, i) => e.resolve(outcomes[i]!));
+		deps.ginMerger?.wrote();
 	} catch (err) {
 		const unavailable = asDatabaseUnavailable(err);
 		if (unavailable) {
