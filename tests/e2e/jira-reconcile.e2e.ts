@@ -116,8 +116,17 @@ test('under the manual policy a drift waits as a conflict, and one click lets Ji
 	// Someone closes the issue in Jira and the webhook never reaches Vigil.
 	jira.transitionAs(STANDIN_PEOPLE.marco, key, 'Done');
 
+	// Jira answers slowly, so the run is seen under way: the card says so, not "No run yet".
+	jira.failNext({ kind: 'delay', ms: 3000 }, { operation: 'getIssue', times: 2 });
 	await page.getByRole('button', { name: 'Reconcile now' }).click();
 	await expect(page.getByText('Queued: the run starts in a moment')).toBeVisible();
+	await expect(async () => {
+		await page.reload();
+		await expect(page.getByTestId('reconcile-running')).toContainText('Running: started', {
+			timeout: 500
+		});
+	}).toPass({ timeout: 10_000 });
+	await expect(page.getByTestId('reconcile-last-run')).not.toContainText('No run yet');
 	const conflict = page.locator(`[data-conflict="${id}"]`);
 	// The conflict is stored while the run goes on; the run's summary when it ends.
 	await expect(async () => {
