@@ -140,4 +140,15 @@ test('an admin switches Jira to polling; an issue closed in Jira without a webho
 	await page.goto('/admin/connections');
 	await expect(page.getByTestId('jira-polling')).toHaveAttribute('data-state', 'ok');
 	await expect(page.getByTestId('jira-poll-error')).toHaveCount(0);
+
+	// Back to webhooks only: the last poll stays on the card as history, not as a live "OK".
+	await hydrated(page);
+	await card.getByLabel('Changes in Jira reach Vigil by').selectOption('webhooks');
+	await card.getByRole('button', { name: 'Save' }).click();
+	await expect(card).toContainText('Saved.');
+	await page.reload();
+	await expect(polling).toHaveAttribute('data-state', 'off');
+	await expect(polling).toContainText('Webhooks only: Vigil does not poll');
+	await expect(polling).toContainText('Last poll (polling now off)');
+	await expect(polling).not.toContainText('Next poll');
 });
